@@ -1,0 +1,2 @@
+// Placeholder until the config module lands.
+namespace tako::config {}

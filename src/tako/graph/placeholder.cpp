@@ -1,0 +1,2 @@
+// Placeholder until the graph module lands.
+namespace tako::graph {}

@@ -1,0 +1,2 @@
+// Placeholder until the proc module lands.
+namespace tako::proc {}

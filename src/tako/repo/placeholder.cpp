@@ -1,0 +1,2 @@
+// Placeholder until the repo module lands.
+namespace tako::repo {}

@@ -1,0 +1,35 @@
+// Data documents (SPEC §8.2): JSON or YAML text turned into the value model
+// shared by templates and CEL bindings — nlohmann::json whose objects keep
+// sorted keys, integers as int64 (never uint64), other numbers as double.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "tako/util/result.h"
+
+namespace YAML {
+class Node;
+}
+
+namespace tako::util {
+
+// Parses `text` as JSON when it is valid JSON, else as YAML (core schema).
+// `name` is used in error messages ("<name>:<line>:<col>: <detail>").
+Result<nlohmann::json> parse_data_document(std::string_view text, const std::string& name);
+
+// Reads a data document from `path`, or from standard input when path is "-".
+Result<nlohmann::json> load_data_document(const std::string& path);
+
+// YAML core-schema conversion of one node (plain scalars typed, quoted ones strings).
+nlohmann::json yaml_to_json(const YAML::Node& node);
+
+// The typed value of one plain YAML scalar under the core schema.
+nlohmann::json yaml_plain_scalar(const std::string& text);
+
+// Converts uint64 numbers to int64 (or double when too large), recursively.
+void normalize_numbers(nlohmann::json& value);
+
+}  // namespace tako::util
