@@ -1,2 +1,0 @@
-// Placeholder until the config module lands.
-namespace tako::config {}
