@@ -5,9 +5,6 @@
 namespace tako::cli {
 
 int cmd_validate(const Invocation&) { return report_error("not implemented yet"); }
-int cmd_graph(const Invocation&) { return report_error("not implemented yet"); }
 int cmd_run(const Invocation&) { return report_error("not implemented yet"); }
-int cmd_cache_clean(const Invocation&) { return report_error("not implemented yet"); }
-int cmd_cache_prune(const Invocation&) { return report_error("not implemented yet"); }
 
 }  // namespace tako::cli

@@ -1,0 +1,63 @@
+# Front end for the CMake + Ninja build. `make demo` and `make test` are the two
+# commands the README promises work on a fresh Debian 12 machine (as root).
+
+BUILD      ?= build
+ASAN_BUILD ?= build-asan
+FUZZ_BUILD ?= build-fuzz
+COV_BUILD  ?= build-coverage
+PYTHON     ?= /usr/bin/python3
+CONFORMANCE_DIR ?= $(abspath ../shared/conformance/cel)
+JOBS       ?= $(shell nproc)
+CMAKE_FLAGS ?=
+
+.PHONY: all deps build demo test unit-test cli-test conformance test-sanitize \
+        bench fuzz coverage clean
+
+all: build
+
+deps:
+	@bash scripts/install-deps.sh
+
+$(BUILD)/build.ninja: | deps
+	cmake -S . -B $(BUILD) -G Ninja $(CMAKE_FLAGS)
+
+build: deps $(BUILD)/build.ninja
+	ninja -C $(BUILD) -j $(JOBS)
+
+demo: build
+	@bash examples/demo.sh $(abspath $(BUILD))/tako
+
+test: build
+	@bash scripts/run-tests.sh $(abspath $(BUILD)) "$(CONFORMANCE_DIR)"
+
+unit-test: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+cli-test: build
+	TAKO_BIN=$(abspath $(BUILD))/tako $(PYTHON) -m pytest -q tests/cli
+
+# The whole suite again under AddressSanitizer + UndefinedBehaviorSanitizer.
+test-sanitize: deps
+	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DTAKO_SANITIZE=ON -DTAKO_BUILD_BENCH=OFF
+	ninja -C $(ASAN_BUILD) -j $(JOBS)
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  bash scripts/run-tests.sh $(abspath $(ASAN_BUILD)) "$(CONFORMANCE_DIR)"
+
+bench: build
+	@bash scripts/run-bench.sh $(abspath $(BUILD))
+
+# libFuzzer targets (clang). FUZZ_SECONDS per target; corpora in fuzz/<module>/corpus.
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	CC=clang CXX=clang++ cmake -S . -B $(FUZZ_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTAKO_FUZZ=ON
+	ninja -C $(FUZZ_BUILD) -j $(JOBS)
+	@bash scripts/run-fuzz.sh $(abspath $(FUZZ_BUILD)) $(FUZZ_SECONDS)
+
+coverage: deps
+	cmake -S . -B $(COV_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DTAKO_COVERAGE=ON -DTAKO_BUILD_BENCH=OFF
+	ninja -C $(COV_BUILD) -j $(JOBS)
+	bash scripts/run-tests.sh $(abspath $(COV_BUILD)) "$(CONFORMANCE_DIR)"
+	gcovr -r . $(COV_BUILD) --filter src/ --print-summary --html-details $(COV_BUILD)/coverage.html
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) $(COV_BUILD)

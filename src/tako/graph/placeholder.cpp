@@ -1,2 +1,0 @@
-// Placeholder until the graph module lands.
-namespace tako::graph {}

@@ -1,2 +1,0 @@
-// Placeholder until the repo module lands.
-namespace tako::repo {}

@@ -1,0 +1,238 @@
+#include "tako/repo/universe.h"
+
+#include <dirent.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <deque>
+
+#include "tako/config/loader.h"
+#include "tako/repo/identity.h"
+#include "tako/util/fs.h"
+#include "tako/util/strings.h"
+
+namespace tako::repo {
+
+namespace {
+
+bool has_tako_yml(const std::string& dir) {
+  struct stat st {};
+  return ::stat((dir + "/tako.yml").c_str(), &st) == 0 && S_ISREG(st.st_mode);
+}
+
+// Sorted names of the subdirectories of `dir` (no dot entries).
+std::vector<std::string> subdirs(const std::string& dir) {
+  std::vector<std::string> out;
+  DIR* d = ::opendir(dir.c_str());
+  if (d == nullptr) return out;
+  while (dirent* e = ::readdir(d)) {
+    std::string name = e->d_name;
+    if (name.empty() || name[0] == '.') continue;
+    bool is_dir = e->d_type == DT_DIR;
+    if (e->d_type == DT_UNKNOWN || e->d_type == DT_LNK) {
+      struct stat st {};
+      is_dir = ::stat((dir + "/" + name).c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+    }
+    if (is_dir) out.push_back(name);
+  }
+  ::closedir(d);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::string parent_dir(const std::string& p) {
+  auto slash = p.find_last_of('/');
+  if (slash == std::string::npos || slash == 0) return "/";
+  return p.substr(0, slash);
+}
+
+void warn_ignored(const std::string& identity, const std::string& path, const std::string& error) {
+  std::fflush(stdout);
+  std::fprintf(stderr, "warning: ignoring repository %s (%s): %s\n", identity.c_str(), path.c_str(),
+               error.c_str());
+}
+
+}  // namespace
+
+Result<std::string> entry_directory(const std::optional<std::string>& root) {
+  if (root) return expand_path(*root);
+  std::string buf(4096, '\0');
+  while (::getcwd(buf.data(), buf.size()) == nullptr) {
+    if (errno != ERANGE) {
+      return Error{"TAKO_E003: could not determine current working directory - getwd: " +
+                   util::os_error_text(errno)};
+    }
+    buf.resize(buf.size() * 2);
+  }
+  return std::string(buf.c_str());
+}
+
+Result<std::shared_ptr<const config::Config>> load_repo_config(const std::string& dir) {
+  auto cfg = config::load_file(dir + "/tako.yml");
+  if (!cfg) return cfg.error();
+  return std::make_shared<const config::Config>(std::move(*cfg));
+}
+
+int Universe::find(const std::string& identity) const {
+  for (size_t i = 0; i < members_.size(); ++i) {
+    if (util::iequals(members_[i].identity, identity)) return int(i);
+  }
+  return -1;
+}
+
+Result<Universe> Universe::build(Resolver& resolver, const EntryOptions& entry_opts, bool strict) {
+  Universe u;
+  const Settings& settings = resolver.settings();
+  const std::string repos_dir = settings.repos_dir();
+
+  // 1. The entry.
+  Member entry;
+  entry.source = "entry";
+  if (entry_opts.repo) {
+    auto spec = parse_spec(*entry_opts.repo);
+    if (!spec) return spec.error();
+    auto resolved = resolver.resolve(*spec, /*from_dependents=*/false, "");
+    if (!resolved) return resolved.error();
+    entry.path = resolved->path;
+    entry.ref = spec->ref;
+  } else {
+    auto dir = entry_directory(entry_opts.root);
+    if (!dir) return dir.error();
+    entry.path = *dir;
+  }
+  auto entry_cfg = load_repo_config(entry.path);
+  if (!entry_cfg) return entry_cfg.error();
+  entry.config = *entry_cfg;
+  entry.identity = compute_identity(entry.path, entry.config->metadata_name, repos_dir);
+  u.members_.push_back(std::move(entry));
+
+  auto find_path = [&](const std::string& path) -> int {
+    for (size_t i = 0; i < u.members_.size(); ++i) {
+      if (u.members_[i].path == path) return int(i);
+    }
+    return -1;
+  };
+  // Adds a loaded repository unless its identity is known; returns its index.
+  auto add = [&](Member m) -> int {
+    int existing = u.find(m.identity);
+    if (existing >= 0) return existing;
+    u.members_.push_back(std::move(m));
+    return int(u.members_.size()) - 1;
+  };
+
+  // 2. With --local and without --repo: sibling directories holding tako.yml.
+  const std::string entry_path = u.members_[0].path;
+  if (settings.local && !entry_opts.repo) {
+    std::string parent = parent_dir(entry_path);
+    for (const auto& name : subdirs(parent)) {
+      std::string path = parent == "/" ? "/" + name : parent + "/" + name;
+      if (path == entry_path || !has_tako_yml(path)) continue;
+      auto cfg = load_repo_config(path);
+      if (!cfg) {
+        warn_ignored(compute_identity(path, "", repos_dir), path, cfg.error().message);
+        continue;
+      }
+      Member m;
+      m.path = path;
+      m.source = "local";
+      m.config = *cfg;
+      m.identity = compute_identity(path, m.config->metadata_name, repos_dir);
+      add(std::move(m));
+    }
+  }
+
+  // 3. Transitive closure of `dependents` targets, from every member.
+  for (size_t i = 0; i < u.members_.size(); ++i) {
+    auto cfg = u.members_[i].config;
+    std::vector<int> targets;
+    for (const auto& dep : cfg->dependents) {
+      auto spec = parse_spec(dep.repo);
+      if (!spec) {
+        if (strict) return spec.error();
+        targets.push_back(-1);
+        continue;
+      }
+      // A repository already known by identity is not resolved again (no
+      // second clone of the entry, and cycles terminate).
+      int known = u.find(spec->slug());
+      if (known >= 0) {
+        targets.push_back(known);
+        continue;
+      }
+      auto resolved = resolver.resolve(*spec, /*from_dependents=*/true, entry_path);
+      if (!resolved) {
+        if (strict) return resolved.error();
+        warn_ignored(spec->slug(), resolver.cache_path(*spec), resolved.error().message);
+        targets.push_back(-1);
+        continue;
+      }
+      int by_path = find_path(resolved->path);
+      if (by_path >= 0) {
+        targets.push_back(by_path);
+        continue;
+      }
+      auto dep_cfg = load_repo_config(resolved->path);
+      if (!dep_cfg) {
+        if (strict) {
+          const std::string& msg = dep_cfg.error().message;
+          return Error{msg.rfind("failed to load config: ", 0) == 0 ? msg : "failed to load config: " + msg};
+        }
+        warn_ignored(spec->slug(), resolved->path, dep_cfg.error().message);
+        targets.push_back(-1);
+        continue;
+      }
+      Member m;
+      m.path = resolved->path;
+      m.source = "dependents";
+      if (!resolved->sibling) m.ref = spec->ref;
+      m.config = *dep_cfg;
+      m.identity = compute_identity(m.path, m.config->metadata_name, repos_dir);
+      targets.push_back(add(std::move(m)));
+    }
+    u.members_[i].dependents = std::move(targets);
+  }
+
+  // 4. Every cached checkout holding tako.yml; one ref per owner/repo.
+  for (const auto& owner : subdirs(repos_dir)) {
+    for (const auto& name : subdirs(repos_dir + "/" + owner)) {
+      std::string identity = owner + "/" + name;
+      if (u.find(identity) >= 0) continue;
+      std::string base = repos_dir + "/" + owner + "/" + name;
+      std::vector<std::string> refs;
+      for (const auto& ref : subdirs(base)) {
+        if (has_tako_yml(base + "/" + ref)) refs.push_back(ref);
+      }
+      if (refs.empty()) continue;
+      std::string ref = std::find(refs.begin(), refs.end(), "main") != refs.end() ? "main" : refs.front();
+      std::string path = base + "/" + ref;
+      auto cfg = load_repo_config(path);
+      if (!cfg) {
+        warn_ignored(identity, path, cfg.error().message);
+        continue;
+      }
+      Member m;
+      m.identity = identity;
+      m.path = path;
+      m.ref = ref;
+      m.source = "cache";
+      m.config = *cfg;
+      u.members_.push_back(std::move(m));
+    }
+  }
+  // Cache members' own dependents are not followed (they are used as they are),
+  // but their edges still count in the graph where they resolve to members.
+  for (auto& m : u.members_) {
+    if (m.dependents.size() == m.config->dependents.size()) continue;
+    m.dependents.clear();
+    for (const auto& dep : m.config->dependents) {
+      auto spec = parse_spec(dep.repo);
+      m.dependents.push_back(spec ? u.find(spec->slug()) : -1);
+    }
+  }
+  return u;
+}
+
+}  // namespace tako::repo
