@@ -1,0 +1,3 @@
+module example.com/my-org/go-lib
+
+go 1.19

@@ -1,0 +1,201 @@
+"""`tako graph` (SPEC §1.4, §3, §5) over real git repositories with bare remotes."""
+import json
+
+import pytest
+
+
+def yml(name, dependents=(), extra=""):
+    deps = "".join(f"  - repo: o/{d}\n" for d in dependents)
+    return f"version: '1'\nmetadata:\n  name: o/{name}\n" + (f"dependents:\n{deps}" if deps else "") + extra
+
+
+@pytest.fixture
+def diamond(ws):
+    """a -> {b, d}, b -> c, c -> e, d -> e (names o/complex-graph-repo-<x>)."""
+    p = "complex-graph-repo-"
+    ws.repo(p + "a", yml(p + "a", [p + "b", p + "d"]))
+    ws.repo(p + "b", yml(p + "b", [p + "c"]))
+    ws.repo(p + "c", yml(p + "c", [p + "e"]))
+    ws.repo(p + "d", yml(p + "d", [p + "e"]))
+    ws.repo(p + "e", yml(p + "e"))
+    return ws.src / (p + "a")
+
+
+TREE = """o/complex-graph-repo-a
+├── o/complex-graph-repo-b
+│   └── o/complex-graph-repo-c
+│       └── o/complex-graph-repo-e
+└── o/complex-graph-repo-d
+    └── o/complex-graph-repo-e
+"""
+
+
+def test_tree_local(tako, diamond):
+    r = tako("graph", "--local", cwd=diamond)
+    assert r.code == 0, r
+    assert r.out == TREE
+    assert r.err == ""
+
+
+def test_tree_clones_dependents_from_remotes(tako, diamond, env):
+    r = tako("graph", "--root", str(diamond))
+    assert r.code == 0, r
+    assert r.out == TREE
+    assert r.err == ""
+    cache = f"{env['TAKO_HOME']}/cache/repos/o/complex-graph-repo-e/main"
+    import os
+    assert os.path.isfile(cache + "/tako.yml")
+    # second run updates the cached checkouts (fetch + ff) and still prints only the graph
+    r = tako("graph", "--root", str(diamond))
+    assert r.code == 0 and r.out == TREE and r.err == ""
+
+
+def test_repo_flag_clones_entry(tako, diamond, env):
+    r = tako("graph", "--repo", "o/complex-graph-repo-b")
+    assert r.code == 0, r
+    assert r.out == "o/complex-graph-repo-b\n└── o/complex-graph-repo-c\n    └── o/complex-graph-repo-e\n"
+
+
+def test_dot_and_mermaid(tako, diamond):
+    r = tako("graph", "--local", "--dot", cwd=diamond)
+    assert r.code == 0
+    lines = r.out.splitlines()
+    assert lines[0] == "digraph {" and lines[-1] == "}"
+    assert lines[1] == '  "o/complex-graph-repo-a" [label="o/complex-graph-repo-a"];'
+    assert lines[2] == '  "o/complex-graph-repo-a" -> "o/complex-graph-repo-b";'
+    assert r.out == tako("graph", "--local", "--format", "dot", cwd=diamond).out
+    m = tako("graph", "--local", "--format=mermaid", cwd=diamond)
+    assert m.out == ('graph TD\n  n0["o/complex-graph-repo-a"]\n  n1["o/complex-graph-repo-b"]\n'
+                     '  n2["o/complex-graph-repo-c"]\n  n3["o/complex-graph-repo-d"]\n'
+                     '  n4["o/complex-graph-repo-e"]\n  n0 --> n1\n  n0 --> n3\n  n1 --> n2\n'
+                     '  n2 --> n4\n  n3 --> n4\n')
+
+
+def test_json(tako, diamond):
+    r = tako("graph", "--local", "--json", cwd=diamond)
+    assert r.code == 0
+    doc = json.loads(r.out)
+    assert list(doc) == ["root", "nodes", "edges"]
+    assert doc["root"] == "o/complex-graph-repo-a"
+    assert [n["name"][-1] for n in doc["nodes"]] == ["a", "b", "c", "d", "e"]
+    assert doc["nodes"][0] == {"name": "o/complex-graph-repo-a", "path": str(diamond), "ref": None,
+                               "source": "entry"}
+    assert doc["nodes"][1]["source"] == "local"
+    assert [(e["from"][-1], e["to"][-1]) for e in doc["edges"]] == [
+        ("a", "b"), ("a", "d"), ("b", "c"), ("c", "e"), ("d", "e")]
+    assert doc["edges"][0]["via"] == ["dependents"]
+    assert r.out.startswith('{\n  "root": ')
+    assert tako("graph", "--local", "--format", "json", cwd=diamond).out == r.out
+
+
+def test_json_sources_for_cloned(tako, diamond):
+    doc = json.loads(tako("graph", "--json", cwd=diamond).out)
+    b = doc["nodes"][1]
+    assert b["source"] == "dependents" and b["ref"] == "main"
+    assert b["path"].endswith("/cache/repos/o/complex-graph-repo-b/main")
+
+
+def test_subscription_edges(tako, ws):
+    ws.repo("lib", yml("lib"))
+    ws.repo("app", yml("app", extra="""subscriptions:
+  - artifact: o/lib:lib
+    events: [built]
+    workflow: w
+workflows:
+  w:
+    steps: [echo hi]
+"""))
+    r = tako("graph", "--local", cwd=ws.src / "lib")
+    assert r.code == 0, r
+    assert r.out == "o/lib\n└── o/app\n"
+    doc = json.loads(tako("graph", "--local", "--json", cwd=ws.src / "lib").out)
+    assert doc["edges"] == [{"from": "o/lib", "to": "o/app", "via": ["subscription"], "artifacts": ["lib"]}]
+
+
+def test_cycle(tako, ws):
+    ws.repo("a", yml("a", ["b"]))
+    ws.repo("b", yml("b", ["c"]))
+    ws.repo("c", yml("c", ["b"]))
+    r = tako("graph", "--local", cwd=ws.src / "a")
+    assert r.code == 1
+    assert r.out == ""
+    assert r.err == "Error: circular dependency detected: o/b -> o/c -> o/b\n"
+
+
+def test_invalid_format(tako, diamond):
+    r = tako("graph", "--format", "svg", cwd=diamond)
+    assert r.code == 1
+    assert "svg" in r.err and "Run 'tako graph --help' for usage." in r.err
+
+
+def test_missing_tako_yml(tako, tmp_path):
+    r = tako("graph", "--root", str(tmp_path))
+    assert r.code == 1
+    assert r.err == f"Error: could not read config file: open {tmp_path}/tako.yml: no such file or directory\n"
+
+
+def test_invalid_repo_spec(tako, tmp_path):
+    r = tako("graph", "--repo", "not-a-spec")
+    assert r.code == 1
+    assert r.err == ("Error: TAKO_E005: invalid repository specification: not-a-spec "
+                     "(expected format: owner/repo or owner/repo:branch)\n")
+
+
+def test_local_missing_dependent(tako, ws):
+    ws.repo("a", yml("a", ["ghost"]))
+    r = tako("graph", "--local", cwd=ws.src / "a")
+    assert r.code == 1
+    assert r.err.startswith("Error: TAKO_E006: repository o/ghost:main not found in cache or local test "
+                            "structure - stat ")
+    assert r.err.endswith("/cache/repos/o/ghost/main: no such file or directory\n")
+
+
+def test_unreachable_remote_after_retries(tako, ws):
+    ws.repo("a", yml("a", ["ghost"]))
+    r = tako("graph", cwd=ws.src / "a", timeout=60)
+    assert r.code == 1
+    assert r.err.startswith(f"Error: TAKO_E001: failed to clone repo file://{ws.remotes}/o/ghost.git: ")
+    assert r.err.rstrip().endswith("- exit status 128")
+
+
+def test_cache_checkout_not_a_git_repo(tako, ws, env):
+    ws.repo("a", yml("a", ["b"]))
+    broken = f"{env['TAKO_HOME']}/cache/repos/o/b/main"
+    import os
+    os.makedirs(broken)
+    with open(broken + "/tako.yml", "w") as f:
+        f.write(yml("b"))
+    r = tako("graph", cwd=ws.src / "a")
+    assert r.code == 1
+    assert r.err.startswith("Error: TAKO_E007: failed to update repo o/b:main: ")
+    assert "exit status" in r.err
+
+
+def test_invalid_dependent_config_is_an_error(tako, ws):
+    ws.repo("a", yml("a", ["b"]))
+    ws.repo("b", "version: '1'\nworkflows: [1, 2]\n")
+    r = tako("graph", "--local", cwd=ws.src / "a")
+    assert r.code == 1
+    assert r.err.startswith("Error: failed to load config: ")
+
+
+def test_invalid_cached_repo_is_a_warning(tako, ws, env):
+    ws.repo("a", yml("a"))
+    bad = f"{env['TAKO_HOME']}/cache/repos/o/bad/main"
+    import os
+    os.makedirs(bad)
+    with open(bad + "/tako.yml", "w") as f:
+        f.write("version: [\n")
+    r = tako("graph", cwd=ws.src / "a")
+    assert r.code == 0
+    assert r.out == "o/a\n"
+    assert r.err.startswith(f"warning: ignoring repository o/bad ({bad}): could not unmarshal config: ")
+
+
+def test_identity_from_origin_and_dirname(tako, ws):
+    ws.repo("plain", "version: '1'\n", git_init=False)
+    r = tako("graph", cwd=ws.src / "plain")
+    assert r.out == "plain\n"
+    ws.repo("fromorigin", "version: '1'\n", owner="acme")
+    r = tako("graph", cwd=ws.src / "fromorigin")
+    assert r.out == "acme/fromorigin\n"
