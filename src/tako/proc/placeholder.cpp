@@ -1,2 +1,0 @@
-// Placeholder until the proc module lands.
-namespace tako::proc {}
