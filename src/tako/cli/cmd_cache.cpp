@@ -8,11 +8,7 @@
 #include "tako/cli/commands.h"
 #include "tako/cli/context.h"
 #include "tako/cli/output.h"
-#include <fcntl.h>
-#include <sys/file.h>
-#include <unistd.h>
-
-#include "tako/util/fs.h"
+#include "tako/util/file_lock.h"
 
 namespace fs = std::filesystem;
 
@@ -69,11 +65,12 @@ int cmd_cache_prune(const Invocation& inv) {
         if (!repo.is_directory()) continue;
         for (const auto& ref : fs::directory_iterator(repo.path(), ec)) {
           if (!ref.is_directory() || !older_than(ref.path(), cutoff)) continue;
-          std::string lock_path = settings->cache_locks_dir() + "/" + owner.path().filename().string() + "+" +
-                                  repo.path().filename().string() + "+" + ref.path().filename().string() + ".lock";
+          std::string lock_path =
+              util::cache_lock_path(settings->cache_dir, owner.path().filename().string(),
+                                    repo.path().filename().string(), ref.path().filename().string());
           // A checkout being cloned or updated right now is left alone.
-          util::UniqueFd lock(::open(lock_path.c_str(), O_RDWR | O_CLOEXEC));
-          if (lock.valid() && ::flock(lock.get(), LOCK_EX | LOCK_NB) != 0) continue;
+          auto lock = util::FileLock::try_acquire(lock_path);
+          if (!lock || !lock->has_value()) continue;  // being cloned or updated right now
           std::error_code rm;
           fs::remove_all(ref.path(), rm);
         }

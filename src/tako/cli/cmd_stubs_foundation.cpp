@@ -5,6 +5,5 @@
 namespace tako::cli {
 
 int cmd_validate(const Invocation&) { return report_error("not implemented yet"); }
-int cmd_run(const Invocation&) { return report_error("not implemented yet"); }
 
 }  // namespace tako::cli

@@ -1,0 +1,83 @@
+// `tako run` (SPEC §1.5, §6).
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdio>
+#include <string>
+
+#include "tako/cli/commands.h"
+#include "tako/cli/context.h"
+#include "tako/cli/output.h"
+#include "tako/engine/command_runner.h"
+#include "tako/graph/graph.h"
+#include "tako/proc/interrupt.h"
+#include "tako/util/strings.h"
+
+namespace tako::cli {
+
+namespace {
+
+Result<int> jobs_flag(const Invocation& inv) {
+  if (inv.flag("serial")) return 1;
+  auto text = inv.value("jobs");
+  if (!text) {
+    long n = ::sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : int(n);
+  }
+  char* end = nullptr;
+  long n = std::strtol(text->c_str(), &end, 10);
+  if (text->empty() || *end != '\0' || n < 1 || n > 100000) {
+    return Error{"invalid argument \"" + *text + "\" for \"-j, --jobs\" flag: must be a positive integer"};
+  }
+  return int(n);
+}
+
+}  // namespace
+
+int cmd_run(const Invocation& inv) {
+  proc::InterruptGuard guard;
+  auto jobs = jobs_flag(inv);
+  if (!jobs) return report_usage_error(jobs.error().message, "run");
+  auto lock_timeout = duration_flag(inv, "lock-timeout", "10m");
+  if (!lock_timeout) return report_usage_error(lock_timeout.error().message, "run");
+  auto settings = settings_for(inv);
+  if (!settings) return report_error(settings.error().message);
+
+  repo::Resolver resolver(*settings);
+  auto universe = universe_for(inv, resolver, /*strict=*/true);
+  if (!universe) return report_error(universe.error().message);
+  graph::Graph full = graph::reachable_from(graph::from_universe(*universe), 0);
+  if (auto cycles = graph::check_cycles(full, 0); !cycles) return report_error(cycles.error().message);
+  auto filtered = graph::apply_filters(full, inv.list("only"), inv.list("ignore"));
+  if (!filtered) return report_error(filtered.error().message);
+  const graph::Graph& g = *filtered;
+
+  std::string command = util::join(inv.args, " ");
+  if (g.size() == 0) {
+    std::fputs("Warning: No repositories matched the filter criteria.\n", stdout);
+    return 0;
+  }
+  if (inv.flag("dry-run")) {
+    std::string out;
+    for (int n : graph::topological_order(g)) out += "[dry-run] " + g.node(n).name + ": " + command + "\n";
+    std::fwrite(out.data(), 1, out.size(), stdout);
+    return 0;
+  }
+  engine::CommandRunOptions opt;
+  opt.command = command;
+  opt.jobs = *jobs;
+  opt.continue_on_error = inv.flag("continue-on-error");
+  opt.summarize_errors = inv.flag("summarize-errors");
+  opt.home = settings->home;
+  opt.lock_timeout = *lock_timeout;
+  opt.lock_timeout_text = inv.value("lock-timeout").value_or("10m");
+  engine::CommandRunResult result = engine::run_command(g, opt);
+  if (result.interrupted != 0) {
+    report_error("interrupted");
+    return result.interrupted == SIGINT ? 130 : 143;
+  }
+  if (!result.status) return report_error(result.status.error().message);
+  return 0;
+}
+
+}  // namespace tako::cli

@@ -1,0 +1,29 @@
+#include "tako/engine/repo_lock.h"
+
+#include <cstdlib>
+#include <memory>
+
+#include "tako/proc/interrupt.h"
+
+namespace tako::engine {
+
+Result<RepoLock> acquire_repo_lock(const std::string& home, const std::string& path,
+                                   const std::string& repository, const std::string& run_id,
+                                   util::Nanos timeout, const std::string& timeout_text) {
+  std::string canonical = path;
+  if (std::unique_ptr<char, decltype(&std::free)> real(::realpath(path.c_str(), nullptr), &std::free); real) {
+    canonical = real.get();
+  }
+  util::LockRequest req;
+  req.lock_path = util::repo_lock_path(home, canonical);
+  req.repository = repository;
+  req.self.run_id = run_id.empty() ? "tako-run" : run_id;
+  req.self.repository = repository;
+  req.self.path = canonical;
+  req.timeout = timeout;
+  req.timeout_text = timeout_text;
+  if (auto* guard = proc::InterruptGuard::active()) req.cancel_fd = guard->fd();
+  return util::acquire_lock(req);
+}
+
+}  // namespace tako::engine
