@@ -38,3 +38,19 @@ TEST(GoFormat, FloatsLikeGoPercentV) {
   EXPECT_EQ(format_go_float(1e100), "1e+100");
   EXPECT_EQ(format_go_float(0.1 + 0.2), "0.30000000000000004");
 }
+
+#include "tako/util/glob.h"
+
+TEST(Glob, SegmentsAndDoubleStar) {
+  EXPECT_TRUE(glob_match("*.go", "main.go"));
+  EXPECT_FALSE(glob_match("*.go", "cmd/main.go"));
+  EXPECT_TRUE(glob_match("**/*.go", "cmd/main.go"));
+  EXPECT_TRUE(glob_match("**/*.go", "main.go"));
+  EXPECT_TRUE(glob_match("src/**", "src/a/b/c.txt"));
+  EXPECT_TRUE(glob_match("go.?od", "go.mod"));
+  EXPECT_FALSE(glob_match("go.?od", "go.mood"));
+  EXPECT_TRUE(glob_match("./package.json", "package.json"));
+  EXPECT_TRUE(glob_match("a/**/z", "a/z"));
+  EXPECT_TRUE(glob_match("a/**/z", "a/b/c/z"));
+  EXPECT_FALSE(glob_match("a/**/z", "a/b/c/y"));
+}

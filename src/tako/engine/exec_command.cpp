@@ -1,0 +1,295 @@
+#include "tako/engine/exec_command.h"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+
+#include <nlohmann/json.hpp>
+
+#include "tako/engine/fanout_step.h"
+#include "tako/engine/inputs.h"
+#include "tako/engine/repo_lock.h"
+#include "tako/engine/run_executor.h"
+#include "tako/engine/summary.h"
+#include "tako/engine/tree.h"
+#include "tako/proc/interrupt.h"
+#include "tako/repo/identity.h"
+#include "tako/repo/universe.h"
+#include "tako/state/ids.h"
+#include "tako/state/store.h"
+#include "tako/util/file_lock.h"
+#include "tako/util/fs.h"
+#include "tako/util/go_duration.h"
+
+namespace tako::engine {
+
+namespace {
+
+void out(const ExecOptions& o, const std::string& text) {
+  if (o.json) return;
+  std::fwrite(text.data(), 1, text.size(), stdout);
+  std::fflush(stdout);
+}
+
+int fail(const std::string& message, const Tree* tree = nullptr) {
+  std::string m = tree ? tree->mask(message) : message;
+  std::fflush(stdout);
+  std::fprintf(stderr, "Error: workflow execution failed: %s\n", m.c_str());
+  return 1;
+}
+
+void print_header(const ExecOptions& o, const std::string& workflow,
+                  const std::map<std::string, std::string>& inputs) {
+  std::string h = "Executing workflow '" + workflow + "'\n";
+  if (o.repo_flag) h += "Repository: " + *o.repo_flag + "\n";
+  if (o.resume) h += "Resuming from: " + *o.resume + "\n";
+  if (!inputs.empty()) {
+    h += "Inputs:\n";
+    for (const auto& [k, v] : inputs) h += "  " + k + ": " + v + "\n";
+  }
+  out(o, h);
+}
+
+std::string raw_run_text(const config::Step& s) {
+  if (s.uses) return "uses " + *s.uses;
+  std::string text;
+  for (char c : s.run.value_or("")) {
+    if (c == '\n') text += "\\n";
+    else text += c;
+  }
+  return text;
+}
+
+// Entry directory and configuration of the root run.
+struct Entry {
+  std::string path;
+  std::string identity;
+  std::shared_ptr<const config::Config> config;
+};
+
+Result<Entry> load_entry(const ExecOptions& o, repo::Resolver& resolver) {
+  Entry e;
+  if (o.repo_flag) {
+    auto spec = repo::parse_spec(*o.repo_flag);
+    if (!spec) return spec.error();
+    repo::Resolver* r = &resolver;
+    auto resolved = r->resolve(*spec, false, "");
+    if (!resolved) return resolved.error();
+    e.path = resolved->path;
+  } else {
+    auto dir = repo::entry_directory(o.root_flag);
+    if (!dir) return dir.error();
+    e.path = *dir;
+  }
+  auto cfg = repo::load_repo_config(e.path);
+  if (!cfg) return cfg.error();
+  e.config = *cfg;
+  e.identity = repo::compute_identity(e.path, e.config->metadata_name, o.settings.repos_dir());
+  return e;
+}
+
+int dry_run(const ExecOptions& o, Tree& tree, const Entry& entry, const config::Workflow& wf,
+            const std::map<std::string, std::string>& header_inputs) {
+  std::string plan;
+  state::RunNode root;
+  root.run_id = state::new_run_id();
+  root.repository = entry.identity;
+  root.workflow = wf.name;
+  for (const auto& s : wf.steps) {
+    plan += "[dry-run] " + s.id + ": " + raw_run_text(s) + "\n";
+    if (s.uses && s.uses->rfind("tako/fan-out@", 0) == 0) {
+      for (const auto& c : dry_run_candidates(tree, entry.identity, entry.config, s)) {
+        plan += "[dry-run]   candidate: " + c + "\n";
+      }
+    }
+    state::StepNode sn;
+    sn.id = s.id;
+    sn.status = state::StepStatus::Completed;
+    root.steps.push_back(sn);
+  }
+  (void)header_inputs;
+  out(o, plan);
+  SummaryStyle st;
+  st.dry_run = true;
+  st.color = o.color;
+  out(o, "\n" + render_summary(root, true, "0s", st));
+  if (o.json) {
+    nlohmann::json j = {{"run_id", root.run_id}, {"success", true}, {"duration_ms", 0}, {"error", nullptr},
+                        {"run", state::to_json(root)}};
+    std::printf("%s\n", j.dump(2).c_str());
+  }
+  return 0;
+}
+
+}  // namespace
+
+int run_exec(const ExecOptions& o) {
+  proc::InterruptGuard guard;
+  const std::string home = o.settings.home;
+  const std::string state_dir = state::state_dir(home);
+
+  // Resume: the recorded tree decides the workflow and the inputs.
+  std::optional<state::LoadedState> loaded;
+  std::optional<util::FileLock> run_lock;
+  std::string workflow_name = o.workflow;
+  std::map<std::string, std::string> header_inputs;
+  for (const auto& [k, v] : o.cli_inputs) header_inputs[k] = v;
+  if (o.resume) {
+    auto l = state::load_state(state_dir, *o.resume);
+    if (!l) return fail(l.error().message);
+    loaded = std::move(*l);
+    auto lock = util::FileLock::try_acquire(util::run_lock_path(home, *o.resume));
+    if (!lock) return fail(lock.error().message);
+    if (!lock->has_value()) {
+      auto holder = util::read_lock_holder(util::run_lock_path(home, *o.resume));
+      return fail("run " + *o.resume + " is locked by another tako process (pid " +
+                  (holder ? std::to_string(holder->pid) : std::string("unknown")) + ")");
+    }
+    run_lock = std::move(**lock);
+    const state::RunNode& root = loaded->doc.root;
+    if (root.status == state::RunStatus::Completed) {
+      out(o, "Run " + *o.resume + " already completed; nothing to resume.\n");
+      return 0;
+    }
+    if (!o.workflow.empty() && o.workflow != root.workflow) {
+      return fail("workflow '" + o.workflow + "' does not match run " + *o.resume + " (workflow '" + root.workflow +
+                  "')");
+    }
+    workflow_name = root.workflow;
+    header_inputs = root.cli_inputs;
+  }
+  print_header(o, workflow_name, header_inputs);
+
+  Tree tree(o);
+  repo::Resolver resolver(o.settings);
+  auto entry = load_entry(o, resolver);
+  if (!entry) return fail(entry.error().message);
+  if (loaded) entry->path = loaded->doc.root.path;
+  const config::Workflow* wf = entry->config->find_workflow(workflow_name);
+  if (wf == nullptr) return fail("workflow '" + workflow_name + "' not found");
+
+  std::vector<std::pair<std::string, std::string>> given = o.cli_inputs;
+  if (loaded) {
+    given.clear();
+    for (const auto& kv : loaded->doc.root.cli_inputs) given.emplace_back(kv.first, kv.second);
+  }
+  auto inputs = resolve_inputs(*wf, given);
+  if (!inputs) return fail(inputs.error().message);
+
+  if (o.dry_run) return dry_run(o, tree, *entry, *wf, header_inputs);
+
+  for (const auto& name : wf->secrets) {
+    if (std::getenv(name.c_str()) == nullptr) return fail("required secret '" + name + "' is not set");
+  }
+
+  // A new tree: run id, run lock.
+  std::string run_id;
+  if (loaded) {
+    run_id = *o.resume;
+  } else {
+    run_id = state::new_root_run_id(state_dir);
+    auto lock = util::FileLock::try_acquire(util::run_lock_path(home, run_id));
+    if (!lock || !lock->has_value()) return fail("could not lock run " + run_id);
+    run_lock = std::move(**lock);
+  }
+
+  // The repository lock, held for the whole execution of the root run.
+  auto repo_lock = acquire_repo_lock(home, entry->path, entry->identity, run_id, o.lock_timeout, o.lock_timeout_text);
+  if (!repo_lock) {
+    if (guard.interrupted()) {
+      std::fprintf(stderr, "Error: workflow execution interrupted\n");
+      return guard.exit_code();
+    }
+    return fail(repo_lock.error().message);
+  }
+
+  const std::string workspace = home + "/workspaces/" + run_id;
+  if (auto s = util::make_dirs(workspace + "/logs"); !s) return fail(s.error().message);
+
+  state::StateDocument doc;
+  if (loaded) {
+    doc = loaded->doc;
+  } else {
+    state::RunNode& root = doc.root;
+    root.run_id = run_id;
+    root.repository = entry->identity;
+    root.path = entry->path;
+    root.workflow = wf->name;
+    root.status = state::RunStatus::Pending;
+    root.depth = 0;
+    root.isolation = state::Isolation::Shared;
+    root.workspace = workspace;
+    root.inputs = inputs->values;
+    for (const auto& [k, v] : o.cli_inputs) root.cli_inputs[k] = v;
+  }
+  doc.root.workspace = workspace;
+  tree.init_state(std::move(doc));
+
+  RunSpec spec;
+  spec.run_id = run_id;
+  spec.identity = entry->identity;
+  spec.path = entry->path;
+  spec.checkout = entry->path;
+  spec.config = entry->config;
+  spec.workflow = wf;
+  spec.inputs = std::move(*inputs);
+  spec.workspace = workspace;
+  spec.depth = 0;
+
+  const auto started = std::chrono::steady_clock::now();
+  RunExecutor root(tree, run_id, std::move(spec), nullptr);
+  root.set_locked_path(entry->path);
+  bool ok = root.execute();
+  if (guard.interrupted()) tree.interrupted = true;
+  auto elapsed = std::chrono::steady_clock::now() - started;
+
+  state::RunNode snapshot;
+  {
+    auto l = tree.lock();
+    snapshot = l->root;
+  }
+  Status flushed = tree.save(true);
+  std::string duration = util::format_go_duration(std::chrono::duration_cast<std::chrono::nanoseconds>(elapsed));
+  if (loaded && snapshot.start_time && snapshot.end_time) {
+    duration = util::format_go_duration(*snapshot.end_time - *snapshot.start_time);
+  }
+  SummaryStyle st;
+  st.color = o.color;
+  out(o, "\n" + render_summary(snapshot, ok, duration, st));
+
+  std::string error = snapshot.error.value_or("");
+  if (!ok) {
+    std::string logs = render_failure_logs(snapshot);
+    std::fflush(stdout);
+    std::fputs(logs.c_str(), stderr);
+  }
+  if (o.json) {
+    int64_t ms = std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count();
+    nlohmann::json j = {{"run_id", run_id},
+                        {"success", ok},
+                        {"duration_ms", ms},
+                        {"error", ok ? nlohmann::json(nullptr) : nlohmann::json(error)},
+                        {"run", state::to_json(snapshot)}};
+    std::printf("%s\n", j.dump(2).c_str());
+    std::fflush(stdout);
+  }
+  if (guard.interrupted()) {
+    std::fprintf(stderr, "Error: workflow execution interrupted\n");
+    return guard.exit_code();
+  }
+  if (!ok) {
+    std::fprintf(stderr, "Error: workflow execution failed: %s\n", error.c_str());
+    return 1;
+  }
+  if (!flushed) return fail(flushed.error().message);
+  if (!o.preserve_tmp) {
+    std::error_code ec;
+    std::filesystem::remove_all(workspace, ec);
+  }
+  return 0;
+}
+
+}  // namespace tako::engine

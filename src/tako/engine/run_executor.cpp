@@ -1,0 +1,577 @@
+#include "tako/engine/run_executor.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <csignal>
+#include <cstdlib>
+
+#include "tako/engine/expressions.h"
+#include "tako/engine/outputs.h"
+#include "tako/engine/step_cache.h"
+#include "tako/proc/spawn.h"
+#include "tako/state/ids.h"
+#include "tako/util/fs.h"
+#include "tako/util/go_duration.h"
+#include "tako/util/strings.h"
+
+namespace tako::engine {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+int64_t ms_between(const state::Timestamp& a, const state::Timestamp& b) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(b - a).count();
+}
+
+std::string env_value(const std::string& name) {
+  const char* v = std::getenv(name.c_str());
+  return v ? std::string(v) : std::string();
+}
+
+void write_fd(int fd, const std::string& s) {
+  size_t off = 0;
+  while (off < s.size()) {
+    ssize_t n = ::write(fd, s.data() + off, s.size() - off);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return;
+    }
+    off += size_t(n);
+  }
+}
+
+state::StepKind kind_of(const config::Step& step, const config::Workflow& wf) {
+  if (step.uses) return state::StepKind::Uses;
+  if (step.image || wf.image) return state::StepKind::Container;
+  return state::StepKind::Run;
+}
+
+}  // namespace
+
+// A long-running step started in the background (§7.4).
+struct RunExecutor::LongRunning {
+  std::string step_id;
+  const config::Step* step = nullptr;
+  proc::ChildId child = 0;
+  bool done = false;
+  StepOutcome outcome;
+  std::function<void(proc::ExitInfo&)> finish;  // computes outcome at exit
+};
+
+RunExecutor::RunExecutor(Tree& tree, std::string run_id, RunSpec spec, RunExecutor* parent)
+    : tree_(tree), run_id_(std::move(run_id)), spec_(std::move(spec)), parent_(parent) {
+  secrets_ = spec_.workflow->secrets;
+}
+
+RunExecutor::~RunExecutor() = default;
+
+state::RunNode& RunExecutor::node() {
+  state::RunNode* n = state::find_run(tree_.doc().root, run_id_);
+  return *n;
+}
+
+state::StepNode& RunExecutor::step_node(const std::string& id) {
+  state::RunNode& n = node();
+  if (state::StepNode* s = state::find_step(n, id)) return *s;
+  n.steps.emplace_back();
+  n.steps.back().id = id;
+  return n.steps.back();
+}
+
+std::string RunExecutor::label(const config::Step& step, const char* field) const {
+  return spec_.workflow->name + "." + step.id + "." + field;
+}
+
+void RunExecutor::cancel(state::RunStatus final_status) {
+  cancel_status_.store(int(final_status));
+  cancelled_.store(true);
+  std::lock_guard<std::mutex> lock(sup_mu_);
+  if (sup_) {
+    proc::Supervisor* sup = sup_.get();
+    sup->post([sup] { sup->terminate_all(); });
+  }
+}
+
+nlohmann::json RunExecutor::step_data() {
+  nlohmann::json data = nlohmann::json::object();
+  data["inputs"] = spec_.inputs.values;
+  nlohmann::json steps = nlohmann::json::object();
+  for (const auto& [id, outs] : step_outputs_) {
+    nlohmann::json entry = outs;
+    entry["outputs"] = outs;
+    steps[id] = std::move(entry);
+  }
+  data["steps"] = std::move(steps);
+  data["env"] = env_map_;
+  data["event"] = spec_.event ? state::to_json(*spec_.event) : nlohmann::json::object();
+  data["run"] = {{"id", run_id_},
+                 {"workflow", spec_.workflow->name},
+                 {"repo", spec_.identity},
+                 {"path", spec_.checkout},
+                 {"depth", spec_.depth}};
+  return data;
+}
+
+void RunExecutor::record_outputs(const std::string& step_id, const std::map<std::string, std::string>& outputs) {
+  nlohmann::json j = nlohmann::json::object();
+  for (const auto& [k, v] : outputs) j[k] = v;
+  step_outputs_[step_id] = std::move(j);
+}
+
+bool RunExecutor::execute() {
+  {
+    std::lock_guard<std::mutex> lock(sup_mu_);
+    sup_ = std::make_unique<proc::Supervisor>();
+    sup_->set_interrupt_handler([this](int) {
+      interrupted_ = true;
+      sup_->terminate_all();
+    });
+  }
+  if (cancelled_.load()) sup_->terminate_all();
+  const config::Workflow& wf = *spec_.workflow;
+  std::string error;
+  bool failed = false;
+
+  // Secrets: never part of the template/CEL root; masked everywhere.
+  for (const auto& name : secrets_) {
+    const char* v = std::getenv(name.c_str());
+    if (v == nullptr) {
+      if (!tree_.options().dry_run) {
+        failed = true;
+        error = "required secret '" + name + "' is not set";
+      }
+      continue;
+    }
+    tree_.add_secret(v);
+  }
+  // The `env` root: tako's environment minus secrets, plus the rendered workflow env.
+  for (const auto& kv : proc::current_environment()) {
+    auto eq = kv.find('=');
+    if (eq == std::string::npos) continue;
+    std::string k = kv.substr(0, eq);
+    if (std::find(secrets_.begin(), secrets_.end(), k) != secrets_.end()) continue;
+    env_map_[k] = kv.substr(eq + 1);
+  }
+
+  {
+    auto l = tree_.lock();
+    state::RunNode& n = node();
+    n.status = state::RunStatus::Running;
+    if (!n.start_time) n.start_time = state::now();
+    n.end_time.reset();
+    n.duration_ms.reset();
+    n.error.reset();
+    n.waiting_for.reset();
+    n.current_step.reset();
+    // Steps recorded as completed/skipped by an earlier attempt keep their outputs (§11.4).
+    for (const auto& s : n.steps) {
+      if (s.status == state::StepStatus::Completed && !s.on_failure_of) record_outputs(s.id, s.outputs);
+    }
+  }
+  if (auto s = tree_.save(true); !s && !failed) {
+    failed = true;
+    error = s.error().message;
+  }
+
+  if (!failed) {
+    nlohmann::json base = step_data();
+    for (const auto& [k, v] : wf.env) {
+      auto rendered = render_template(v, wf.name + ".env." + k, base);
+      if (!rendered) {
+        failed = true;
+        error = "failed to execute template: " + rendered.error().message;
+        break;
+      }
+      tree_.debug("env " + k + "=" + *rendered);
+      workflow_env_.emplace_back(k, *rendered);
+      env_map_[k] = *rendered;
+    }
+  }
+
+  std::string failure_notes;
+  if (!failed) {
+    for (const config::Step& step : wf.steps) {
+      if (cancelled_.load() || interrupted_) break;
+      {
+        auto l = tree_.lock();
+        const state::StepNode* existing = state::find_step(node(), step.id);
+        if (existing && !existing->on_failure_of &&
+            (existing->status == state::StepStatus::Completed || existing->status == state::StepStatus::Skipped)) {
+          continue;  // resumed: keep the recorded result
+        }
+      }
+      StepOutcome out = run_step(step, std::nullopt, &failure_notes);
+      if (!out.ok && !out.skipped) {
+        failed = true;
+        error = "step '" + step.id + "' failed: " + out.error + failure_notes;
+        break;
+      }
+    }
+  }
+  // Long-running steps never outlive their run.
+  {
+    std::string lr_error;
+    if (failed || cancelled_.load() || interrupted_) sup_->terminate_all();
+    if (auto s = wait_long_running(&failure_notes, &lr_error); !s && !failed) {
+      failed = true;
+      error = lr_error;
+    }
+  }
+  if (!failed && !cancelled_.load() && !interrupted_) {
+    if (auto s = wait_for_detached_children(); !s) {
+      failed = true;
+      error = s.error().message;
+    }
+  }
+
+  bool completed = !failed && !cancelled_.load() && !interrupted_;
+  {
+    auto l = tree_.lock();
+    state::RunNode& n = node();
+    n.end_time = state::now();
+    if (n.start_time) n.duration_ms = ms_between(*n.start_time, *n.end_time);
+    if (completed) {
+      n.status = state::RunStatus::Completed;
+      n.current_step.reset();
+    } else if (interrupted_ || tree_.interrupted.load()) {
+      n.status = state::RunStatus::Cancelled;
+      if (!failed) error = "interrupted";
+    } else if (cancelled_.load()) {
+      n.status = state::RunStatus(cancel_status_.load());
+      if (!failed) error = n.status == state::RunStatus::TimedOut ? "timed out" : "cancelled";
+    } else {
+      n.status = state::RunStatus::Failed;
+    }
+    if (!completed) n.error = tree_.mask(error);
+  }
+  (void)tree_.save(true);
+  {
+    std::lock_guard<std::mutex> lock(sup_mu_);
+    sup_.reset();
+  }
+  return completed;
+}
+
+StepOutcome RunExecutor::run_step(const config::Step& step, const std::optional<std::string>& on_failure_of,
+                                  std::string* failure_notes) {
+  const config::Workflow& wf = *spec_.workflow;
+  {
+    auto l = tree_.lock();
+    state::StepNode& sn = step_node(step.id);
+    std::optional<state::FanOutRecord> keep_fan_out = std::move(sn.fan_out);
+    sn = state::StepNode{};
+    sn.id = step.id;
+    sn.kind = kind_of(step, wf);
+    sn.uses = step.uses;
+    sn.status = state::StepStatus::Running;
+    sn.on_failure_of = on_failure_of;
+    sn.start_time = state::now();
+    sn.long_running = step.long_running;
+    sn.log = "logs/" + step.id + ".log";
+    sn.fan_out = std::move(keep_fan_out);  // a resumed fan-out reuses its event and children
+    // Re-running a step moves it to the end: steps are stored in start order.
+    state::RunNode& n = node();
+    for (auto it = n.steps.begin(); it != n.steps.end(); ++it) {
+      if (&*it == &sn && std::next(it) != n.steps.end()) {
+        n.steps.splice(n.steps.end(), n.steps, it);
+        break;
+      }
+    }
+    n.current_step = step.id;
+  }
+  (void)tree_.save(true);
+
+  nlohmann::json data = step_data();
+  StepOutcome out;
+  if (step.if_expr) {
+    auto cond = evaluate_if(*step.if_expr, step.id, data);
+    if (!cond) {
+      out.error = cond.error().message;
+    } else {
+      tree_.debug("if " + step.id + ": " + *step.if_expr + " -> " + (*cond ? "true" : "false"));
+      if (!*cond) out.skipped = true;
+    }
+    if (cond && *cond) out = dispatch(step, data, on_failure_of);
+  } else {
+    out = dispatch(step, data, on_failure_of);
+  }
+  if (out.background) return out;  // a long-running step: recorded when it exits
+  finish_step(step.id, out);
+  if (!out.ok && !out.skipped) run_on_failure(step, failure_notes);
+  return out;
+}
+
+}  // namespace tako::engine
+
+namespace tako::engine {
+
+void RunExecutor::finish_step(const std::string& step_id, const StepOutcome& out) {
+  std::map<std::string, std::string> masked;
+  for (const auto& [k, v] : out.outputs) masked[k] = tree_.mask(v);
+  {
+    auto l = tree_.lock();
+    state::StepNode& sn = step_node(step_id);
+    sn.status = out.skipped ? state::StepStatus::Skipped
+                            : (out.ok ? state::StepStatus::Completed : state::StepStatus::Failed);
+    sn.end_time = state::now();
+    if (sn.start_time) sn.duration_ms = ms_between(*sn.start_time, *sn.end_time);
+    sn.exit_code = out.exit_code;
+    sn.error = out.ok || out.skipped ? std::nullopt : std::optional<std::string>(tree_.mask(out.error));
+    sn.outputs = out.ok ? masked : std::map<std::string, std::string>{};
+    sn.cached = out.cached;
+    if (out.ok) sn.events = out.events;
+  }
+  if (out.ok) record_outputs(step_id, out.outputs);
+  (void)tree_.save(true);
+}
+
+void RunExecutor::run_on_failure(const config::Step& step, std::string* failure_notes) {
+  for (const config::Step& handler : step.on_failure) {
+    std::string nested;
+    StepOutcome out = run_step(handler, step.id, &nested);
+    if (!out.ok && !out.skipped) {
+      *failure_notes += " (on_failure step '" + handler.id + "' also failed: " + out.error + ")";
+    }
+  }
+}
+
+StepOutcome RunExecutor::dispatch(const config::Step& step, const nlohmann::json& data,
+                                  const std::optional<std::string>& on_failure_of) {
+  StepOutcome out;
+  if (step.uses) {
+    std::string name = step.uses->substr(0, step.uses->find('@'));
+    if (name == "tako/fan-out") return run_fan_out(step, data);
+    if (name == "tako/poll") return run_poll(step, data);
+    if (name == "tako/checkout") return run_checkout(step, data);
+    out.error = "built-in step '" + *step.uses + "' is not implemented yet";
+    return out;
+  }
+  if (step.image || spec_.workflow->image) {
+    out.error = "container execution is not implemented yet";
+    return out;
+  }
+  return run_shell(step, data, on_failure_of);
+}
+
+std::vector<std::string> RunExecutor::step_environment(const config::Step& step, const nlohmann::json& data,
+                                                       const std::optional<std::string>& on_failure_of,
+                                                       const std::string& output_file, Status* error) {
+  std::vector<std::string> env = proc::current_environment();
+  for (const auto& name : secrets_) proc::env_unset(env, name);
+  for (const auto& [k, v] : workflow_env_) proc::env_set(env, k, v);
+  for (const auto& [k, v] : step.env) {
+    if (std::find(secrets_.begin(), secrets_.end(), v) != secrets_.end()) {
+      proc::env_set(env, k, env_value(v));
+      continue;
+    }
+    auto rendered = render_template(v, label(step, "env") + "." + k, data);
+    if (!rendered) {
+      *error = Error{"failed to execute template: " + rendered.error().message};
+      return env;
+    }
+    tree_.debug("env " + step.id + " " + k + "=" + *rendered);
+    proc::env_set(env, k, *rendered);
+  }
+  proc::env_set(env, "TAKO_RUN_ID", run_id_);
+  proc::env_set(env, "TAKO_STEP_ID", step.id);
+  proc::env_set(env, "TAKO_WORKSPACE", spec_.workspace);
+  proc::env_set(env, "TAKO_REPO", spec_.identity);
+  proc::env_set(env, "TAKO_REPO_PATH", spec_.checkout);
+  proc::env_set(env, "TAKO_OUTPUT", output_file);
+  for (const auto& [name, text] : spec_.inputs.texts) proc::env_set(env, input_env_name(name), text);
+  if (on_failure_of) proc::env_set(env, "TAKO_FAILED_STEP", *on_failure_of);
+  return env;
+}
+
+std::optional<std::string> RunExecutor::step_cache_key(const config::Step& step, const nlohmann::json& data) {
+  if (step.cache_key_files.empty()) return std::nullopt;
+  CacheKeyInput in;
+  in.repository = spec_.identity;
+  in.workflow = spec_.workflow->name;
+  in.step_id = step.id;
+  auto run = render_template(step.run.value_or(""), label(step, "run"), data);
+  in.run = run ? *run : *step.run;
+  in.image = step.image.value_or(spec_.workflow->image.value_or(""));
+  for (const auto& [k, v] : step.env) {
+    if (std::find(secrets_.begin(), secrets_.end(), v) != secrets_.end()) {
+      in.env.emplace_back(k, v);  // the secret's name, never its value
+    } else {
+      auto r = render_template(v, label(step, "env") + "." + k, data);
+      in.env.emplace_back(k, r ? *r : v);
+    }
+  }
+  in.checkout = spec_.checkout;
+  in.globs = step.cache_key_files;
+  return compute_cache_key(in);
+}
+
+StepOutcome RunExecutor::run_shell(const config::Step& step, const nlohmann::json& data,
+                                   const std::optional<std::string>& on_failure_of) {
+  StepOutcome out;
+  auto rendered = render_template(step.run.value_or(""), label(step, "run"), data);
+  if (!rendered) {
+    out.error = "failed to execute template: " + rendered.error().message;
+    return out;
+  }
+  tree_.debug("run " + step.id + ": " + *rendered);
+
+  // Step cache (§7.13).
+  std::optional<std::string> cache_key = step_cache_key(step, data);
+  const std::string cache_dir = tree_.options().settings.cache_dir;
+  if (cache_key && !tree_.options().no_cache) {
+    if (auto hit = cache_lookup(cache_dir, *cache_key)) {
+      out.ok = true;
+      out.cached = true;
+      out.outputs = std::move(*hit);
+      tree_.debug("cache hit " + step.id + ": " + *cache_key);
+      return out;
+    }
+  }
+
+  const std::string tmp_dir = spec_.workspace + "/tmp/" + step.id;
+  const std::string log_path = spec_.workspace + "/logs/" + step.id + ".log";
+  const std::string output_file = tmp_dir + "/output";
+  if (auto s = util::make_dirs(spec_.workspace + "/logs"); !s) {
+    out.error = s.error().message;
+    return out;
+  }
+  if (auto s = util::make_dirs(tmp_dir, 0777); !s) {
+    out.error = s.error().message;
+    return out;
+  }
+  ::chmod(tmp_dir.c_str(), 0777);
+  { util::UniqueFd f(::open(output_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666)); }
+  auto log_fd = std::make_shared<util::UniqueFd>(
+      ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0600));
+
+  Status env_error;
+  std::vector<std::string> env = step_environment(step, data, on_failure_of, output_file, &env_error);
+  if (!env_error) {
+    out.error = env_error.error().message;
+    return out;
+  }
+
+  proc::ChildSpec spec;
+  spec.spawn.argv = proc::sh_command(*rendered);
+  spec.spawn.cwd = spec_.checkout;
+  spec.spawn.env = std::move(env);
+  spec.spawn.stdout_mode = proc::Stdio::Pipe;
+  spec.spawn.stderr_mode = proc::Stdio::Pipe;
+  spec.capture_stdout = true;
+  spec.capture_stderr = true;
+  if (step.timeout) {
+    auto t = util::parse_go_duration(*step.timeout);
+    if (t && t->count() > 0) spec.timeout = *t;
+  }
+  const bool stream = tree_.options().verbose || (!tree_.options().json && ::isatty(STDOUT_FILENO) == 1);
+  const std::string prefix = "[" + spec_.identity + "/" + step.id + "] ";
+  Tree* tree = &tree_;
+  spec.on_line = [tree, log_fd, stream, prefix](proc::Stream which, std::string_view line, bool) {
+    std::string masked = tree->mask(line);
+    if (log_fd->valid()) write_fd(log_fd->get(), masked + "\n");
+    if (stream) {
+      if (which == proc::Stream::Stdout) tree->out_line(prefix + masked);
+      else tree->err_line(prefix + masked);
+    }
+  };
+
+  // Computes the outcome once the process has exited (also for long-running steps).
+  auto conclude = [this, &step, data, cache_key, cache_dir](proc::ExitInfo& info) -> StepOutcome {
+    StepOutcome o;
+    if (info.timed_out) {
+      o.error = "timed out after " + *step.timeout;
+      return o;
+    }
+    if (interrupted_ && info.terminated) {
+      o.error = "interrupted";
+      return o;
+    }
+    if (info.status.exited()) o.exit_code = info.status.exit_code;
+    if (!info.status.success()) {
+      o.error = info.status.describe();
+      return o;
+    }
+    OutputSources src{spec_.checkout, info.stdout_text, info.stderr_text, spec_.workspace + "/tmp/" + step.id + "/output"};
+    auto render_output = [&](const std::string& text, const nlohmann::json& so_far) -> Result<std::string> {
+      nlohmann::json d = data;
+      d["stdout"] = info.stdout_text;
+      d["stderr"] = info.stderr_text;
+      d["outputs"] = so_far;
+      add_template_aliases(d);
+      return render_template(text, label(step, "outputs"), d);
+    };
+    auto outputs = compute_outputs(step.outputs, src, render_output);
+    if (!outputs) {
+      o.error = outputs.error().message;
+      return o;
+    }
+    o.outputs = std::move(*outputs);
+    auto events = produced_events(step, data, o.outputs);
+    if (!events) {
+      o.error = events.error().message;
+      return o;
+    }
+    o.events = std::move(*events);
+    if (cache_key) cache_store(cache_dir, *cache_key, o.outputs);
+    o.ok = true;
+    return o;
+  };
+
+  if (step.long_running) {
+    auto lr = std::make_unique<LongRunning>();
+    LongRunning* raw = lr.get();
+    raw->step_id = step.id;
+    raw->step = &step;
+    spec.on_exit = [this, raw, conclude](proc::ExitInfo& info) {
+      raw->outcome = conclude(info);
+      raw->done = true;
+      finish_step(raw->step_id, raw->outcome);
+    };
+    auto id = sup_->spawn(std::move(spec));
+    if (!id) {
+      out.error = id.error().message;
+      return out;
+    }
+    raw->child = *id;
+    long_running_.push_back(std::move(lr));
+    out.ok = true;
+    out.background = true;
+    return out;
+  }
+
+  std::optional<StepOutcome> result;
+  spec.on_exit = [&](proc::ExitInfo& info) { result = conclude(info); };
+  auto id = sup_->spawn(std::move(spec));
+  if (!id) {
+    out.error = id.error().message;
+    return out;
+  }
+  sup_->wait(*id);
+  if (!result) {
+    out.error = "interrupted";
+    return out;
+  }
+  return *result;
+}
+
+Status RunExecutor::wait_long_running(std::string* failure_notes, std::string* error) {
+  for (auto& lr : long_running_) {
+    if (!lr->done) sup_->wait(lr->child);
+  }
+  for (auto& lr : long_running_) {
+    if (lr->outcome.ok || lr->outcome.skipped) continue;
+    std::string notes;
+    run_on_failure(*lr->step, &notes);
+    *failure_notes += notes;
+    if (error->empty()) *error = "step '" + lr->step_id + "' failed: " + lr->outcome.error + notes;
+  }
+  long_running_.clear();
+  if (!error->empty()) return Error{*error};
+  return {};
+}
+
+}  // namespace tako::engine

@@ -1,0 +1,125 @@
+// One run: one workflow executed in one repository (SPEC §7.1–7.6, §7.13),
+// as an object with its own workspace, state node, supervisor and
+// cancellation, so many runs of a tree can execute concurrently (§10).
+#pragma once
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "tako/config/config.h"
+#include "tako/engine/inputs.h"
+#include "tako/engine/tree.h"
+#include "tako/proc/supervisor.h"
+#include "tako/state/document.h"
+
+namespace tako::engine {
+
+struct RunSpec {
+  std::string run_id;
+  std::string identity;  // repository identity
+  std::string path;      // the repository's directory
+  std::string checkout;  // where steps run (path, or a worktree)
+  std::shared_ptr<const config::Config> config;
+  const config::Workflow* workflow = nullptr;
+  ResolvedInputs inputs;
+  std::optional<state::EventRecord> event;
+  std::string workspace;  // the run workspace directory
+  int depth = 0;
+};
+
+// How a step ended, before it is written into its StepNode.
+struct StepOutcome {
+  bool ok = false;
+  bool skipped = false;
+  bool cached = false;
+  bool background = false;  // a long-running step that keeps running
+  std::string error;  // "exit status 1", "timed out after 5s", ...
+  std::optional<int64_t> exit_code;
+  std::map<std::string, std::string> outputs;
+  std::vector<state::EventRecord> events;  // produces.events of a successful step
+};
+
+class RunExecutor {
+ public:
+  RunExecutor(Tree& tree, std::string run_id, RunSpec spec, RunExecutor* parent);
+  ~RunExecutor();
+
+  // Executes the run to its end. The state node (found by run id) is updated
+  // throughout; returns true when the run completed.
+  bool execute();
+
+  // Thread-safe: stops the run (timeouts, fail_fast, interrupts). Running step
+  // processes get SIGTERM, then SIGKILL after 5 s.
+  void cancel(state::RunStatus final_status);
+
+  const RunSpec& spec() const { return spec_; }
+  RunExecutor* parent() const { return parent_; }
+  const std::string& run_id() const { return run_id_; }
+  // The canonical checkout path whose repository lock this run holds ("" if none).
+  const std::string& locked_path() const { return locked_path_; }
+  void set_locked_path(std::string p) { locked_path_ = std::move(p); }
+
+  // Template data and CEL activation of §7.9 / §9.4 for this run.
+  nlohmann::json step_data();
+
+ private:
+  friend class FanOutStep;
+  struct LongRunning;
+
+  // Runs `step` (recording it as a StepNode) and, when it fails, its on_failure
+  // steps. Returns the step's outcome; `failure_notes` collects
+  // " (on_failure step '<id>' also failed: <err>)" suffixes.
+  StepOutcome run_step(const config::Step& step, const std::optional<std::string>& on_failure_of,
+                       std::string* failure_notes);
+  StepOutcome dispatch(const config::Step& step, const nlohmann::json& data,
+                       const std::optional<std::string>& on_failure_of);
+  // Writes the final status of a step into its node and persists it.
+  void finish_step(const std::string& step_id, const StepOutcome& out);
+  // Waits for children of fan-out steps with wait_for_children: false (§10.3).
+  Status wait_for_detached_children();
+  StepOutcome run_shell(const config::Step& step, const nlohmann::json& data,
+                        const std::optional<std::string>& on_failure_of);
+  StepOutcome run_poll(const config::Step& step, const nlohmann::json& data);
+  StepOutcome run_checkout(const config::Step& step, const nlohmann::json& data);
+  StepOutcome run_fan_out(const config::Step& step, const nlohmann::json& data);
+  // Events of `produces.events`, rendered with the step data and its outputs.
+  Result<std::vector<state::EventRecord>> produced_events(const config::Step& step, const nlohmann::json& data,
+                                                          const std::map<std::string, std::string>& outputs);
+  // Appends a line to the step's log (built-in steps write their messages there).
+  void log_line(const std::string& step_id, const std::string& line);
+  void run_on_failure(const config::Step& step, std::string* failure_notes);
+  Status wait_long_running(std::string* failure_notes, std::string* error);
+  std::vector<std::string> step_environment(const config::Step& step, const nlohmann::json& data,
+                                            const std::optional<std::string>& on_failure_of,
+                                            const std::string& output_file, Status* error);
+  std::optional<std::string> step_cache_key(const config::Step& step, const nlohmann::json& data);
+  void record_outputs(const std::string& step_id, const std::map<std::string, std::string>& outputs);
+  state::RunNode& node();  // requires the document lock
+  state::StepNode& step_node(const std::string& id);  // requires the document lock
+  std::string label(const config::Step& step, const char* field) const;
+
+  Tree& tree_;
+  std::string run_id_;
+  RunSpec spec_;
+  RunExecutor* parent_;
+  std::string locked_path_;
+  std::unique_ptr<proc::Supervisor> sup_;
+  std::vector<std::string> secrets_;       // declared secret names
+  nlohmann::json env_map_ = nlohmann::json::object();  // template `env` root
+  std::vector<std::pair<std::string, std::string>> workflow_env_;  // rendered workflow env
+  std::map<std::string, nlohmann::json> step_outputs_;  // id -> outputs map (as json)
+  std::vector<std::unique_ptr<LongRunning>> long_running_;
+  std::atomic<bool> cancelled_{false};
+  std::atomic<int> cancel_status_{0};
+  std::mutex sup_mu_;  // guards sup_ pointer for cancel() from other threads
+  bool interrupted_ = false;
+};
+
+}  // namespace tako::engine

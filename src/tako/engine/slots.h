@@ -1,0 +1,74 @@
+// The tree-wide cap on concurrently executing child runs (SPEC §10.8), and
+// per-fan-out-step caps: counting semaphores whose waiters are served in
+// ticket (trigger) order. Thread-safe.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <set>
+
+namespace tako::engine {
+
+class Slots {
+ public:
+  explicit Slots(int capacity) : capacity_(capacity) {}  // capacity <= 0: unlimited
+
+  // A ticket fixes a waiter's place in line; take it when the child is created.
+  uint64_t ticket();
+  // Blocks until a slot is free and every earlier ticket has been served (or
+  // `cancelled()` turns true; then returns false without a slot).
+  template <class Cancelled>
+  bool acquire(uint64_t ticket, Cancelled cancelled);
+  void release();
+  // Wakes waiters so they re-check their cancellation.
+  void poke();
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  int capacity_;
+  int used_ = 0;
+  uint64_t next_ticket_ = 1;
+  std::set<uint64_t> waiting_;
+};
+
+inline uint64_t Slots::ticket() {
+  std::lock_guard<std::mutex> lock(mu_);
+  uint64_t t = next_ticket_++;
+  waiting_.insert(t);
+  return t;
+}
+
+template <class Cancelled>
+bool Slots::acquire(uint64_t ticket, Cancelled cancelled) {
+  std::unique_lock<std::mutex> lock(mu_);
+  for (;;) {
+    if (cancelled()) {
+      waiting_.erase(ticket);
+      cv_.notify_all();
+      return false;
+    }
+    bool first = waiting_.empty() || *waiting_.begin() == ticket;
+    if (first && (capacity_ <= 0 || used_ < capacity_)) {
+      waiting_.erase(ticket);
+      ++used_;
+      cv_.notify_all();
+      return true;
+    }
+    cv_.wait(lock);
+  }
+}
+
+inline void Slots::release() {
+  std::lock_guard<std::mutex> lock(mu_);
+  --used_;
+  cv_.notify_all();
+}
+
+inline void Slots::poke() {
+  std::lock_guard<std::mutex> lock(mu_);
+  cv_.notify_all();
+}
+
+}  // namespace tako::engine

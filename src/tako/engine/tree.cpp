@@ -1,0 +1,82 @@
+#include "tako/engine/tree.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+
+namespace tako::engine {
+
+namespace {
+void write_all(int fd, const std::string& text) {
+  size_t off = 0;
+  while (off < text.size()) {
+    ssize_t n = ::write(fd, text.data() + off, text.size() - off);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return;
+    }
+    off += size_t(n);
+  }
+}
+}  // namespace
+
+Tree::Tree(ExecOptions options)
+    : options_(std::move(options)), slots_(options_.max_concurrent_repos) {}
+
+void Tree::init_state(state::StateDocument doc) {
+  state::StoreOptions so;
+  so.dir = state::state_dir(options_.settings.home);
+  store_ = std::make_unique<state::StateStore>(std::move(so), std::move(doc));
+}
+
+Status Tree::save(bool force) {
+  if (options_.dry_run || !store_) return {};
+  if (force) return store_->write_now();
+  store_->mark_dirty();
+  return {};
+}
+
+void Tree::add_secret(const std::string& value) {
+  std::lock_guard<std::mutex> lock(mask_mu_);
+  masker_.add(value);
+}
+
+std::string Tree::mask(std::string_view text) const {
+  std::lock_guard<std::mutex> lock(mask_mu_);
+  return masker_.mask(text);
+}
+
+void Tree::out_line(const std::string& line) {
+  if (options_.json) return;  // --json: human stdout lines are suppressed
+  std::lock_guard<std::mutex> lock(out_mu_);
+  std::fflush(stdout);
+  write_all(STDOUT_FILENO, line + "\n");
+}
+
+void Tree::err_line(const std::string& line) {
+  std::lock_guard<std::mutex> lock(out_mu_);
+  std::fflush(stdout);
+  write_all(STDERR_FILENO, line + "\n");
+}
+
+void Tree::debug(const std::string& line) {
+  if (options_.debug) err_line("[debug] " + mask(line));
+}
+
+Result<const repo::Universe*> Tree::universe() {
+  std::lock_guard<std::mutex> lock(universe_mu_);
+  if (!universe_) {
+    repo::Settings settings = options_.settings;
+    // Dry runs use existing checkouts only, as with --local (§7.10).
+    if (options_.dry_run) settings.local = true;
+    resolver_.emplace(settings);
+    repo::EntryOptions entry;
+    entry.root = options_.root_flag;
+    entry.repo = options_.repo_flag;
+    universe_.emplace(repo::Universe::build(*resolver_, entry, /*strict=*/false));
+  }
+  if (!universe_->ok()) return universe_->error();
+  return &universe_->value();
+}
+
+}  // namespace tako::engine

@@ -1,0 +1,77 @@
+// State shared by every run of one execution tree (one `tako exec`): options,
+// the state document and its persistence, secret masking, console output, the
+// workspace universe, concurrency limits and idempotency keys.
+//
+// Locking: the state store's document lock (`lock()`) guards the state
+// document (every RunNode/StepNode) and the idempotency keys. Runs mutate their
+// nodes only while holding it; save() must be called WITHOUT it (it takes it).
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+
+#include "tako/engine/exec_options.h"
+#include "tako/engine/masker.h"
+#include "tako/engine/slots.h"
+#include "tako/repo/universe.h"
+#include "tako/state/document.h"
+#include "tako/state/store.h"
+
+namespace tako::engine {
+
+class Tree {
+ public:
+  explicit Tree(ExecOptions options);
+
+  const ExecOptions& options() const { return options_; }
+
+  // The document and its lock. In dry-run the store never writes.
+  void init_state(state::StateDocument doc);
+  state::StateStore::Locked lock() { return store_->lock(); }
+  std::mutex& mutex() { return store_->mutex(); }
+  state::StateDocument& doc() { return store_->document(); }  // requires mutex()
+
+  // Writes the document now (force: §11.3's points) or coalesced. Must be
+  // called without the document lock. A failed forced write is returned.
+  Status save(bool force);
+
+  // Masking with every secret seen so far in the tree.
+  void add_secret(const std::string& value);
+  std::string mask(std::string_view text) const;
+
+  // Whole lines to stdout/stderr (masked by the caller), never interleaved.
+  void out_line(const std::string& line);
+  void err_line(const std::string& line);
+  void debug(const std::string& line);  // "[debug] <line>" with --debug
+
+  // The workspace universe, built on first use (§3.5, non-strict).
+  Result<const repo::Universe*> universe();
+
+  Slots& slots() { return slots_; }
+
+  // Idempotency keys of §10.11 (requires `mu`).
+  std::set<std::string> keys;
+  bool depth_warning_printed = false;
+
+  // Set once the tree is being torn down (interrupt): pending runs do not start.
+  std::atomic<bool> interrupted{false};
+
+ private:
+  ExecOptions options_;
+  std::unique_ptr<state::StateStore> store_;
+  mutable std::mutex mask_mu_;
+  Masker masker_;
+  std::mutex out_mu_;
+  std::mutex universe_mu_;
+  std::optional<repo::Resolver> resolver_;
+  std::optional<Result<repo::Universe>> universe_;
+  Slots slots_;
+};
+
+}  // namespace tako::engine
