@@ -260,7 +260,12 @@ Result<Child> spawn(const SpawnOptions& options) {
   posix_spawnattr_setflags(&sa.attr, flags);
   sigset_t empty, all;
   sigemptyset(&empty);
-  sigfillset(&all);  // glibc leaves out its internal signals
+  sigfillset(&all);
+  // sigfillset leaves out glibc's internal signals (32, 33), and posix_spawn would then
+  // hand them to the new program as SIG_IGN; reset them to SIG_DFL as well.
+  for (int sig = SIGRTMIN > 32 ? 32 : SIGRTMIN; sig < SIGRTMIN; ++sig) {
+    all.__val[(sig - 1) / (8 * sizeof(unsigned long))] |= 1UL << ((sig - 1) % (8 * sizeof(unsigned long)));
+  }
   posix_spawnattr_setsigmask(&sa.attr, &empty);
   posix_spawnattr_setsigdefault(&sa.attr, &all);  // also undoes SIG_IGN (SIGPIPE)
 
@@ -284,6 +289,11 @@ Result<Child> spawn(const SpawnOptions& options) {
   };
   if (auto st = setup_out(options.stdout_mode, 1, child.out_, out_w); !st) return st.error();
   if (auto st = setup_out(options.stderr_mode, 2, child.err_, err_w); !st) return st.error();
+
+  // Descriptors tako itself inherited without O_CLOEXEC must not reach children either.
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 34))
+  posix_spawn_file_actions_addclosefrom_np(&sa.actions, 3);
+#endif
 
   std::vector<char*> argv;
   argv.reserve(options.argv.size() + 1);

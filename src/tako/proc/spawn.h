@@ -2,8 +2,9 @@
 // no page-table copy, cheap even from a large parent) and owning it until it is reaped.
 //
 // Children always start with default signal dispositions (also for signals tako
-// ignores, such as SIGPIPE) and an empty signal mask. Every descriptor tako opens is
-// O_CLOEXEC, so children inherit only fds 0-2.
+// ignores, such as SIGPIPE) and an empty signal mask. Children inherit only fds 0-2:
+// every descriptor tako opens is O_CLOEXEC, and fds >= 3 that tako itself inherited
+// are closed in the child (posix_spawn_file_actions_addclosefrom_np).
 //
 // Requirements on the rest of the process: SIGCHLD must not be set to SIG_IGN and no
 // one may call waitpid(-1, ...), or children are reaped behind our back.
@@ -34,11 +35,11 @@ enum class Stdio {
 
 struct SpawnOptions {
   // argv[0] is looked up in the parent's $PATH unless it contains a '/' (execvp).
-  std::vector<std::string> argv;
+  std::vector<std::string> argv{};
   // Working directory; empty = the parent's.
-  std::string cwd;
+  std::string cwd{};
   // Complete environment as KEY=VALUE entries; nullopt = inherit the parent's.
-  std::optional<std::vector<std::string>> env;
+  std::optional<std::vector<std::string>> env{};
   // setpgid(0, 0) in the child: it leads its own process group, so signals can reach
   // its whole subtree and terminal signals (Ctrl-C) go to tako only.
   bool new_process_group = true;

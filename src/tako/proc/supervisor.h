@@ -53,12 +53,12 @@ using TimerId = std::uint64_t;
 struct ExitInfo {
   ChildId id = 0;
   pid_t pid = -1;
-  ExitStatus status;
+  ExitStatus status{};
   bool timed_out = false;   // its timeout expired and the Supervisor terminated it
   bool terminated = false;  // terminate()/terminate_all()/kill_all() was called for it
   Nanos elapsed{0};         // from spawn to the leader's exit
-  std::string stdout_text;  // raw bytes, with ChildSpec::capture_stdout only
-  std::string stderr_text;  // raw bytes, with ChildSpec::capture_stderr only
+  std::string stdout_text{};  // raw bytes, with ChildSpec::capture_stdout only
+  std::string stderr_text{};  // raw bytes, with ChildSpec::capture_stderr only
 };
 
 // (stream, line without '\n', eol): eol=false for a final unterminated line or a piece of
@@ -69,13 +69,13 @@ using ExitFn = std::function<void(ExitInfo& info)>;
 struct ChildSpec {
   // What to run. Output of streams set to Stdio::Pipe is delivered to on_line/captured;
   // capture_* forces Stdio::Pipe for that stream.
-  SpawnOptions spawn;
-  LineFn on_line;
-  ExitFn on_exit;
+  SpawnOptions spawn{};
+  LineFn on_line{};
+  ExitFn on_exit{};
   bool capture_stdout = false;
   bool capture_stderr = false;
   // Deadline: SIGTERM to the process group, then SIGKILL after kill_grace.
-  std::optional<Nanos> timeout;
+  std::optional<Nanos> timeout{};
   Nanos kill_grace = 5s;
   // When the leader exits, SIGKILL whatever is left in its process group (background
   // jobs), so nothing outlives the step. Only with spawn.new_process_group.
@@ -185,9 +185,9 @@ class Supervisor {
 // Convenience for short helper commands (git, ...): runs to completion on a private
 // Supervisor, capturing stdout and stderr. Blocks the calling thread.
 struct Completed {
-  ExitStatus status;
-  std::string out;
-  std::string err;
+  ExitStatus status{};
+  std::string out{};
+  std::string err{};
   bool timed_out = false;
 };
 Result<Completed> run_capture(SpawnOptions options, std::optional<Nanos> timeout = std::nullopt,

@@ -60,10 +60,10 @@ class FileLock {
 // §14 payload: {"pid","run_id","repository","path","acquired_at"}.
 struct LockHolder {
   long long pid = 0;
-  std::string run_id;
-  std::string repository;
-  std::string path;
-  std::string acquired_at;  // RFC 3339
+  std::string run_id{};
+  std::string repository{};
+  std::string path{};
+  std::string acquired_at{};  // RFC 3339
 };
 
 std::string lock_holder_json(const LockHolder& holder);
@@ -71,14 +71,14 @@ std::string lock_holder_json(const LockHolder& holder);
 std::optional<LockHolder> read_lock_holder(const std::string& lock_path);
 
 struct LockRequest {
-  std::string lock_path;
-  std::string repository;  // <repository> in the messages
+  std::string lock_path{};
+  std::string repository{};  // <repository> in the messages
   // Written into the lock after acquiring; pid 0 = getpid(), empty acquired_at = now.
-  LockHolder self;
+  LockHolder self{};
   std::chrono::nanoseconds timeout = std::chrono::minutes(10);
   std::string timeout_text = "10m";  // <timeout> as the user wrote it
   // Receives the wait message once (no newline). Default: one write(2) to stderr.
-  std::function<void(const std::string&)> on_wait;
+  std::function<void(const std::string&)> on_wait{};
   int cancel_fd = -1;  // see FileLock::acquire
 };
 
