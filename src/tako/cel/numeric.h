@@ -18,26 +18,20 @@ inline int cmp_int_uint(int64_t i, uint64_t u) {
   return cmp3(static_cast<uint64_t>(i), u);
 }
 
+// Like cel-go: out-of-range doubles order first, otherwise compare as doubles
+// (the int -> double conversion may round).
 inline int cmp_int_double(int64_t i, double d) {
   if (std::isnan(d)) return kUnordered;
-  if (d >= 9223372036854775808.0) return -1;
   if (d < -9223372036854775808.0) return 1;
-  double t = std::trunc(d);
-  int64_t ti = static_cast<int64_t>(t);
-  if (i != ti) return i < ti ? -1 : 1;
-  double frac = d - t;
-  return frac > 0 ? -1 : (frac < 0 ? 1 : 0);
+  if (d > 9223372036854775808.0) return -1;
+  return cmp3(static_cast<double>(i), d);
 }
 
 inline int cmp_uint_double(uint64_t u, double d) {
   if (std::isnan(d)) return kUnordered;
-  if (d >= 18446744073709551616.0) return -1;
   if (d < 0) return 1;
-  double t = std::trunc(d);
-  uint64_t tu = static_cast<uint64_t>(t);
-  if (u != tu) return u < tu ? -1 : 1;
-  double frac = d - t;
-  return frac > 0 ? -1 : 0;
+  if (d > 18446744073709551616.0) return -1;
+  return cmp3(static_cast<double>(u), d);
 }
 
 // Both values numeric. Returns -1, 0, 1, or kUnordered (NaN involved).

@@ -72,7 +72,9 @@ Value fn_index_of(const Value* a, size_t n) {
   auto cps = to_cps(a[0].str());
   auto sub = to_cps(a[1].str());
   int64_t off = n == 3 ? a[2].as_int() : 0;
-  if (off < 0 || static_cast<uint64_t>(off) > cps.size()) return range_error(off);
+  if (off < 0) return range_error(off);
+  // cel-go (latest): an offset past the end finds nothing (or the end, for '').
+  if (static_cast<uint64_t>(off) > cps.size()) return Value::integer(sub.empty() ? static_cast<int64_t>(cps.size()) : -1);
   return Value::integer(find_cps(cps, sub, static_cast<size_t>(off)));
 }
 
@@ -81,7 +83,8 @@ Value fn_last_index_of(const Value* a, size_t n) {
   auto cps = to_cps(a[0].str());
   auto sub = to_cps(a[1].str());
   int64_t off = n == 3 ? a[2].as_int() : static_cast<int64_t>(cps.size());
-  if (off < 0 || static_cast<uint64_t>(off) > cps.size()) return range_error(off);
+  if (off < 0) return range_error(off);
+  if (static_cast<uint64_t>(off) > cps.size()) return Value::integer(sub.empty() ? static_cast<int64_t>(cps.size()) : -1);
   if (sub.empty()) return Value::integer(off);
   if (sub.size() > cps.size()) return Value::integer(-1);
   size_t start = std::min(static_cast<size_t>(off), cps.size() - sub.size());
