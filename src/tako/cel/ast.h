@@ -1,0 +1,52 @@
+// CEL abstract syntax tree produced by the parser (macros already expanded
+// into Comprehension / Has nodes).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "tako/cel/value.h"
+#include "tako/util/result.h"
+
+namespace tako::cel {
+
+enum class MacroKind : uint8_t { All, Exists, ExistsOne, Map, MapFilter, Filter };
+
+struct Expr {
+  enum class Type : uint8_t {
+    Literal,        // literal
+    Ident,          // name (may contain no dots), leading_dot
+    Select,         // args[0].name ; test_only for has()
+    Call,           // name(args...) or target.name(args...) when has_target (target = args[0])
+    List,           // [args...]
+    Map,            // {args[0]: args[1], ...}
+    Comprehension,  // macro over args[0] with var `name`; args[1..] = predicate / transform
+  };
+  Type type = Type::Literal;
+  uint32_t pos = 0;  // byte offset in the source
+  bool leading_dot = false;
+  bool has_target = false;
+  bool test_only = false;
+  MacroKind macro = MacroKind::All;
+  std::string name;
+  Value literal;
+  std::vector<std::unique_ptr<Expr>> args;
+};
+
+using ExprPtr = std::unique_ptr<Expr>;
+
+struct ParseLimits {
+  size_t max_text_bytes = 100 * 1024;
+  int max_depth = 250;
+};
+
+// Parses `text`. Errors carry "line L, column C" positions.
+Result<ExprPtr> parse(std::string_view text, const ParseLimits& limits = {});
+
+// 1-based line and column (in code points) of byte offset `pos`.
+std::pair<int, int> line_col(std::string_view text, uint32_t pos);
+
+}  // namespace tako::cel
