@@ -4,7 +4,6 @@
 
 namespace tako::cli {
 
-int cmd_validate(const Invocation&) { return report_error("not implemented yet"); }
 int cmd_graph(const Invocation&) { return report_error("not implemented yet"); }
 int cmd_run(const Invocation&) { return report_error("not implemented yet"); }
 int cmd_cache_clean(const Invocation&) { return report_error("not implemented yet"); }
