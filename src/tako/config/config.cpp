@@ -9,4 +9,18 @@ const Workflow* Config::find_workflow(const std::string& name) const {
   return nullptr;
 }
 
+const Artifact* Config::find_artifact(const std::string& name) const {
+  for (const auto& a : artifacts) {
+    if (a.name == name) return &a;
+  }
+  return nullptr;
+}
+
+const ProducedEventType* Config::find_produced_event(const std::string& type) const {
+  for (const auto& e : produces) {
+    if (e.type == type) return &e;
+  }
+  return nullptr;
+}
+
 }  // namespace tako::config

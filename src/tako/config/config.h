@@ -42,7 +42,7 @@ struct ProducedEventType {  // events.produces[]
   Pos pos;
 };
 
-struct SubscribedEvent {
+struct SubscribedEvent {  // subscription events[]
   std::string type;
   std::optional<std::string> schema_version;  // per-event range
   Pos pos;
@@ -57,7 +57,9 @@ struct Subscription {
   std::vector<std::string> filters;  // `filter` first, then `filters`
   std::vector<Pos> filter_pos;
   std::string workflow;
+  Pos workflow_pos;
   std::vector<std::pair<std::string, std::string>> inputs;  // input -> template, file order
+  std::vector<Pos> input_pos;  // parallel to `inputs` (position of each value)
   Pos pos;
   int index = 0;         // 0-based index within its list
   bool from_events = false;  // declared under events.subscriptions
@@ -72,11 +74,12 @@ struct Input {
   std::string default_text;                     // the default as written
   std::vector<std::string> enum_values;
   std::optional<double> min, max;
-  Pos pos;
+  Pos pos;          // the input's mapping (or its name when the value is empty)
+  Pos default_pos;  // the `default` value
 };
 
 struct Resources {
-  std::string cpu_limit, mem_limit, disk_limit;
+  std::string cpu_limit, mem_limit, disk_limit;  // as written; empty = not set
 };
 
 struct Volume {
@@ -97,19 +100,24 @@ struct StepEvent {  // produces.events[]
   Pos pos;
 };
 
-struct Step {
+struct Step {  // a workflow step (SPEC §4.5); a plain scalar step is {run: <scalar>}
   std::string id;         // explicit or generated (step-<k>, <parent>-on-failure-<k>)
   bool id_explicit = false;
+  Pos id_pos;             // the `id` value, else the step node
   std::string name;
   std::optional<std::string> if_expr;
   Pos if_pos;
   std::optional<std::string> run;
   Pos run_pos;
   std::optional<std::string> uses;  // "tako/fan-out@v1"
+  Pos uses_pos;
   nlohmann::json with = nlohmann::json::object();  // typed (YAML core schema)
+  Pos with_pos;
   std::optional<std::string> image;
+  Pos image_pos;
   std::vector<std::pair<std::string, std::string>> env;  // KEY -> template or secret name
   std::optional<std::string> timeout;  // Go duration as written
+  Pos timeout_pos;
   bool long_running = false;
   std::optional<std::string> network;
   std::vector<std::string> capabilities;
@@ -122,12 +130,17 @@ struct Step {
   std::vector<StepEvent> produces_events;
   std::vector<Step> on_failure;
   Pos pos;
+  // Position of the step in its list: index (0-based) and, for on_failure
+  // steps, the parent's id ("" for top-level steps).
+  int index = 0;
+  std::string parent_id;
 };
 
 struct Workflow {
   std::string name;
   std::string on, description;
   std::optional<std::string> image;
+  Pos image_pos;
   std::vector<std::pair<std::string, std::string>> env;  // KEY -> template, file order
   std::vector<std::string> secrets;
   Resources resources;
@@ -149,6 +162,8 @@ struct Config {
   std::vector<Workflow> workflows;  // file order
 
   const Workflow* find_workflow(const std::string& name) const;
+  const Artifact* find_artifact(const std::string& name) const;
+  const ProducedEventType* find_produced_event(const std::string& type) const;
 };
 
 }  // namespace tako::config
