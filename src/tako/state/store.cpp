@@ -1,0 +1,378 @@
+#include "tako/state/store.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <filesystem>
+#include <set>
+
+#include "tako/cli/version.h"  // header-only: tako::kVersion
+#include "tako/state/ids.h"
+#include "tako/state/liveness.h"
+#include "tako/util/fs.h"
+#include "tako/util/sha256.h"
+
+namespace tako::state {
+
+using nlohmann::json;
+
+void stderr_warning(const std::string& message) {
+  std::string line = "warning: " + message + "\n";
+  std::fflush(stdout);
+  std::fwrite(line.data(), 1, line.size(), stderr);
+  std::fflush(stderr);
+}
+
+std::string state_dir(const std::string& home) { return home + "/state"; }
+std::string state_path(const std::string& dir, const std::string& run_id) { return dir + "/" + run_id + ".json"; }
+
+namespace {
+
+constexpr auto kReplace = json::error_handler_t::replace;
+
+std::string checksum_of_dump(const std::string& compact) { return "sha256:" + util::sha256_hex(compact); }
+
+// Strips nlohmann's "[json.exception.parse_error.101] " prefix.
+std::string clean_what(const char* what) {
+  std::string s = what;
+  if (s.rfind("[json.exception.", 0) == 0) {
+    auto end = s.find("] ");
+    if (end != std::string::npos) s.erase(0, end + 2);
+  }
+  return s;
+}
+
+// Depth of [ / { nesting outside strings; stops early past `limit`.
+bool nesting_within(std::string_view text, int limit) {
+  int depth = 0;
+  bool in_string = false, escape = false;
+  for (char c : text) {
+    if (in_string) {
+      if (escape) {
+        escape = false;
+      } else if (c == '\\') {
+        escape = true;
+      } else if (c == '"') {
+        in_string = false;
+      }
+      continue;
+    }
+    switch (c) {
+      case '"': in_string = true; break;
+      case '[':
+      case '{':
+        if (++depth > limit) return false;
+        break;
+      case ']':
+      case '}': --depth; break;
+      default: break;
+    }
+  }
+  return true;
+}
+
+std::string one_decimal_mib(std::uint64_t bytes) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f", static_cast<double>(bytes) / (1024.0 * 1024.0));
+  return buf;
+}
+
+Status fsync_dir(const std::string& dir) {
+  util::UniqueFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!fd.valid()) return Error{"open " + dir + ": " + util::os_error_text(errno)};
+  if (::fsync(fd.get()) != 0 && errno != EINVAL) return Error{"sync " + dir + ": " + util::os_error_text(errno)};
+  return {};
+}
+
+}  // namespace
+
+std::string compute_checksum(const json& doc) {
+  if (doc.is_object() && doc.contains("checksum")) {
+    json copy = doc;
+    copy.erase("checksum");
+    return checksum_of_dump(copy.dump(-1, ' ', false, kReplace));
+  }
+  return checksum_of_dump(doc.dump(-1, ' ', false, kReplace));
+}
+
+std::string serialize_with_checksum(const json& doc) {
+  json out = doc;
+  if (out.is_object()) out.erase("checksum");
+  out["checksum"] = checksum_of_dump(out.dump(-1, ' ', false, kReplace));
+  std::string text = out.dump(2, ' ', false, kReplace);
+  text.push_back('\n');
+  return text;
+}
+
+Status write_state_file(const std::string& dir, const std::string& run_id, const std::string& content) {
+  if (auto st = util::make_dirs(dir, 0700); !st) return st;
+  const std::string final_path = state_path(dir, run_id);
+  const std::string bak = final_path + ".bak";
+  const std::string tmp = final_path + ".tmp." + std::to_string(::getpid());
+
+  // (1) temporary file, fsync.
+  {
+    util::UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600));
+    if (!fd.valid()) return Error{"open " + tmp + ": " + util::os_error_text(errno)};
+    auto fail_io = [&](const char* op) {
+      int e = errno;
+      ::unlink(tmp.c_str());
+      return Error{std::string(op) + " " + tmp + ": " + util::os_error_text(e)};
+    };
+    if (::fchmod(fd.get(), 0600) != 0) return fail_io("chmod");
+    size_t off = 0;
+    while (off < content.size()) {
+      ssize_t n = ::write(fd.get(), content.data() + off, content.size() - off);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        return fail_io("write");
+      }
+      off += static_cast<size_t>(n);
+    }
+    if (::fsync(fd.get()) != 0) return fail_io("sync");
+  }
+  // (2) current -> backup (replacing the old backup).
+  if (::rename(final_path.c_str(), bak.c_str()) != 0 && errno != ENOENT) {
+    int e = errno;
+    ::unlink(tmp.c_str());
+    return Error{"rename " + final_path + " " + bak + ": " + util::os_error_text(e)};
+  }
+  // (3) temporary -> current.
+  if (::rename(tmp.c_str(), final_path.c_str()) != 0) {
+    int e = errno;
+    ::unlink(tmp.c_str());
+    return Error{"rename " + tmp + " " + final_path + ": " + util::os_error_text(e)};
+  }
+  // (4) directory.
+  return fsync_dir(dir);
+}
+
+Result<StateFile> parse_state_text(std::string_view text) {
+  if (text.size() > kMaxBytes) return Error{"file is larger than 100 MB"};
+  if (!nesting_within(text, kMaxJsonNesting)) {
+    return Error{"JSON nested deeper than " + std::to_string(kMaxJsonNesting) + " levels"};
+  }
+  try {
+    json j = json::parse(text.begin(), text.end());
+    if (!j.is_object()) return Error{"not a JSON object"};
+    auto it = j.find("checksum");
+    if (it == j.end()) return Error{"missing checksum"};
+    if (!it->is_string()) return Error{"checksum is not a string"};
+    std::string recorded = it->get<std::string>();
+    j.erase("checksum");
+    if (checksum_of_dump(j.dump(-1, ' ', false, kReplace)) != recorded) return Error{"checksum mismatch"};
+    auto doc = document_from_json(j);
+    if (!doc) return Error{"invalid document: " + doc.error().message};
+    return StateFile{std::move(*doc), std::move(j)};
+  } catch (const json::exception& e) {
+    return Error{"invalid JSON: " + clean_what(e.what())};
+  } catch (const std::exception& e) {
+    return Error{std::string("cannot load: ") + e.what()};
+  }
+}
+
+Result<StateFile> read_state_file(const std::string& path) {
+  util::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd.valid()) return Error{"open " + path + ": " + util::os_error_text(errno)};
+  struct stat st {};
+  if (::fstat(fd.get(), &st) != 0) return Error{"stat " + path + ": " + util::os_error_text(errno)};
+  if (S_ISDIR(st.st_mode)) return Error{"read " + path + ": is a directory"};
+  if (!S_ISREG(st.st_mode)) return Error{"read " + path + ": not a regular file"};
+  if (static_cast<std::uint64_t>(st.st_size) > kMaxBytes) return Error{"file is larger than 100 MB"};
+  std::string text;
+  text.reserve(static_cast<size_t>(st.st_size));
+  char buf[65536];
+  for (;;) {
+    ssize_t n = ::read(fd.get(), buf, sizeof buf);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return Error{"read " + path + ": " + util::os_error_text(errno)};
+    }
+    if (n == 0) break;
+    text.append(buf, static_cast<size_t>(n));
+    if (text.size() > kMaxBytes) return Error{"file is larger than 100 MB"};
+  }
+  return parse_state_text(text);
+}
+
+Result<LoadedState> load_state(const std::string& dir, const std::string& run_id, const WarningSink& warn) {
+  const std::string not_found = "run '" + run_id + "' not found";
+  if (!is_valid_run_id(run_id)) return Error{not_found};
+  const std::string path = state_path(dir, run_id);
+  const std::string bak = path + ".bak";
+
+  auto main = read_state_file(path);
+  if (main) return LoadedState{std::move(main->doc), std::move(main->json), path, false};
+
+  struct stat st {};
+  bool main_exists = ::lstat(path.c_str(), &st) == 0;
+  bool bak_exists = ::lstat(bak.c_str(), &st) == 0;
+  if (!main_exists && !bak_exists) return Error{not_found};
+
+  if (bak_exists) {
+    auto backup = read_state_file(bak);
+    if (backup) {
+      if (warn) warn("state file " + path + " is corrupt (" + main.error().message + "); using backup " + bak);
+      return LoadedState{std::move(backup->doc), std::move(backup->json), bak, true};
+    }
+  }
+  return Error{"state for run " + run_id + " is corrupt and no valid backup exists"};
+}
+
+std::vector<std::string> list_state_ids(const std::string& dir) {
+  std::set<std::string> ids;
+  std::error_code ec;
+  std::filesystem::directory_iterator it(dir, ec), end;
+  for (; !ec && it != end; it.increment(ec)) {
+    std::string name = it->path().filename().string();
+    std::string id;
+    if (name.size() > 5 && name.ends_with(".json")) {
+      id = name.substr(0, name.size() - 5);
+    } else if (name.size() > 9 && name.ends_with(".json.bak")) {
+      id = name.substr(0, name.size() - 9);
+    } else {
+      continue;
+    }
+    if (is_valid_run_id(id)) ids.insert(id);
+  }
+  return {ids.begin(), ids.end()};
+}
+
+// ---- StateStore -------------------------------------------------------------------------------
+
+StateStore::StateStore(StoreOptions options, StateDocument initial)
+    : opts_(std::move(options)), doc_(std::move(initial)), hostname_(local_hostname()) {
+  thread_ = std::thread([this] { background(); });
+}
+
+StateStore::~StateStore() {
+  {
+    std::lock_guard<std::mutex> s(sched_mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+  (void)flush();
+}
+
+void StateStore::mark_dirty() {
+  {
+    std::lock_guard<std::mutex> s(sched_mu_);
+    dirty_ = true;
+  }
+  cv_.notify_all();
+}
+
+Status StateStore::write_locked_io() {
+  json snapshot;
+  std::string run_id;
+  {
+    std::lock_guard<std::mutex> d(doc_mu_);
+    {
+      std::lock_guard<std::mutex> s(sched_mu_);
+      dirty_ = false;
+    }
+    doc_.format_version = kFormatVersion;
+    doc_.tako_version = kVersion;
+    doc_.updated_at = now();
+    doc_.pid = ::getpid();
+    doc_.hostname = hostname_;
+    snapshot = to_json(doc_);
+    run_id = doc_.root.run_id;
+  }
+  Status result;
+  std::string text = serialize_with_checksum(snapshot);
+  if (text.size() > opts_.max_bytes) {
+    result = Error{"state file for run " + run_id + " exceeds 100 MB"};
+  } else {
+    if (text.size() > opts_.warn_bytes && !warned_size_) {
+      warned_size_ = true;
+      if (opts_.warn) {
+        opts_.warn("state file " + state_path(opts_.dir, run_id) + " is " + one_decimal_mib(text.size()) +
+                   " MB (limit 100 MB)");
+      }
+    }
+    result = write_state_file(opts_.dir, run_id, text);
+  }
+  std::lock_guard<std::mutex> s(sched_mu_);
+  last_write_ = std::chrono::steady_clock::now();
+  if (result) {
+    ++writes_;
+  } else if (!first_error_) {
+    first_error_ = result.error();
+  }
+  return result;
+}
+
+Status StateStore::write_now() {
+  std::lock_guard<std::mutex> io(io_mu_);
+  return write_locked_io();
+}
+
+Status StateStore::flush() {
+  bool dirty;
+  {
+    std::lock_guard<std::mutex> s(sched_mu_);
+    dirty = dirty_;
+  }
+  if (dirty) {
+    std::lock_guard<std::mutex> io(io_mu_);
+    // Re-check under the I/O mutex: a concurrent write may have covered it.
+    bool still;
+    {
+      std::lock_guard<std::mutex> s(sched_mu_);
+      still = dirty_;
+    }
+    if (still) (void)write_locked_io();
+  }
+  return first_error();
+}
+
+void StateStore::background() {
+  std::unique_lock<std::mutex> s(sched_mu_);
+  for (;;) {
+    cv_.wait(s, [this] { return dirty_ || stop_; });
+    if (stop_) return;  // the destructor flushes
+    auto due = last_write_ + opts_.coalesce_interval;
+    if (cv_.wait_until(s, due, [this] { return stop_; })) return;
+    if (!dirty_) continue;  // a forced write covered it meanwhile
+    s.unlock();
+    {
+      std::lock_guard<std::mutex> io(io_mu_);
+      bool still;
+      {
+        std::lock_guard<std::mutex> g(sched_mu_);
+        still = dirty_;
+      }
+      if (still) (void)write_locked_io();
+    }
+    s.lock();
+  }
+}
+
+StateDocument StateStore::snapshot() {
+  std::lock_guard<std::mutex> d(doc_mu_);
+  return doc_;
+}
+
+Status StateStore::first_error() const {
+  std::lock_guard<std::mutex> s(sched_mu_);
+  if (first_error_) return *first_error_;
+  return {};
+}
+
+std::uint64_t StateStore::write_count() const {
+  std::lock_guard<std::mutex> s(sched_mu_);
+  return writes_;
+}
+
+std::string StateStore::path() const {
+  // root.run_id never changes after construction in practice; read it under the lock.
+  std::lock_guard<std::mutex> d(doc_mu_);
+  return state_path(opts_.dir, doc_.root.run_id);
+}
+
+}  // namespace tako::state

@@ -1,0 +1,190 @@
+// Persistence of the state document (SPEC §11.2, §11.3): the atomic write
+// protocol, checksum, integrity checks with `.bak` fallback, size limits, and
+// StateStore, the thread-safe, coalescing writer the workflow engine uses.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "tako/state/document.h"
+#include "tako/util/result.h"
+
+namespace tako::state {
+
+inline constexpr std::uint64_t kWarnBytes = 10ull * 1024 * 1024;   // "10 MB" (MiB)
+inline constexpr std::uint64_t kMaxBytes = 100ull * 1024 * 1024;   // "100 MB" (MiB)
+// Files nested deeper than this many JSON levels are rejected before parsing.
+inline constexpr int kMaxJsonNesting = 512;
+
+// Receives warning texts without the "warning: " prefix.
+using WarningSink = std::function<void(const std::string& message)>;
+// Writes "warning: <message>\n" to stderr in one write (stdout flushed first).
+void stderr_warning(const std::string& message);
+
+// <home>/state
+std::string state_dir(const std::string& home);
+// <dir>/<run-id>.json
+std::string state_path(const std::string& dir, const std::string& run_id);
+
+// "sha256:" + hex SHA-256 of doc.dump() (compact, sorted keys, nlohmann's default
+// number formatting; invalid UTF-8 replaced by U+FFFD). `doc` must not hold
+// "checksum" (a member of that name is ignored).
+std::string compute_checksum(const nlohmann::json& doc);
+
+// The file content: `doc` plus "checksum", 2-space indented, sorted keys, final newline.
+std::string serialize_with_checksum(const nlohmann::json& doc);
+
+// Steps (1)-(4) of §11.2 for already serialised `content`: <id>.json.tmp.<pid> +
+// fsync, <id>.json -> <id>.json.bak, tmp -> <id>.json, fsync(dir). Creates `dir`
+// (0700) when missing; the file gets mode 0600. No size checks here.
+Status write_state_file(const std::string& dir, const std::string& run_id, const std::string& content);
+
+// One verified state file. `json` is the parsed document without "checksum".
+struct StateFile {
+  StateDocument doc;
+  nlohmann::json json;
+};
+
+// Reads and verifies one file (size <= 100 MiB, nesting, JSON, checksum, schema).
+// The error is the <reason> of the corrupt-file warning, e.g. "checksum mismatch",
+// "open <path>: no such file or directory", "invalid JSON: parse error at ...",
+// "invalid document: root.status: missing".
+Result<StateFile> read_state_file(const std::string& path);
+// The same checks on in-memory content (used by the fuzzer).
+Result<StateFile> parse_state_text(std::string_view text);
+
+struct LoadedState {
+  StateDocument doc;
+  nlohmann::json json;       // without "checksum" (what `status --json` prints)
+  std::string path;          // file actually used
+  bool from_backup = false;
+};
+
+// §11.2 load of run `run_id` from `dir`:
+//  * <id>.json valid -> it;
+//  * else <id>.json.bak valid -> warns `state file <path> is corrupt (<reason>); using
+//    backup <path>.bak` and uses it;
+//  * neither file exists (or `run_id` is not a run id) -> `run '<id>' not found`;
+//  * else -> `state for run <id> is corrupt and no valid backup exists`.
+Result<LoadedState> load_state(const std::string& dir, const std::string& run_id,
+                               const WarningSink& warn = stderr_warning);
+
+// Run ids that have a <id>.json or <id>.json.bak in `dir`, sorted; [] when `dir` is missing.
+std::vector<std::string> list_state_ids(const std::string& dir);
+
+struct StoreOptions {
+  std::string dir;  // <home>/state
+  std::chrono::milliseconds coalesce_interval{50};
+  WarningSink warn = stderr_warning;
+  std::uint64_t warn_bytes = kWarnBytes;  // tests may lower the limits
+  std::uint64_t max_bytes = kMaxBytes;
+};
+
+// The writer of one execution tree (only the process owning the tree writes).
+//
+// Threading contract
+// ------------------
+// * The store owns the document and one mutex (the "document lock"). Every read or
+//   mutation of the document goes through `lock()` (or `update*`), which holds it.
+// * The writer takes a snapshot (to_json) under the same document lock, then releases
+//   it and does the serialisation, checksum and file I/O outside it, under a separate
+//   I/O mutex that serialises writes. Snapshots are taken in I/O-mutex order, so the
+//   file on disk never goes back to an older state.
+// * `mark_dirty()` may be called with or without the document lock held. It schedules
+//   a background write; writes are coalesced to at most one per `coalesce_interval`
+//   (50 ms). The last change is never lost: `flush()` and the destructor write
+//   pending changes.
+// * `write_now()`, `flush()` and `update_now()` MUST NOT be called while holding the
+//   document lock (they take it; std::mutex is not recursive). They return once a
+//   snapshot taken after the call began is on disk (§11.3's forced points).
+// * Lock order: I/O mutex -> document lock -> internal scheduling mutex.
+// * Each write stamps updated_at (now), pid (getpid), hostname and tako_version
+//   into the document before the snapshot.
+// * Errors: a failed write returns its error; the first error is also kept
+//   (`first_error()`), so errors of background writes are not lost. Over 100 MiB the
+//   error is `state file for run <id> exceeds 100 MB` and nothing is written; over
+//   10 MiB the warning `state file <path> is <x.y> MB (limit 100 MB)` is printed once
+//   per store.
+class StateStore {
+ public:
+  StateStore(StoreOptions options, StateDocument initial);
+  ~StateStore();  // stops the background thread and writes pending changes
+  StateStore(const StateStore&) = delete;
+  StateStore& operator=(const StateStore&) = delete;
+
+  // Holds the document lock for its lifetime.
+  class Locked {
+   public:
+    StateDocument& operator*() const { return *doc_; }
+    StateDocument* operator->() const { return doc_; }
+    StateDocument& doc() const { return *doc_; }
+
+   private:
+    friend class StateStore;
+    Locked(std::mutex& m, StateDocument* d) : lock_(m), doc_(d) {}
+    std::unique_lock<std::mutex> lock_;
+    StateDocument* doc_;
+  };
+
+  Locked lock() { return Locked(doc_mu_, &doc_); }
+  // For callers that manage the lock themselves: document() requires mutex() held.
+  std::mutex& mutex() { return doc_mu_; }
+  StateDocument& document() { return doc_; }
+
+  void mark_dirty();
+  Status write_now();
+  Status flush();  // writes if dirty; then returns first_error() (ok when none)
+
+  // Mutate under the lock, then schedule (update) or force (update_now) a write.
+  template <class F>
+  void update(F&& fn) {
+    {
+      auto l = lock();
+      fn(*l);
+    }
+    mark_dirty();
+  }
+  template <class F>
+  Status update_now(F&& fn) {
+    {
+      auto l = lock();
+      fn(*l);
+    }
+    return write_now();
+  }
+
+  // A copy of the document, taken under the lock.
+  StateDocument snapshot();
+  Status first_error() const;
+  std::uint64_t write_count() const;  // completed writes (tests, diagnostics)
+  std::string path() const;           // <dir>/<root run id>.json
+
+ private:
+  Status write_locked_io();  // requires io_mu_
+  void background();
+
+  StoreOptions opts_;
+  StateDocument doc_;
+  std::string hostname_;
+  mutable std::mutex doc_mu_;
+  std::mutex io_mu_;
+  mutable std::mutex sched_mu_;
+  std::condition_variable cv_;
+  bool dirty_ = false;
+  bool stop_ = false;
+  bool warned_size_ = false;  // under io_mu_
+  std::chrono::steady_clock::time_point last_write_{};
+  std::uint64_t writes_ = 0;
+  std::optional<Error> first_error_;
+  std::thread thread_;
+};
+
+}  // namespace tako::state
