@@ -57,7 +57,8 @@ def test_completion_scripts(tako):
         r = tako("completion", shell)
         assert r.code == 0
         assert "tako" in r.out
-        for word in ["graph", "exec", "--only", "--dry-run"]:
+        flag = "-l only" if shell == "fish" else "--only"
+        for word in ["graph", "exec", flag, "dry-run"]:
             assert word in r.out, (shell, word)
 
 

@@ -115,7 +115,7 @@ def test_summarize_on_success(tako, tree):
 
 
 def test_signal_exit_reported(tako, tree):
-    r = tako("run", "--local", "--serial", "--only", "c", "kill -9 $$", cwd=tree)
+    r = tako("run", "--local", "--serial", "--only", "o/c", "kill -9 $$", cwd=tree)
     assert r.code == 1
     assert r.err.endswith("Error: command failed in o/c: signal: killed\n")
 

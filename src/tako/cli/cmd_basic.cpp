@@ -97,7 +97,5 @@ int cmd_completion(const Invocation& inv) {
   return 0;
 }
 
-int cmd_exec(const Invocation&) { return report_error("not implemented yet"); }
-int cmd_workspace_clean(const Invocation&) { return report_error("not implemented yet"); }
 
 }  // namespace tako::cli

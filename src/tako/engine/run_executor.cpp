@@ -52,16 +52,6 @@ state::StepKind kind_of(const config::Step& step, const config::Workflow& wf) {
 
 }  // namespace
 
-// A long-running step started in the background (§7.4).
-struct RunExecutor::LongRunning {
-  std::string step_id;
-  const config::Step* step = nullptr;
-  proc::ChildId child = 0;
-  bool done = false;
-  StepOutcome outcome;
-  std::function<void(proc::ExitInfo&)> finish;  // computes outcome at exit
-};
-
 RunExecutor::RunExecutor(Tree& tree, std::string run_id, RunSpec spec, RunExecutor* parent)
     : tree_(tree), run_id_(std::move(run_id)), spec_(std::move(spec)), parent_(parent) {
   secrets_ = spec_.workflow->secrets;
@@ -113,6 +103,7 @@ nlohmann::json RunExecutor::step_data() {
                  {"repo", spec_.identity},
                  {"path", spec_.checkout},
                  {"depth", spec_.depth}};
+  add_template_aliases(data);
   return data;
 }
 

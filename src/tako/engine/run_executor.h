@@ -70,8 +70,14 @@ class RunExecutor {
   nlohmann::json step_data();
 
  private:
-  friend class FanOutStep;
-  struct LongRunning;
+  // A long-running step started in the background (§7.4).
+  struct LongRunning {
+    std::string step_id;
+    const config::Step* step = nullptr;
+    proc::ChildId child = 0;
+    bool done = false;
+    StepOutcome outcome;
+  };
 
   // Runs `step` (recording it as a StepNode) and, when it fails, its on_failure
   // steps. Returns the step's outcome; `failure_notes` collects

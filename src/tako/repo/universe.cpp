@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <deque>
+#include <map>
 
 #include "tako/config/loader.h"
 #include "tako/repo/identity.h"
@@ -49,10 +50,8 @@ std::string parent_dir(const std::string& p) {
   return p.substr(0, slash);
 }
 
-void warn_ignored(const std::string& identity, const std::string& path, const std::string& error) {
-  std::fflush(stdout);
-  std::fprintf(stderr, "warning: ignoring repository %s (%s): %s\n", identity.c_str(), path.c_str(),
-               error.c_str());
+std::string ignored_text(const std::string& identity, const std::string& path, const std::string& error) {
+  return "warning: ignoring repository " + identity + " (" + path + "): " + error + "\n";
 }
 
 }  // namespace
@@ -85,6 +84,13 @@ int Universe::find(const std::string& identity) const {
 
 Result<Universe> Universe::build(Resolver& resolver, const EntryOptions& entry_opts, bool strict) {
   Universe u;
+  // Warnings are printed once the universe is complete: a strict build that
+  // fails on an invalid dependents target reports only that error.
+  std::string warnings;
+  std::map<std::string, std::string> invalid;  // path -> load error
+  auto warn_ignored = [&](const std::string& identity, const std::string& path, const std::string& error) {
+    if (invalid.emplace(path, error).second) warnings += ignored_text(identity, path, error);
+  };
   const Settings& settings = resolver.settings();
   const std::string repos_dir = settings.repos_dir();
 
@@ -174,6 +180,10 @@ Result<Universe> Universe::build(Resolver& resolver, const EntryOptions& entry_o
         targets.push_back(by_path);
         continue;
       }
+      if (auto bad = invalid.find(resolved->path); bad != invalid.end() && !strict) {
+        targets.push_back(-1);  // already reported
+        continue;
+      }
       auto dep_cfg = load_repo_config(resolved->path);
       if (!dep_cfg) {
         if (strict) {
@@ -231,6 +241,10 @@ Result<Universe> Universe::build(Resolver& resolver, const EntryOptions& entry_o
       auto spec = parse_spec(dep.repo);
       m.dependents.push_back(spec ? u.find(spec->slug()) : -1);
     }
+  }
+  if (!warnings.empty()) {
+    std::fflush(stdout);
+    std::fputs(warnings.c_str(), stderr);
   }
   return u;
 }

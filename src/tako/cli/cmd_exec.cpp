@@ -1,0 +1,75 @@
+// `tako exec` (SPEC §1.6): flag validation, then the engine.
+#include <cstdlib>
+
+#include "tako/cli/commands.h"
+#include "tako/cli/context.h"
+#include "tako/cli/output.h"
+#include "tako/engine/exec_command.h"
+
+namespace tako::cli {
+
+namespace {
+
+Result<int> positive_int_flag(const Invocation& inv, const std::string& name, int fallback) {
+  auto text = inv.value(name);
+  if (!text) return fallback;
+  char* end = nullptr;
+  long n = std::strtol(text->c_str(), &end, 10);
+  if (text->empty() || *end != '\0' || n < 1 || n > 1000000) {
+    return Error{"invalid argument \"" + *text + "\" for \"--" + name + "\" flag: must be an integer >= 1"};
+  }
+  return int(n);
+}
+
+}  // namespace
+
+int cmd_exec(const Invocation& inv) {
+  engine::ExecOptions o;
+  if (inv.value("resume")) {
+    o.resume = inv.value("resume");
+    if (!inv.inputs.empty()) return report_usage_error("--inputs cannot be used with --resume", "exec");
+  } else {
+    if (inv.args.empty()) return report_usage_error("accepts 1 arg(s), received 0", "exec");
+    if (inv.flag("failed-only")) return report_usage_error("--failed-only requires --resume", "exec");
+  }
+  if (!inv.args.empty()) o.workflow = inv.args[0];
+  o.cli_inputs = inv.inputs;
+  o.repo_flag = inv.global.repo;
+  o.root_flag = inv.global.root;
+  o.failed_only = inv.flag("failed-only");
+  o.dry_run = inv.flag("dry-run");
+  o.debug = inv.flag("debug");
+  o.verbose = inv.flag("verbose");
+  o.json = inv.global.json;
+  o.color = color_enabled(inv.global.no_color);
+  o.no_cache = inv.flag("no-cache");
+  o.preserve_tmp = inv.flag("preserve-tmp");
+  auto max_repos = positive_int_flag(inv, "max-concurrent-repos", 4);
+  if (!max_repos) return report_usage_error(max_repos.error().message, "exec");
+  o.max_concurrent_repos = *max_repos;
+  auto max_depth = positive_int_flag(inv, "max-depth", 10);
+  if (!max_depth) return report_usage_error(max_depth.error().message, "exec");
+  o.max_depth = *max_depth;
+  o.isolation = inv.value("isolation").value_or("shared");
+  if (o.isolation != "shared" && o.isolation != "worktree") {
+    return report_usage_error("invalid argument \"" + o.isolation +
+                                  "\" for \"--isolation\" flag: must be one of shared, worktree",
+                              "exec");
+  }
+  o.container_runtime = inv.value("container-runtime").value_or("auto");
+  if (o.container_runtime != "auto" && o.container_runtime != "docker" && o.container_runtime != "podman") {
+    return report_usage_error("invalid argument \"" + o.container_runtime +
+                                  "\" for \"--container-runtime\" flag: must be one of auto, docker, podman",
+                              "exec");
+  }
+  auto lock_timeout = duration_flag(inv, "lock-timeout", "10m");
+  if (!lock_timeout) return report_usage_error(lock_timeout.error().message, "exec");
+  o.lock_timeout = *lock_timeout;
+  o.lock_timeout_text = inv.value("lock-timeout").value_or("10m");
+  auto settings = settings_for(inv);
+  if (!settings) return report_error(settings.error().message);
+  o.settings = *settings;
+  return engine::run_exec(o);
+}
+
+}  // namespace tako::cli

@@ -1,0 +1,63 @@
+// `tako workspace clean [--older-than DUR]` (SPEC §1.9).
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <set>
+
+#include "tako/cli/commands.h"
+#include "tako/cli/context.h"
+#include "tako/cli/output.h"
+#include "tako/repo/git.h"
+#include "tako/state/store.h"
+#include "tako/util/file_lock.h"
+
+namespace fs = std::filesystem;
+
+namespace tako::cli {
+
+int cmd_workspace_clean(const Invocation& inv) {
+  auto age = duration_flag(inv, "older-than", "0s");
+  if (!age) return report_usage_error(age.error().message, "workspace clean");
+  auto settings = settings_for(inv);
+  if (!settings) return report_error(settings.error().message);
+  const std::string home = settings->home;
+  const fs::path root = fs::path(home) / "workspaces";
+  const auto now_sys = std::chrono::system_clock::now();
+  const auto now_file = fs::file_time_type::clock::now();
+  int removed = 0;
+  std::error_code ec;
+  if (fs::is_directory(root, ec)) {
+    std::vector<fs::path> dirs;
+    for (const auto& e : fs::directory_iterator(root, ec)) {
+      if (e.is_directory()) dirs.push_back(e.path());
+    }
+    std::sort(dirs.begin(), dirs.end());
+    for (const auto& dir : dirs) {
+      const std::string run_id = dir.filename().string();
+      // A tree still executing (or being resumed) holds its run lock.
+      if (util::FileLock::is_locked(util::run_lock_path(home, run_id))) continue;
+      auto loaded = state::load_state(state::state_dir(home), run_id, [](const std::string&) {});
+      bool old_enough = false;
+      std::set<std::string> worktree_repos;
+      if (loaded && loaded->doc.root.end_time) {
+        auto end = std::chrono::time_point_cast<std::chrono::system_clock::duration>(*loaded->doc.root.end_time);
+        old_enough = now_sys - end >= *age;
+        state::for_each_run(loaded->doc.root, [&](const state::RunNode& r, const state::RunNode*) {
+          if (r.worktree) worktree_repos.insert(r.path);
+        });
+      } else {
+        auto mtime = fs::last_write_time(dir, ec);
+        old_enough = !ec && now_file - mtime >= *age;
+      }
+      if (!old_enough) continue;
+      fs::remove_all(dir, ec);
+      if (ec) continue;
+      ++removed;
+      for (const auto& repo : worktree_repos) (void)repo::run_git({"-C", repo, "worktree", "prune"});
+    }
+  }
+  std::printf("Removed %d workspace(s).\n", removed);
+  return 0;
+}
+
+}  // namespace tako::cli
