@@ -49,7 +49,7 @@ enum class ItemType : uint8_t {
 struct Item {
   ItemType typ = ItemType::Error;
   int pos = 0;
-  std::string val;
+  std::string_view val;  // view into the template text (or the lexer's error messages)
   int line = 0;
 };
 
@@ -99,6 +99,7 @@ class Lexer {
   int start_line_ = 1;
   State state_ = State::Text;
   std::deque<Item> items_;
+  std::deque<std::string> messages_;  // storage for error item texts
 };
 
 }  // namespace tako::tmpl::lex
