@@ -122,7 +122,7 @@ void Lexer::backup() {
 }
 
 void Lexer::emit(ItemType t) {
-  items_.push_back(Item{t, static_cast<int>(start_), input_.substr(start_, pos_ - start_), start_line_});
+  push(Item{t, static_cast<int>(start_), input_.substr(start_, pos_ - start_), start_line_});
   start_ = pos_;
   start_line_ = line_;
 }
@@ -150,12 +150,12 @@ void Lexer::accept_run(std::string_view valid) {
 
 Lexer::State Lexer::errorf(std::string msg) {
   messages_.push_back(std::move(msg));
-  items_.push_back(Item{ItemType::Error, static_cast<int>(start_), messages_.back(), start_line_});
+  push(Item{ItemType::Error, static_cast<int>(start_), messages_.back(), start_line_});
   return State::Done;
 }
 
 Item Lexer::next_item() {
-  while (items_.empty()) {
+  while (count_ == 0) {
     switch (state_) {
       case State::Text: state_ = lex_text(); break;
       case State::LeftDelim: state_ = lex_left_delim(); break;
@@ -182,8 +182,9 @@ Item Lexer::next_item() {
         return Item{ItemType::Eof, static_cast<int>(input_.size()), std::string_view(), line_};
     }
   }
-  Item it = std::move(items_.front());
-  items_.pop_front();
+  Item it = items_[head_];
+  head_ = (head_ + 1) % 4;
+  --count_;
   return it;
 }
 

@@ -98,7 +98,14 @@ class Lexer {
   int line_ = 1;
   int start_line_ = 1;
   State state_ = State::Text;
-  std::deque<Item> items_;
+  // Pending items: a state emits at most two before returning.
+  Item items_[4];
+  size_t head_ = 0;
+  size_t count_ = 0;
+  void push(Item it) {
+    items_[(head_ + count_) % 4] = it;
+    ++count_;
+  }
   std::deque<std::string> messages_;  // storage for error item texts
 };
 
