@@ -508,6 +508,7 @@ Status execute_to(std::string& out, const Template& t, const nlohmann::json& dat
   if (tree == nullptr || !tree->root)
     return Error{"template: " + t.name() + ": " + gofmt::quote(t.name()) + " is an incomplete or empty template"};
   State st(t, tree, options, out);
+  gofmt::FormatLimit limit(options.max_output);
   try {
     st.run(Value::from_json(data, false));
   } catch (const ExecError& e) {

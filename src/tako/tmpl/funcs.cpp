@@ -289,10 +289,11 @@ bool fn_println(std::vector<Value>& a, Value& r, std::string&) {
   return true;
 }
 
-bool fn_printf(std::vector<Value>& a, Value& r, std::string&) {
+bool fn_printf(std::vector<Value>& a, Value& r, std::string& err) {
   std::string s;
   std::vector<Value> rest(a.begin() + 1, a.end());
-  gofmt::sprintf(s, a[0].s, rest);
+  if (!gofmt::sprintf(s, a[0].s, rest))
+    return fail(err, "formatted result exceeds the output limit of " + std::to_string(gofmt::format_limit()) + " bytes");
   r = Value::of_string(std::move(s));
   return true;
 }

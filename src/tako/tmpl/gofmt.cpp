@@ -479,10 +479,13 @@ void format_float(std::string& out, double v, char fmt, int prec) {
     }
   } else if (fmt == 'f') {
     // Exact rounding at dp+prec: let to_chars do it.
-    std::string buf(static_cast<size_t>(prec) + 330, '\0');
-    auto r = std::to_chars(buf.data(), buf.data() + buf.size(), a, std::chars_format::fixed, prec);
+    // A double has at most 1074 fractional digits: compute those exactly, pad the rest.
+    int exact = std::min(prec, 1100);
+    std::string buf(static_cast<size_t>(exact) + 330, '\0');
+    auto r = std::to_chars(buf.data(), buf.data() + buf.size(), a, std::chars_format::fixed, exact);
     if (neg) out += '-';
     out.append(buf.data(), r.ptr);
+    if (prec > exact) out.append(static_cast<size_t>(prec - exact), '0');
     return;
   } else {
     int digits = prec;
@@ -494,7 +497,8 @@ void format_float(std::string& out, double v, char fmt, int prec) {
     } else {
       digits = 1;
     }
-    if (a != 0) fixed_digits(a, digits, d);
+    // At most 767 significant digits are non-zero; more never changes the rounding.
+    if (a != 0) fixed_digits(a, std::min(digits, 800), d);
   }
   int nd = static_cast<int>(d.d.size());
   switch (fmt) {
@@ -643,29 +647,34 @@ class Printer {
         break;
     }
     rev += digits[u];
-    while (static_cast<int>(rev.size()) < p) rev += '0';
+    size_t zeros = p > static_cast<int>(rev.size()) ? static_cast<size_t>(p) - rev.size() : 0;
+    std::string prefix;
+    if (negative) {
+      prefix += '-';
+    } else if (f.plus) {
+      prefix += '+';
+    } else if (f.space) {
+      prefix += ' ';
+    }
+    if (verb == 'O') prefix += "0o";
     if (f.sharp) {
       switch (base) {
-        case 2: rev += "b0"; break;
+        case 2: prefix += "0b"; break;
         case 8:
-          if (rev.back() != '0') rev += '0';
+          if (zeros == 0 && rev.back() != '0') prefix += '0';
           break;
         case 16:
-          rev += digits[16];
-          rev += '0';
+          prefix += '0';
+          prefix += digits[16];
           break;
         default: break;
       }
     }
-    if (verb == 'O') rev += "o0";
-    if (negative) {
-      rev += '-';
-    } else if (f.plus) {
-      rev += '+';
-    } else if (f.space) {
-      rev += ' ';
-    }
-    std::string s(rev.rbegin(), rev.rend());
+    std::string s;
+    s.reserve(prefix.size() + zeros + rev.size());
+    s += prefix;
+    s.append(zeros, '0');
+    s.append(rev.rbegin(), rev.rend());
     bool old = f.zero;
     f.zero = false;
     pad(s);
@@ -1036,6 +1045,14 @@ IntArg int_from_arg(const std::vector<Value>& a, size_t arg_num) {
 
 }  // namespace
 
+namespace {
+thread_local size_t t_format_limit = static_cast<size_t>(-1);
+}
+
+FormatLimit::FormatLimit(size_t limit) : saved(t_format_limit) { t_format_limit = limit; }
+FormatLimit::~FormatLimit() { t_format_limit = saved; }
+size_t format_limit() { return t_format_limit; }
+
 void sprint(std::string& out, const std::vector<Value>& args) {
   Printer p(out);
   bool prev_string = false;
@@ -1074,7 +1091,7 @@ void print_v(std::string& out, const Value& v) {
   p.print_arg(v, 'v');
 }
 
-void sprintf(std::string& out, std::string_view format, const std::vector<Value>& a) {
+bool sprintf(std::string& out, std::string_view format, const std::vector<Value>& a) {
   Printer p(out);
   size_t end = format.size();
   size_t arg_num = 0;
@@ -1123,6 +1140,7 @@ void sprintf(std::string& out, std::string_view format, const std::vector<Value>
   };
 
   for (size_t i = 0; i < end;) {
+    if (out.size() > t_format_limit) return false;
     good_arg_num = true;
     size_t lasti = i;
     while (i < end && format[i] != '%') ++i;
@@ -1266,6 +1284,7 @@ void sprintf(std::string& out, std::string_view format, const std::vector<Value>
     }
     out += ')';
   }
+  return out.size() <= t_format_limit;
 }
 
 }  // namespace tako::tmpl::gofmt

@@ -42,11 +42,21 @@ bool can_backquote(std::string_view s);
 void format_float(std::string& out, double v, char fmt, int prec);
 std::string format_float(double v, char fmt, int prec);
 
+// Output budget for sprintf on this thread (bytes): formatting stops with
+// `false` once the result grows beyond it. Set by the executor from
+// ExecOptions::max_output.
+struct FormatLimit {
+  explicit FormatLimit(size_t limit);
+  ~FormatLimit();
+  size_t saved;
+};
+size_t format_limit();
+
 // fmt.Sprint / fmt.Sprintln / fmt.Sprintf over template values. Arguments are
 // Go interface{} values: invalid and nil values are Go's nil.
 void sprint(std::string& out, const std::vector<Value>& args);
 void sprintln(std::string& out, const std::vector<Value>& args);
-void sprintf(std::string& out, std::string_view format, const std::vector<Value>& args);
+bool sprintf(std::string& out, std::string_view format, const std::vector<Value>& args);
 // fmt.Sprint(v) for one value (the %v form of §8.2).
 void print_v(std::string& out, const Value& v);
 

@@ -75,13 +75,13 @@ ItemType keyword(std::string_view w) {
 
 std::string item_string(const Item& i) {
   if (i.typ == ItemType::Eof) return "EOF";
-  if (i.typ == ItemType::Error) return i.val;
-  if (i.typ > ItemType::Keyword) return "<" + i.val + ">";
+  if (i.typ == ItemType::Error) return std::string(i.val);
+  if (i.typ > ItemType::Keyword) return "<" + std::string(i.val) + ">";
   if (gofmt::rune_count(i.val) > 10) {
     // %.10q: quote the first ten runes
     size_t p = 0;
     for (int k = 0; k < 10; ++k) p += static_cast<size_t>(gofmt::decode_rune(i.val, p).size);
-    return gofmt::quote(std::string_view(i.val).substr(0, p)) + "...";
+    return gofmt::quote(i.val.substr(0, p)) + "...";
   }
   return gofmt::quote(i.val);
 }
@@ -122,7 +122,7 @@ void Lexer::backup() {
 }
 
 void Lexer::emit(ItemType t) {
-  items_.push_back(Item{t, static_cast<int>(start_), std::string(input_.substr(start_, pos_ - start_)), start_line_});
+  push(Item{t, static_cast<int>(start_), input_.substr(start_, pos_ - start_), start_line_});
   start_ = pos_;
   start_line_ = line_;
 }
@@ -149,12 +149,13 @@ void Lexer::accept_run(std::string_view valid) {
 }
 
 Lexer::State Lexer::errorf(std::string msg) {
-  items_.push_back(Item{ItemType::Error, static_cast<int>(start_), std::move(msg), start_line_});
+  messages_.push_back(std::move(msg));
+  push(Item{ItemType::Error, static_cast<int>(start_), messages_.back(), start_line_});
   return State::Done;
 }
 
 Item Lexer::next_item() {
-  while (items_.empty()) {
+  while (count_ == 0) {
     switch (state_) {
       case State::Text: state_ = lex_text(); break;
       case State::LeftDelim: state_ = lex_left_delim(); break;
@@ -178,11 +179,12 @@ Item Lexer::next_item() {
       case State::RawQuote: state_ = lex_raw_quote(); break;
       case State::Done:
         // The channel is closed: Go yields zero items.
-        return Item{ItemType::Eof, static_cast<int>(input_.size()), "", line_};
+        return Item{ItemType::Eof, static_cast<int>(input_.size()), std::string_view(), line_};
     }
   }
-  Item it = std::move(items_.front());
-  items_.pop_front();
+  Item it = items_[head_];
+  head_ = (head_ + 1) % 4;
+  --count_;
   return it;
 }
 

@@ -49,7 +49,7 @@ enum class ItemType : uint8_t {
 struct Item {
   ItemType typ = ItemType::Error;
   int pos = 0;
-  std::string val;
+  std::string_view val;  // view into the template text (or the lexer's error messages)
   int line = 0;
 };
 
@@ -98,7 +98,15 @@ class Lexer {
   int line_ = 1;
   int start_line_ = 1;
   State state_ = State::Text;
-  std::deque<Item> items_;
+  // Pending items: a state emits at most two before returning.
+  Item items_[4];
+  size_t head_ = 0;
+  size_t count_ = 0;
+  void push(Item it) {
+    items_[(head_ + count_) % 4] = it;
+    ++count_;
+  }
+  std::deque<std::string> messages_;  // storage for error item texts
 };
 
 }  // namespace tako::tmpl::lex

@@ -438,7 +438,7 @@ class TreeParser {
         if (token.val.size() >= 7 && token.val.compare(token.val.size() - 7, 7, " action") == 0)
           extra = extra.substr(std::strlen(" in action"));
       }
-      errorf(token.val + extra);
+      errorf(std::string(token.val) + extra);
     }
     errorf("unexpected " + lex::item_string(token) + " in " + context);
   }
@@ -547,7 +547,7 @@ class TreeParser {
   NodePtr text_or_action() {
     Item token = next_non_space();
     switch (token.typ) {
-      case ItemType::Text: return std::make_unique<TextNode>(token.pos, token.val);
+      case ItemType::Text: return std::make_unique<TextNode>(token.pos, std::string(token.val));
       case ItemType::LeftDelim: {
         action_line_ = token.line;
         struct Clear {
@@ -556,7 +556,7 @@ class TreeParser {
         } clear{action_line_};
         return action();
       }
-      case ItemType::Comment: return std::make_unique<CommentNode>(token.pos, token.val);
+      case ItemType::Comment: return std::make_unique<CommentNode>(token.pos, std::string(token.val));
       default: unexpected(token, "input");
     }
   }
@@ -601,11 +601,11 @@ class TreeParser {
         pipe->is_assign = nxt.typ == ItemType::Assign;
         next_non_space();
         pipe->decl.push_back(new_variable(v.pos, v.val));
-        vars_.push_back(v.val);
+        vars_.emplace_back(v.val);
       } else if (nxt.typ == ItemType::Char && nxt.val == ",") {
         next_non_space();
         pipe->decl.push_back(new_variable(v.pos, v.val));
-        vars_.push_back(v.val);
+        vars_.emplace_back(v.val);
         if (std::strcmp(context, "range") == 0 && pipe->decl.size() < 2) {
           ItemType pt = peek_non_space().typ;
           if (pt == ItemType::Variable || pt == ItemType::RightDelim || pt == ItemType::RightParen) goto decls;
@@ -747,7 +747,7 @@ class TreeParser {
     if (peek().typ == ItemType::Field) {
       auto chain = std::make_unique<ChainNode>(peek().pos, nullptr);
       std::vector<std::string> fields;
-      while (peek().typ == ItemType::Field) fields.push_back(next().val.substr(1));
+      while (peek().typ == ItemType::Field) fields.emplace_back(next().val.substr(1));
       int cpos = chain->pos;
       switch (node->type) {
         case NodeType::Field: {
@@ -779,7 +779,7 @@ class TreeParser {
       case ItemType::Identifier: {
         int idx = find_function(token.val);
         if (idx < 0) errorf("function " + gofmt::quote(token.val) + " not defined");
-        auto n = std::make_unique<IdentifierNode>(token.pos, token.val);
+        auto n = std::make_unique<IdentifierNode>(token.pos, std::string(token.val));
         n->func_index = idx;
         return n;
       }
@@ -789,12 +789,12 @@ class TreeParser {
       case ItemType::Field: return std::make_unique<FieldNode>(token.pos, split_field(token.val.substr(1)));
       case ItemType::Bool: return std::make_unique<BoolNode>(token.pos, token.val == "true");
       case ItemType::CharConstant: case ItemType::Complex: case ItemType::Number:
-        return new_number(token.pos, token.val, token.typ);
+        return new_number(token.pos, std::string(token.val), token.typ);
       case ItemType::LeftParen: return pipeline("parenthesized pipeline", ItemType::RightParen);
       case ItemType::String: case ItemType::RawString: {
         std::string s;
         if (!unquote(token.val, s)) errorf("invalid syntax");
-        return std::make_unique<StringNode>(token.pos, token.val, std::move(s));
+        return std::make_unique<StringNode>(token.pos, std::string(token.val), std::move(s));
       }
       default: break;
     }
@@ -802,25 +802,25 @@ class TreeParser {
     return nullptr;
   }
 
-  static std::vector<std::string> split_field(const std::string& s) {
+  static std::vector<std::string> split_field(std::string_view s) {
     std::vector<std::string> out;
     size_t start = 0;
     for (;;) {
       size_t d = s.find('.', start);
       if (d == std::string::npos) {
-        out.push_back(s.substr(start));
+        out.emplace_back(s.substr(start));
         return out;
       }
-      out.push_back(s.substr(start, d - start));
+      out.emplace_back(s.substr(start, d - start));
       start = d + 1;
     }
   }
 
-  std::unique_ptr<VariableNode> new_variable(int pos, const std::string& name) {
+  std::unique_ptr<VariableNode> new_variable(int pos, std::string_view name) {
     return std::make_unique<VariableNode>(pos, split_field(name));
   }
 
-  NodePtr use_var(int pos, const std::string& name) {
+  NodePtr use_var(int pos, std::string_view name) {
     auto v = new_variable(pos, name);
     for (const auto& n : vars_)
       if (n == v->ident[0]) return v;
