@@ -374,6 +374,34 @@ TEST(Supervisor, SpawnErrorIsReturned) {
   EXPECT_EQ(sup.active(), 0u);
 }
 
+TEST(Supervisor, WorksWithoutPidfd) {
+  detail::set_pidfd_disabled(true);
+  {
+    Supervisor sup;
+    Recorder rec, slow;
+    auto spec = piped(sh_command("echo hi; exit 5"));
+    rec.attach(spec);
+    ASSERT_TRUE(sup.spawn(std::move(spec)).ok());
+    ChildSpec spec2;
+    spec2.spawn.argv = {"sleep", "60"};
+    spec2.timeout = 50ms;
+    slow.attach(spec2);
+    ASSERT_TRUE(sup.spawn(std::move(spec2)).ok());
+    ASSERT_TRUE(sup.wait_all(in(10s)));
+    EXPECT_EQ(rec.exit->status.describe(), "exit status 5");
+    EXPECT_EQ(rec.of(Stream::Stdout), std::vector<std::string>{"hi"});
+    EXPECT_EQ(slow.exit->status.describe(), "signal: terminated");
+    EXPECT_TRUE(slow.exit->timed_out);
+    auto c = spawn({.argv = {"sleep", "60"}});
+    ASSERT_TRUE(c.ok());
+    EXPECT_EQ(c->pidfd(), -1);
+    EXPECT_FALSE(c->wait_for(20ms).has_value());
+    c->signal_group(SIGKILL);
+    ASSERT_TRUE(c->wait_for(10s).has_value());
+  }
+  detail::set_pidfd_disabled(false);
+}
+
 TEST(RunCapture, Basic) {
   auto r = run_capture({.argv = sh_command("echo out; echo err >&2; exit 2")});
   ASSERT_TRUE(r.ok());
