@@ -8,6 +8,7 @@
 
 #include "tako/engine/repo_lock.h"
 #include "tako/proc/interrupt.h"
+#include "tako/proc/line_output.h"
 #include "tako/proc/supervisor.h"
 #include "tako/util/strings.h"
 
@@ -18,15 +19,7 @@ namespace {
 // Writes a whole line with one write(2), so parallel output never interleaves mid-line.
 void emit(int fd, const std::string& text) {
   if (fd == STDOUT_FILENO) std::fflush(stdout);
-  size_t off = 0;
-  while (off < text.size()) {
-    ssize_t n = ::write(fd, text.data() + off, text.size() - off);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return;
-    }
-    off += size_t(n);
-  }
+  proc::write_all(fd, text);
 }
 
 enum class State { Pending, Running, Succeeded, Failed, Skipped, NotStarted };
@@ -78,10 +71,7 @@ CommandRunResult run_command(const graph::Graph& g, const CommandRunOptions& opt
       spec.spawn.stderr_mode = proc::Stdio::Pipe;
       const std::string prefix = node.name + " | ";
       spec.on_line = [prefix](proc::Stream stream, std::string_view line, bool) {
-        std::string text;
-        text.reserve(prefix.size() + line.size() + 1);
-        text.append(prefix).append(line).push_back('\n');
-        emit(stream == proc::Stream::Stdout ? STDOUT_FILENO : STDERR_FILENO, text);
+        proc::write_line(stream == proc::Stream::Stdout ? STDOUT_FILENO : STDERR_FILENO, prefix, line);
       };
     }
     spec.on_exit = [&, n](proc::ExitInfo& info) {

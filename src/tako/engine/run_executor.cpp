@@ -11,6 +11,7 @@
 #include "tako/engine/expressions.h"
 #include "tako/engine/outputs.h"
 #include "tako/engine/step_cache.h"
+#include "tako/proc/line_output.h"
 #include "tako/proc/spawn.h"
 #include "tako/state/ids.h"
 #include "tako/util/fs.h"
@@ -30,18 +31,6 @@ int64_t ms_between(const state::Timestamp& a, const state::Timestamp& b) {
 std::string env_value(const std::string& name) {
   const char* v = std::getenv(name.c_str());
   return v ? std::string(v) : std::string();
-}
-
-void write_fd(int fd, const std::string& s) {
-  size_t off = 0;
-  while (off < s.size()) {
-    ssize_t n = ::write(fd, s.data() + off, s.size() - off);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return;
-    }
-    off += size_t(n);
-  }
 }
 
 state::StepKind kind_of(const config::Step& step, const config::Workflow& wf) {
@@ -463,7 +452,7 @@ StepOutcome RunExecutor::run_shell(const config::Step& step, const nlohmann::jso
   Tree* tree = &tree_;
   spec.on_line = [tree, log_fd, stream, prefix](proc::Stream which, std::string_view line, bool) {
     std::string masked = tree->mask(line);
-    if (log_fd->valid()) write_fd(log_fd->get(), masked + "\n");
+    if (log_fd->valid()) proc::write_line(log_fd->get(), "", masked);
     if (stream) {
       if (which == proc::Stream::Stdout) tree->out_line(prefix + masked);
       else tree->err_line(prefix + masked);

@@ -4,21 +4,9 @@
 
 #include <cstdio>
 
-namespace tako::engine {
+#include "tako/proc/line_output.h"
 
-namespace {
-void write_all(int fd, const std::string& text) {
-  size_t off = 0;
-  while (off < text.size()) {
-    ssize_t n = ::write(fd, text.data() + off, text.size() - off);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return;
-    }
-    off += size_t(n);
-  }
-}
-}  // namespace
+namespace tako::engine {
 
 Tree::Tree(ExecOptions options)
     : options_(std::move(options)), slots_(options_.max_concurrent_repos) {}
@@ -50,13 +38,13 @@ void Tree::out_line(const std::string& line) {
   if (options_.json) return;  // --json: human stdout lines are suppressed
   std::lock_guard<std::mutex> lock(out_mu_);
   std::fflush(stdout);
-  write_all(STDOUT_FILENO, line + "\n");
+  proc::write_line(STDOUT_FILENO, "", line);
 }
 
 void Tree::err_line(const std::string& line) {
   std::lock_guard<std::mutex> lock(out_mu_);
   std::fflush(stdout);
-  write_all(STDERR_FILENO, line + "\n");
+  proc::write_line(STDERR_FILENO, "", line);
 }
 
 void Tree::debug(const std::string& line) {
