@@ -4,6 +4,7 @@
 #include <unordered_map>
 
 #include "tako/cel/cel.h"
+#include "tako/fanout/event.h"
 #include "tako/state/document.h"
 #include "tako/tmpl/template.h"
 
@@ -30,24 +31,6 @@ void alias(nlohmann::json& data, const char* from, const char* to) {
 }
 
 }  // namespace
-
-cel::Value event_to_cel(const nlohmann::json& event) {
-  if (!event.is_object()) return cel::from_json(event);
-  std::vector<std::pair<cel::Value, cel::Value>> entries;
-  for (const auto& [k, v] : event.items()) {
-    if (k == "timestamp" && v.is_string()) {
-      if (auto t = state::parse_time(v.get<std::string>())) {
-        auto since = t->time_since_epoch();
-        auto secs = std::chrono::floor<std::chrono::seconds>(since);
-        entries.emplace_back(cel::Value::string(k),
-                             cel::Value::timestamp(secs.count(), int32_t((since - secs).count())));
-        continue;
-      }
-    }
-    entries.emplace_back(cel::Value::string(k), cel::from_json(v));
-  }
-  return cel::Value::map(std::move(entries));
-}
 
 Result<std::string> render_template(const std::string& text, const std::string& label, const nlohmann::json& data) {
   if (text.find("{{") == std::string::npos) return text;  // plain text: nothing to parse
@@ -91,7 +74,7 @@ Result<bool> evaluate_if(const std::string& expr, const std::string& step_id, co
   for (const char* name : {"inputs", "steps", "env", "run"}) {
     act.set_json(name, activation.contains(name) ? activation[name] : nlohmann::json::object());
   }
-  act.set("event", event_to_cel(activation.contains("event") ? activation["event"] : nlohmann::json::object()));
+  act.set("event", fanout::event_json_to_cel(activation.contains("event") ? activation["event"] : nlohmann::json::object()));
   auto value = program->eval(act);
   if (!value) return Error{"if: " + value.error().message};
   if (value->kind() != cel::Kind::Bool) {

@@ -8,7 +8,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include "tako/cel/value.h"
 #include "tako/util/result.h"
 
 namespace tako::engine {
@@ -31,8 +30,5 @@ Result<bool> evaluate_if(const std::string& expr, const std::string& step_id, co
 // Adds the capitalised aliases of §7.9 (`.Inputs`, `.Steps`, `.Env`, `.Event`
 // with Type/Source/Payload/Timestamp/Version/ID/Artifact, `.Run`) to template data.
 void add_template_aliases(nlohmann::json& data);
-
-// An event map as a CEL value, with `timestamp` as a CEL timestamp (§9.4).
-cel::Value event_to_cel(const nlohmann::json& event);
 
 }  // namespace tako::engine

@@ -1,20 +1,704 @@
+// tako/fan-out@v1 (SPEC §10): emits one event, runs every matching
+// subscriber's workflow as a child run (one thread each, within the per-step
+// and tree-wide limits), waits for the whole subtree, enforces the timeout and
+// fail_fast, aggregates failures and records everything in the tree's state.
 #include "tako/engine/fanout_step.h"
 
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <thread>
+
+#include "tako/config/builtin_steps.h"
+#include "tako/engine/expressions.h"
+#include "tako/engine/repo_lock.h"
 #include "tako/engine/run_executor.h"
+#include "tako/fanout/aggregate.h"
+#include "tako/fanout/event.h"
+#include "tako/fanout/matching.h"
+#include "tako/repo/git.h"
+#include "tako/state/ids.h"
+#include "tako/util/fs.h"
+#include "tako/util/go_format.h"
+#include "tako/util/strings.h"
 
 namespace tako::engine {
 
-std::vector<std::string> dry_run_candidates(Tree&, const std::string&, const std::shared_ptr<const config::Config>&,
-                                            const config::Step&) {
-  return {};
+using Clock = std::chrono::steady_clock;
+
+// One child run of a fan-out step.
+struct ChildTask {
+  std::string run_id;
+  std::string identity;
+  std::string workflow;
+  std::string repo_path;
+  std::unique_ptr<RunExecutor> exec;
+  std::thread thread;
+  std::atomic<bool> done{false};
+  state::RunStatus status = state::RunStatus::Pending;
+  std::string error;
+  uint64_t step_ticket = 0;
+  uint64_t tree_ticket = 0;
+  bool worktree = false;
+};
+
+struct FanOutState {
+  std::string step_id;
+  config::FanOutParams params;
+  state::EventRecord event;
+  std::string fan_out_id;
+  std::string fingerprint;
+  std::vector<std::unique_ptr<ChildTask>> children;
+  std::vector<fanout::ChildFailure> rejected;  // cycle, depth, input mapping
+  std::vector<std::string> evaluation_errors;
+  int selected = 0;
+  std::unique_ptr<Slots> step_slots;
+  std::atomic<int> remaining{0};
+  std::optional<Clock::time_point> deadline;
+  Clock::time_point started;
+  bool timed_out = false;
+  std::vector<std::string> still_running;  // at timeout expiry
+  std::atomic<bool> fail_fast_fired{false};
+  int kept_completed = 0;  // children completed before a resume
+  const config::Step* step = nullptr;
+};
+
+namespace {
+
+std::string input_text(const nlohmann::json& v) {
+  if (v.is_string()) return v.get<std::string>();
+  if (v.is_boolean()) return v.get<bool>() ? "true" : "false";
+  if (v.is_number_integer()) return std::to_string(v.get<int64_t>());
+  if (v.is_number_float()) return util::format_go_float(v.get<double>());
+  return v.dump();
 }
 
-StepOutcome RunExecutor::run_fan_out(const config::Step&, const nlohmann::json&) {
-  StepOutcome out;
-  out.error = "fan-out is not implemented yet";
+std::string status_word(state::RunStatus s) { return std::string(state::to_string(s)); }
+
+int64_t ms_since(Clock::time_point t) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t).count();
+}
+
+// The canonical path used for repository locks.
+std::string canonical(const std::string& path) {
+  std::unique_ptr<char, decltype(&std::free)> r(::realpath(path.c_str(), nullptr), &std::free);
+  return r ? std::string(r.get()) : path;
+}
+
+}  // namespace
+
+std::vector<std::string> dry_run_candidates(Tree& tree, const std::string& identity,
+                                            const std::shared_ptr<const config::Config>& config,
+                                            const config::Step& step) {
+  std::vector<std::string> out;
+  auto universe = tree.universe();
+  if (!universe) return out;
+  state::EventRecord ev;
+  ev.source = identity;
+  ev.type = step.with.contains("event_type") && step.with["event_type"].is_string()
+                ? step.with["event_type"].get<std::string>()
+                : "";
+  ev.artifact = "default";
+  if (step.with.contains("artifact") && step.with["artifact"].is_string()) {
+    ev.artifact = step.with["artifact"].get<std::string>();
+  } else {
+    // The artifact of the last earlier step declaring one.
+    for (const auto& w : config->workflows) {
+      std::string last;
+      for (const auto& s : w.steps) {
+        if (&s == &step) {
+          if (!last.empty()) ev.artifact = last;
+          break;
+        }
+        if (s.produces_artifact) last = *s.produces_artifact;
+      }
+    }
+  }
+  for (const auto& c : fanout::discover(**universe, ev)) {
+    const repo::Member& m = (*universe)->members()[size_t(c.member)];
+    for (size_t i : c.subscriptions) out.push_back(m.identity + " -> " + m.config->subscriptions[i].workflow);
+  }
   return out;
 }
 
-Status RunExecutor::wait_for_detached_children() { return {}; }
+StepOutcome RunExecutor::run_fan_out(const config::Step& step, const nlohmann::json& data) {
+  StepOutcome out;
+  auto st = std::make_shared<FanOutState>();
+  st->step_id = step.id;
+  st->started = Clock::now();
+
+  auto with = render_leaves(step.with, label(step, "with"), data);
+  if (!with) {
+    out.error = "failed to execute template: " + with.error().message;
+    return out;
+  }
+  auto params = config::parse_fan_out_params(*with);
+  if (!params) {
+    out.error = params.error().message;
+    return out;
+  }
+  st->params = std::move(*params);
+  if (st->params.timeout.count() > 0) st->deadline = st->started + st->params.timeout;
+  st->step_slots = std::make_unique<Slots>(int(st->params.concurrency_limit));
+  st->step = &step;
+
+  // A resumed fan-out reuses its recorded event and children (§11.4).
+  std::optional<state::FanOutRecord> recorded;
+  {
+    auto l = tree_.lock();
+    if (const state::StepNode* sn = state::find_step(node(), step.id); sn && sn->fan_out) recorded = sn->fan_out;
+  }
+  if (recorded && !recorded->children.empty()) {
+    st->event = recorded->event;
+    st->fan_out_id = recorded->fan_out_id;
+    st->fingerprint = fanout::fingerprint(st->event);
+    return resume_fan_out(step, st, *recorded);
+  }
+
+  if (spec_.identity.find('/') == std::string::npos) {
+    out.error = "fan-out requires an owner/repo identity for " + spec_.path + "; set metadata.name in tako.yml";
+    return out;
+  }
+
+  // The event (§10.2).
+  state::EventRecord& ev = st->event;
+  ev.id = state::new_event_id();
+  ev.type = st->params.event_type;
+  ev.source = spec_.identity;
+  ev.namespaced_type = spec_.identity + "/" + ev.type;
+  // Payload and schema version of the most recent completed step producing this
+  // type; artifact of the most recent completed step declaring one.
+  std::string produced_version, produced_artifact;
+  {
+    auto l = tree_.lock();
+    for (const auto& s : node().steps) {
+      if (s.status != state::StepStatus::Completed) continue;
+      for (const auto& e : s.events) {
+        if (e.type != ev.type) continue;
+        ev.payload = e.payload;
+        produced_version = e.schema_version;
+      }
+      for (const auto& cs : spec_.workflow->steps) {
+        if (cs.id == s.id && cs.produces_artifact) produced_artifact = *cs.produces_artifact;
+      }
+    }
+  }
+  if (!ev.payload.is_object()) ev.payload = nlohmann::json::object();
+  for (const auto& [k, v] : st->params.payload.items()) ev.payload[k] = v;
+  const config::ProducedEventType* declared = nullptr;
+  for (const auto& p : spec_.config->produces) {
+    if (p.type == ev.type) declared = &p;
+  }
+  ev.schema_version = st->params.schema_version.value_or(
+      !produced_version.empty() ? produced_version : (declared ? declared->schema_version : ""));
+  ev.artifact = st->params.artifact.value_or(produced_artifact.empty() ? "default" : produced_artifact);
+  ev.timestamp = state::now();
+  if (declared) {
+    if (auto v = fanout::validate_payload(*declared, ev.payload); !v) {
+      out.error = v.error().message;
+      return out;
+    }
+  }
+  st->fan_out_id = state::new_fan_out_id();
+  st->fingerprint = fanout::fingerprint(ev);
+  {
+    auto l = tree_.lock();
+    state::StepNode& sn = step_node(step.id);
+    state::FanOutRecord rec;
+    rec.fan_out_id = st->fan_out_id;
+    rec.event = ev;
+    rec.wait_for_children = st->params.wait_for_children;
+    rec.timeout = st->params.timeout_text;
+    sn.fan_out = rec;
+  }
+  (void)tree_.save(true);
+
+  // Discovery (§10.4).
+  auto universe = tree_.universe();
+  if (!universe) {
+    out.error = universe.error().message;
+    return out;
+  }
+  std::vector<fanout::Candidate> candidates = fanout::discover(**universe, ev);
+  size_t count = 0;
+  for (const auto& c : candidates) count += c.subscriptions.size();
+  if (count == 0) {
+    tree_.err_line(fanout::log_timestamp() + " INFO no subscriptions found for event, skipping fan-out event=" + ev.type);
+  } else {
+    tree_.err_line(fanout::log_timestamp() + " INFO discovered subscriptions for fan-out event=" + ev.type +
+                   " count=" + std::to_string(count));
+  }
+
+  // Matching (§10.5): the first matching subscription of each repository.
+  struct Selected {
+    const repo::Member* member;
+    const config::Subscription* sub;
+  };
+  std::vector<Selected> selected;
+  cel::Activation act = fanout::filter_activation(ev);
+  for (const auto& c : candidates) {
+    const repo::Member& m = (*universe)->members()[size_t(c.member)];
+    const config::Subscription* first = nullptr;
+    for (size_t i : c.subscriptions) {
+      const config::Subscription& sub = m.config->subscriptions[i];
+      fanout::Evaluation e = fanout::evaluate(sub, ev, act);
+      tree_.debug("candidate " + m.identity + " subscription " + std::to_string(sub.index) + " -> " + sub.workflow +
+                  ": artifact " + sub.artifact + " matches" + (e.range_note.empty() ? "" : "; " + e.range_note) +
+                  (e.filter_notes.empty() ? "" : "; " + util::join(e.filter_notes, "; ")) +
+                  (e.error ? "; error: " + *e.error : "") + (e.matched ? " => match" : " => no match"));
+      if (e.error) {
+        std::string item = "subscription evaluation failed for " + m.identity + ": subscription " +
+                           std::to_string(sub.index) + ": " + *e.error;
+        tree_.err_line("[WARN] Subscription evaluation failed [repository " + m.identity + " subscription " +
+                       std::to_string(sub.index) + " error " + *e.error + "]");
+        st->evaluation_errors.push_back(item);
+        continue;
+      }
+      if (!e.matched) continue;
+      if (first == nullptr) {
+        first = &sub;
+      } else {
+        tree_.err_line("[INFO] Subscription skipped [repository " + m.identity + " subscription " +
+                       std::to_string(sub.index) + " reason earlier subscription " + std::to_string(first->index) +
+                       " matched]");
+      }
+    }
+    if (first != nullptr) selected.push_back({&m, first});
+  }
+  std::stable_sort(selected.begin(), selected.end(), [](const Selected& a, const Selected& b) {
+    std::string ka = util::to_lower(a.member->identity), kb = util::to_lower(b.member->identity);
+    if (ka != kb) return ka < kb;
+    return a.sub->workflow < b.sub->workflow;
+  });
+  {
+    auto l = tree_.lock();
+    step_node(step.id).fan_out->evaluation_errors = st->evaluation_errors;
+  }
+
+  // Trigger (§10.3 step 4): cycle, depth, duplicate and input checks, then the child.
+  const int child_depth = spec_.depth + 1;
+  for (const Selected& s : selected) {
+    const std::string name = s.member->identity + ":" + s.sub->workflow;
+    // Cycle: (repository, workflow) already on the path from the root to this run.
+    std::vector<std::string> path;
+    bool cycle = false;
+    for (RunExecutor* r = this; r != nullptr; r = r->parent_) {
+      path.insert(path.begin(), r->spec_.identity + ":" + r->spec_.workflow->name);
+      if (util::iequals(r->spec_.identity, s.member->identity) && r->spec_.workflow->name == s.sub->workflow) {
+        cycle = true;
+      }
+    }
+    if (cycle) {
+      ++st->selected;
+      path.push_back(name);
+      st->rejected.push_back({s.member->identity, s.sub->workflow, "circular fan-out detected: " + util::join(path, " -> ")});
+      continue;
+    }
+    if (child_depth > tree_.options().max_depth) {
+      ++st->selected;
+      st->rejected.push_back({s.member->identity, s.sub->workflow,
+                              "fan-out depth limit exceeded: depth " + std::to_string(child_depth) + " > max " +
+                                  std::to_string(tree_.options().max_depth) + " (" + name + ")"});
+      continue;
+    }
+    const std::string key = st->fingerprint + ":" + util::to_lower(s.member->identity) + ":" + s.sub->workflow;
+    {
+      auto l = tree_.lock();
+      if (!tree_.keys.insert(key).second) {
+        tree_.err_line("[INFO] Duplicate event delivery dropped [repository " + s.member->identity + " workflow " +
+                       s.sub->workflow + " fingerprint " + st->fingerprint.substr(0, 16) + "]");
+        continue;
+      }
+    }
+    ++st->selected;
+    const config::Workflow* wf = s.member->config->find_workflow(s.sub->workflow);
+    if (wf == nullptr) {
+      st->rejected.push_back({s.member->identity, s.sub->workflow,
+                              name + ": workflow '" + s.sub->workflow + "' not found"});
+      continue;
+    }
+    // Input mapping (§10.6).
+    nlohmann::json mdata = {{"event", state::to_json(ev)}, {"payload", ev.payload}};
+    add_template_aliases(mdata);
+    std::vector<std::pair<std::string, std::string>> given;
+    std::string map_error;
+    for (const auto& [k, t] : s.sub->inputs) {
+      auto r = render_template(t, s.member->identity + ".subscription." + k, mdata);
+      if (!r) {
+        map_error = "failed to execute template: " + r.error().message;
+        break;
+      }
+      given.emplace_back(k, *r);
+    }
+    std::optional<ResolvedInputs> inputs;
+    if (map_error.empty()) {
+      auto resolved = resolve_inputs(*wf, given);
+      if (resolved) inputs = std::move(*resolved);
+      else map_error = resolved.error().message;
+    }
+    if (!inputs) {
+      st->rejected.push_back({s.member->identity, s.sub->workflow,
+                              name + ": failed to map inputs for " + s.member->identity + ": " + map_error});
+      continue;
+    }
+    if (child_depth == tree_.options().max_depth * 7 / 10 && child_depth > 0) {
+      auto l = tree_.lock();
+      if (!tree_.depth_warning_printed) {
+        tree_.depth_warning_printed = true;
+        tree_.err_line("warning: execution tree depth " + std::to_string(child_depth) + " reached at " + name +
+                       " (limit " + std::to_string(tree_.options().max_depth) + ")");
+      }
+    }
+    // The child, recorded `pending` before it starts (§11.3).
+    auto task = std::make_unique<ChildTask>();
+    task->identity = s.member->identity;
+    task->workflow = wf->name;
+    task->repo_path = s.member->path;
+    RunSpec cs;
+    cs.identity = s.member->identity;
+    cs.path = s.member->path;
+    cs.checkout = s.member->path;
+    cs.config = s.member->config;
+    cs.workflow = wf;
+    cs.inputs = std::move(*inputs);
+    cs.event = ev;
+    cs.depth = child_depth;
+    {
+      auto l = tree_.lock();
+      task->run_id = state::new_run_id([&](const std::string& id) { return state::find_run(l->root, id) != nullptr; });
+      cs.run_id = task->run_id;
+      cs.workspace = spec_.workspace + "/children/" + task->run_id;
+      state::RunNode child;
+      child.run_id = task->run_id;
+      child.parent_run_id = run_id_;
+      child.parent_step = step.id;
+      child.key = key;
+      child.repository = cs.identity;
+      child.path = cs.path;
+      child.workflow = wf->name;
+      child.status = state::RunStatus::Pending;
+      child.depth = child_depth;
+      std::string iso = st->params.isolation.value_or(tree_.options().isolation);
+      child.isolation = iso == "worktree" ? state::Isolation::Worktree : state::Isolation::Shared;
+      task->worktree = iso == "worktree";
+      child.workspace = cs.workspace;
+      child.inputs = cs.inputs.values;
+      child.event = ev;
+      child.waiting_for = "concurrency slot";
+      node().children.push_back(std::move(child));
+      step_node(step.id).fan_out->children.push_back(task->run_id);
+    }
+    task->exec = std::make_unique<RunExecutor>(tree_, task->run_id, std::move(cs), this);
+    st->children.push_back(std::move(task));
+  }
+  (void)tree_.save(true);
+  return finish_fan_out(st, st->params.wait_for_children);
+}
+
+}  // namespace tako::engine
+
+namespace tako::engine {
+
+void RunExecutor::launch_child(const std::shared_ptr<FanOutState>& st, ChildTask& t) {
+  st->remaining.fetch_add(1);
+  add_child(t.exec.get());
+  t.step_ticket = st->step_slots->ticket();
+  t.tree_ticket = tree_.slots().ticket();
+  t.thread = std::thread([this, st, &t] { run_child(st, t); });
+}
+
+void RunExecutor::set_waiting(const std::string& run_id, const std::optional<std::string>& reason) {
+  {
+    auto l = tree_.lock();
+    if (state::RunNode* n = state::find_run(l->root, run_id)) n->waiting_for = reason;
+  }
+  (void)tree_.save(false);
+}
+
+void RunExecutor::run_child(const std::shared_ptr<FanOutState>& st, ChildTask& t) {
+  RunExecutor& ex = *t.exec;
+  auto stop = [&] { return ex.cancelled() || tree_.interrupted.load(); };
+  const std::string canon = canonical(t.repo_path);
+  bool ancestor_lock = false;
+  for (RunExecutor* r = this; r != nullptr; r = r->parent_) {
+    if (!r->locked_path().empty() && r->locked_path() == canon) ancestor_lock = true;
+  }
+  std::optional<RepoLock> lock;
+  std::string start_error;
+  bool started = false;
+  bool have_step_slot = false, have_tree_slot = false;
+
+  if (!stop() && !ancestor_lock) {
+    set_waiting(t.run_id, "lock on " + t.identity);
+    auto l = acquire_repo_lock(tree_.options().settings.home, t.repo_path, t.identity, t.run_id,
+                               tree_.options().lock_timeout, tree_.options().lock_timeout_text, ex.cancel_fd());
+    if (l) lock.emplace(std::move(*l));
+    else if (!stop()) start_error = l.error().message;
+  }
+  if (!stop() && start_error.empty()) {
+    set_waiting(t.run_id, "concurrency slot");
+    have_step_slot = st->step_slots->acquire(t.step_ticket, stop);
+    if (have_step_slot) have_tree_slot = tree_.slots().acquire(t.tree_ticket, stop);
+  }
+  if (have_step_slot && have_tree_slot && !stop() && start_error.empty()) {
+    std::string worktree;
+    if (t.worktree) {
+      auto wt = add_worktree(t, lock.has_value() || ancestor_lock);
+      if (!wt) start_error = wt.error().message;
+      else worktree = *wt;
+      if (!ancestor_lock) lock.reset();  // the run itself executes in its own worktree
+    }
+    if (start_error.empty()) {
+      started = true;
+      set_waiting(t.run_id, std::nullopt);
+      ex.set_locked_path(t.worktree || ancestor_lock ? "" : canon);
+      ex.set_holds_slot(true);
+      bool ok = ex.execute();
+      if (ok && !worktree.empty()) {
+        auto rl = acquire_repo_lock(tree_.options().settings.home, t.repo_path, t.identity, t.run_id,
+                                    tree_.options().lock_timeout, tree_.options().lock_timeout_text, -1);
+        (void)repo::run_git({"-C", t.repo_path, "worktree", "remove", "--force", worktree});
+      }
+      have_tree_slot = ex.holds_slot_;
+    }
+  } else if (!have_tree_slot && have_step_slot) {
+    // cancelled while waiting for the tree-wide slot
+  }
+  if (have_tree_slot) tree_.slots().release();
+  if (have_step_slot) st->step_slots->release();
+  lock.reset();
+
+  int64_t duration = 0;
+  {
+    auto l = tree_.lock();
+    state::RunNode* n = state::find_run(l->root, t.run_id);
+    if (!started) {
+      n->waiting_for.reset();
+      if (!start_error.empty()) {
+        n->status = state::RunStatus::Failed;
+        n->error = tree_.mask(start_error);
+      } else {
+        n->status = state::RunStatus::Cancelled;
+        n->error = "cancelled";
+      }
+    }
+    t.status = n->status;
+    t.error = n->error.value_or("");
+    duration = n->duration_ms.value_or(0);
+  }
+  (void)tree_.save(true);
+  tree_.err_line("[INFO] Child workflow execution completed [repository " + t.identity + " workflow " + t.workflow +
+                 " status " + status_word(t.status) + " duration_ms " + std::to_string(duration) + " run_id " +
+                 t.run_id + "]");
+  if (t.status != state::RunStatus::Completed && st->params.fail_fast && !st->fail_fast_fired.exchange(true)) {
+    for (auto& sib : st->children) {
+      if (sib.get() != &t) sib->exec->cancel(state::RunStatus::Cancelled);
+    }
+    st->step_slots->poke();
+    tree_.slots().poke();
+  }
+  remove_child(&ex);
+  t.done.store(true);
+  st->remaining.fetch_sub(1);
+  wake();
+}
+
+Result<std::string> RunExecutor::add_worktree(ChildTask& t, bool locked) {
+  (void)locked;
+  const std::string dir = spec_.workspace + "/children/" + t.run_id;
+  if (auto s = util::make_dirs(dir); !s) return s.error();
+  const std::string wt = dir + "/worktree";
+  if (!repo::run_git({"-C", t.repo_path, "rev-parse", "--verify", "--quiet", "HEAD"}).ok()) {
+    return Error{"isolation 'worktree' requires a git repository with at least one commit: " + t.repo_path};
+  }
+  repo::GitResult r = repo::run_git({"-C", t.repo_path, "worktree", "add", "--detach", wt, "HEAD"});
+  if (!r.ok()) return Error{"git worktree add failed: " + r.trimmed() + " - exit status " + std::to_string(r.exit_code)};
+  {
+    auto l = tree_.lock();
+    if (state::RunNode* n = state::find_run(l->root, t.run_id)) n->worktree = wt;
+  }
+  t.exec->spec_.checkout = wt;
+  return wt;
+}
+
+void RunExecutor::wait_children(const std::shared_ptr<FanOutState>& st) {
+  // A run blocked on its children does not count against the tree-wide cap (§10.8).
+  const bool had_slot = holds_slot_;
+  if (had_slot) {
+    tree_.slots().release();
+    holds_slot_ = false;
+  }
+  bool cancelled_children = false;
+  while (st->remaining.load() > 0) {
+    std::optional<Clock::time_point> deadline;
+    if (!st->timed_out) deadline = st->deadline;
+    bool done = wait_until([&] { return st->remaining.load() == 0 || interrupted_ || cancelled_.load(); }, deadline);
+    if ((interrupted_ || cancelled_.load() || tree_.interrupted.load()) && !cancelled_children) {
+      cancelled_children = true;
+      if (interrupted_) tree_.interrupted = true;
+      state::RunStatus why = interrupted_ ? state::RunStatus::Cancelled : state::RunStatus(cancel_status_.load());
+      for (auto& c : st->children) c->exec->cancel(why);
+      st->step_slots->poke();
+      tree_.slots().poke();
+      continue;
+    }
+    if (!done && deadline && !st->timed_out && st->remaining.load() > 0) {
+      st->timed_out = true;
+      for (auto& c : st->children) {
+        if (!c->done.load()) st->still_running.push_back(c->identity + ":" + c->workflow);
+      }
+      std::sort(st->still_running.begin(), st->still_running.end());
+      for (auto& c : st->children) c->exec->cancel(state::RunStatus::TimedOut);
+      st->step_slots->poke();
+      tree_.slots().poke();
+    }
+  }
+  for (auto& c : st->children) {
+    if (c->thread.joinable()) c->thread.join();
+  }
+  if (had_slot) {
+    uint64_t ticket = tree_.slots().ticket();
+    tree_.slots().acquire(ticket, [] { return false; });
+    holds_slot_ = true;
+  }
+}
+
+StepOutcome RunExecutor::conclude_fan_out(const std::shared_ptr<FanOutState>& st) {
+  StepOutcome out;
+  std::vector<fanout::ChildFailure> failures = st->rejected;
+  for (auto& c : st->children) {
+    const std::string name = c->identity + ":" + c->workflow;
+    switch (c->status) {
+      case state::RunStatus::Completed:
+        break;
+      case state::RunStatus::TimedOut:
+        failures.push_back({c->identity, c->workflow, name + ": timed out"});
+        break;
+      case state::RunStatus::Cancelled:
+        failures.push_back({c->identity, c->workflow, name + ": cancelled"});
+        break;
+      default:
+        failures.push_back({c->identity, c->workflow, name + ": " + c->error});
+    }
+  }
+  const int triggered = int(st->children.size()) + st->kept_completed;
+  const int selected = st->selected + st->kept_completed;
+  const size_t error_count = failures.size() + st->evaluation_errors.size();
+  bool ok = error_count == 0 && !st->timed_out;
+  if (st->timed_out) {
+    out.error = "fan-out timed out after " + st->params.timeout_text.value_or("") + ": " +
+                std::to_string(st->still_running.size()) + " children still running (" +
+                util::join(st->still_running, ", ") + ")";
+  } else if (!ok) {
+    out.error = fanout::aggregate_error(selected, failures, st->evaluation_errors);
+  }
+  out.ok = ok;
+  out.outputs["event_id"] = st->event.id;
+  out.outputs["fan_out_id"] = st->fan_out_id;
+  out.outputs["triggered_count"] = std::to_string(triggered);
+  out.outputs["success"] = ok ? "true" : "false";
+  tree_.err_line("[INFO] Fan-out completed [duration_ms " + std::to_string(ms_since(st->started)) + " success " +
+                 (ok ? "true" : "false") + " triggered_count " + std::to_string(triggered) + " error_count " +
+                 std::to_string(error_count) + " source_repo " + spec_.identity + " fan_out_id " + st->fan_out_id +
+                 "]");
+  return out;
+}
+
+StepOutcome RunExecutor::finish_fan_out(const std::shared_ptr<FanOutState>& st, bool wait_all) {
+  for (auto& c : st->children) launch_child(st, *c);
+  if (!wait_all) {
+    // The step completes now; the run waits for the children before it ends (§10.3 step 5).
+    detached_.push_back(st);
+    StepOutcome out;
+    out.ok = true;
+    out.outputs["event_id"] = st->event.id;
+    out.outputs["fan_out_id"] = st->fan_out_id;
+    out.outputs["triggered_count"] = std::to_string(st->children.size() + size_t(st->kept_completed));
+    out.outputs["success"] = "true";
+    return out;
+  }
+  wait_children(st);
+  return conclude_fan_out(st);
+}
+
+Status RunExecutor::wait_for_detached_children() {
+  std::string first_error;
+  for (auto& st : detached_) {
+    wait_children(st);
+    StepOutcome out = conclude_fan_out(st);
+    if (out.ok) continue;
+    finish_step(st->step_id, out);
+    std::string notes;
+    if (st->step != nullptr) run_on_failure(*st->step, &notes);
+    if (first_error.empty()) first_error = "step '" + st->step_id + "' failed: " + out.error + notes;
+  }
+  detached_.clear();
+  if (!first_error.empty()) return Error{first_error};
+  return {};
+}
+
+StepOutcome RunExecutor::resume_fan_out(const config::Step& step, const std::shared_ptr<FanOutState>& st,
+                                        const state::FanOutRecord& recorded) {
+  (void)step;
+  StepOutcome out;
+  auto universe = tree_.universe();
+  if (!universe) {
+    out.error = universe.error().message;
+    return out;
+  }
+  for (const auto& id : recorded.children) {
+    state::RunNode copy;
+    {
+      auto l = tree_.lock();
+      const state::RunNode* n = state::find_run(l->root, id);
+      if (n == nullptr) continue;
+      copy = *n;
+    }
+    if (copy.status == state::RunStatus::Completed) {
+      ++st->kept_completed;
+      continue;
+    }
+    ++st->selected;
+    auto task = std::make_unique<ChildTask>();
+    task->run_id = id;
+    task->identity = copy.repository;
+    task->workflow = copy.workflow;
+    task->repo_path = copy.path;
+    task->worktree = copy.isolation == state::Isolation::Worktree;
+    int m = (*universe)->find(copy.repository);
+    std::shared_ptr<const config::Config> cfg;
+    if (m >= 0) cfg = (*universe)->members()[size_t(m)].config;
+    const config::Workflow* wf = cfg ? cfg->find_workflow(copy.workflow) : nullptr;
+    if (wf == nullptr) {
+      st->rejected.push_back({copy.repository, copy.workflow,
+                              copy.repository + ":" + copy.workflow + ": workflow '" + copy.workflow + "' not found"});
+      continue;
+    }
+    RunSpec cs;
+    cs.run_id = id;
+    cs.identity = copy.repository;
+    cs.path = copy.path;
+    cs.checkout = copy.worktree && util::read_file(*copy.worktree + "/.git").ok() ? *copy.worktree : copy.path;
+    cs.config = cfg;
+    cs.workflow = wf;
+    cs.inputs.values = copy.inputs;
+    for (const auto& [k, v] : copy.inputs.items()) cs.inputs.texts[k] = input_text(v);
+    cs.event = copy.event;
+    cs.workspace = copy.workspace;
+    cs.depth = copy.depth;
+    if (cs.checkout != copy.path) task->worktree = false;  // reuse the kept worktree
+    {
+      auto l = tree_.lock();
+      state::RunNode* n = state::find_run(l->root, id);
+      n->status = state::RunStatus::Pending;
+      n->waiting_for = "concurrency slot";
+      if (copy.key) tree_.keys.insert(*copy.key);
+    }
+    task->exec = std::make_unique<RunExecutor>(tree_, id, std::move(cs), this);
+    st->children.push_back(std::move(task));
+  }
+  (void)tree_.save(true);
+  return finish_fan_out(st, recorded.wait_for_children);
+}
 
 }  // namespace tako::engine

@@ -9,7 +9,7 @@ namespace tako::engine {
 
 Result<RepoLock> acquire_repo_lock(const std::string& home, const std::string& path,
                                    const std::string& repository, const std::string& run_id,
-                                   util::Nanos timeout, const std::string& timeout_text) {
+                                   util::Nanos timeout, const std::string& timeout_text, int cancel_fd) {
   std::string canonical = path;
   if (std::unique_ptr<char, decltype(&std::free)> real(::realpath(path.c_str(), nullptr), &std::free); real) {
     canonical = real.get();
@@ -22,7 +22,11 @@ Result<RepoLock> acquire_repo_lock(const std::string& home, const std::string& p
   req.self.path = canonical;
   req.timeout = timeout;
   req.timeout_text = timeout_text;
-  if (auto* guard = proc::InterruptGuard::active()) req.cancel_fd = guard->fd();
+  if (cancel_fd == -2) {
+    if (auto* guard = proc::InterruptGuard::active()) req.cancel_fd = guard->fd();
+  } else {
+    req.cancel_fd = cancel_fd;
+  }
   return util::acquire_lock(req);
 }
 

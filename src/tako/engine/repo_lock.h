@@ -13,8 +13,10 @@ using RepoLock = util::FileLock;
 
 // Blocks (printing the §14 wait message once) until the lock on `path` is free
 // or `timeout` passes. `run_id` is recorded in the lock file ("" for `tako run`).
+// The wait ends early with "interrupted" when `cancel_fd` becomes readable
+// (-2: the interrupt guard's fd; -1: none).
 Result<RepoLock> acquire_repo_lock(const std::string& home, const std::string& path,
                                    const std::string& repository, const std::string& run_id,
-                                   util::Nanos timeout, const std::string& timeout_text);
+                                   util::Nanos timeout, const std::string& timeout_text, int cancel_fd = -2);
 
 }  // namespace tako::engine

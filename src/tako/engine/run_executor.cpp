@@ -1,6 +1,7 @@
 #include "tako/engine/run_executor.h"
 
 #include <fcntl.h>
+#include <sys/eventfd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -44,6 +45,28 @@ state::StepKind kind_of(const config::Step& step, const config::Workflow& wf) {
 RunExecutor::RunExecutor(Tree& tree, std::string run_id, RunSpec spec, RunExecutor* parent)
     : tree_(tree), run_id_(std::move(run_id)), spec_(std::move(spec)), parent_(parent) {
   secrets_ = spec_.workflow->secrets;
+  cancel_fd_.reset(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
+}
+
+void RunExecutor::wake() {
+  std::lock_guard<std::mutex> lock(sup_mu_);
+  if (sup_) sup_->wake();
+}
+
+void RunExecutor::add_child(RunExecutor* c) {
+  std::lock_guard<std::mutex> lock(children_mu_);
+  children_.push_back(c);
+  if (cancelled_.load()) c->cancel(state::RunStatus(cancel_status_.load()));
+}
+
+void RunExecutor::remove_child(RunExecutor* c) {
+  std::lock_guard<std::mutex> lock(children_mu_);
+  children_.erase(std::remove(children_.begin(), children_.end(), c), children_.end());
+}
+
+bool RunExecutor::wait_until(const std::function<bool()>& done,
+                             std::optional<std::chrono::steady_clock::time_point> deadline) {
+  return sup_->run_until(done, deadline);
 }
 
 RunExecutor::~RunExecutor() = default;
@@ -66,13 +89,22 @@ std::string RunExecutor::label(const config::Step& step, const char* field) cons
 }
 
 void RunExecutor::cancel(state::RunStatus final_status) {
+  if (cancelled_.exchange(true)) return;
   cancel_status_.store(int(final_status));
-  cancelled_.store(true);
-  std::lock_guard<std::mutex> lock(sup_mu_);
-  if (sup_) {
-    proc::Supervisor* sup = sup_.get();
-    sup->post([sup] { sup->terminate_all(); });
+  if (cancel_fd_.valid()) {
+    uint64_t one = 1;
+    ssize_t n = ::write(cancel_fd_.get(), &one, sizeof one);
+    (void)n;
   }
+  {
+    std::lock_guard<std::mutex> lock(sup_mu_);
+    if (sup_) {
+      proc::Supervisor* sup = sup_.get();
+      sup->post([sup] { sup->terminate_all(); });
+    }
+  }
+  std::lock_guard<std::mutex> lock(children_mu_);
+  for (RunExecutor* c : children_) c->cancel(final_status);
 }
 
 nlohmann::json RunExecutor::step_data() {

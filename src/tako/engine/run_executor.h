@@ -18,6 +18,7 @@
 #include "tako/engine/tree.h"
 #include "tako/proc/supervisor.h"
 #include "tako/state/document.h"
+#include "tako/util/fs.h"
 
 namespace tako::engine {
 
@@ -55,9 +56,14 @@ class RunExecutor {
   // throughout; returns true when the run completed.
   bool execute();
 
-  // Thread-safe: stops the run (timeouts, fail_fast, interrupts). Running step
-  // processes get SIGTERM, then SIGKILL after 5 s.
+  // Thread-safe: stops the run and its whole subtree (timeouts, fail_fast,
+  // interrupts). Running step processes get SIGTERM, then SIGKILL after 5 s.
   void cancel(state::RunStatus final_status);
+  bool cancelled() const { return cancelled_.load(); }
+  // Readable once cancel() was called (lock waits watch it).
+  int cancel_fd() const { return cancel_fd_.get(); }
+  // Wakes this run's loop (children report their end this way). Thread-safe.
+  void wake();
 
   const RunSpec& spec() const { return spec_; }
   RunExecutor* parent() const { return parent_; }
@@ -126,6 +132,32 @@ class RunExecutor {
   std::atomic<int> cancel_status_{0};
   std::mutex sup_mu_;  // guards sup_ pointer for cancel() from other threads
   bool interrupted_ = false;
+  util::UniqueFd cancel_fd_;  // eventfd, written by cancel()
+  // Child runs currently alive (for cancellation of the subtree).
+  std::mutex children_mu_;
+  std::vector<RunExecutor*> children_;
+  // Fan-out steps with wait_for_children: false whose children are still owed (§10.3).
+  std::vector<std::shared_ptr<struct FanOutState>> detached_;
+  bool holds_slot_ = false;  // a child run executing under the tree-wide cap
+
+ public:
+  void set_holds_slot(bool v) { holds_slot_ = v; }
+  void add_child(RunExecutor* c);
+  void remove_child(RunExecutor* c);
+
+ private:
+  // Blocks (servicing this run's processes) until `done()` or `deadline`.
+  bool wait_until(const std::function<bool()>& done, std::optional<std::chrono::steady_clock::time_point> deadline);
+  // Fan-out machinery (fanout_step.cpp).
+  StepOutcome finish_fan_out(const std::shared_ptr<struct FanOutState>& st, bool wait_all);
+  StepOutcome resume_fan_out(const config::Step& step, const std::shared_ptr<struct FanOutState>& st,
+                             const state::FanOutRecord& recorded);
+  void launch_child(const std::shared_ptr<struct FanOutState>& st, struct ChildTask& t);
+  void run_child(const std::shared_ptr<struct FanOutState>& st, struct ChildTask& t);
+  Result<std::string> add_worktree(struct ChildTask& t, bool locked);
+  void wait_children(const std::shared_ptr<struct FanOutState>& st);
+  StepOutcome conclude_fan_out(const std::shared_ptr<struct FanOutState>& st);
+  void set_waiting(const std::string& run_id, const std::optional<std::string>& reason);
 };
 
 }  // namespace tako::engine
