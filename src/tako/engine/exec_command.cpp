@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tako/engine/failed_only.h"
 #include "tako/engine/fanout_step.h"
 #include "tako/engine/inputs.h"
 #include "tako/engine/repo_lock.h"
@@ -23,6 +24,7 @@
 #include "tako/util/file_lock.h"
 #include "tako/util/fs.h"
 #include "tako/util/go_duration.h"
+#include "tako/util/strings.h"
 
 namespace tako::engine {
 
@@ -121,6 +123,43 @@ int dry_run(const ExecOptions& o, Tree& tree, const Entry& entry, const config::
                         {"run", state::to_json(root)}};
     std::printf("%s\n", j.dump(2).c_str());
   }
+  return 0;
+}
+
+int finish_failed_only(const ExecOptions& o, Tree& tree, proc::InterruptGuard& guard,
+                       std::chrono::steady_clock::time_point started) {
+  FailedOnlyResult r = resume_failed_only(tree);
+  auto elapsed = std::chrono::steady_clock::now() - started;
+  state::RunNode snapshot;
+  {
+    auto l = tree.lock();
+    snapshot = l->root;
+  }
+  SummaryStyle st;
+  st.color = o.color;
+  std::string duration = util::format_go_duration(std::chrono::duration_cast<std::chrono::nanoseconds>(elapsed));
+  std::string text = "\n" + render_summary(snapshot, r.all_origins_completed, duration, st);
+  if (!r.not_resumed.empty()) text += "Not resumed (--failed-only): " + util::join(r.not_resumed, ", ") + "\n";
+  out(o, text);
+  if (!r.all_origins_completed) {
+    std::fflush(stdout);
+    std::fputs(render_failure_logs(snapshot).c_str(), stderr);
+  }
+  if (o.json) {
+    int64_t ms = std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count();
+    nlohmann::json j = {{"run_id", snapshot.run_id},
+                        {"success", r.all_origins_completed},
+                        {"duration_ms", ms},
+                        {"error", r.all_origins_completed ? nlohmann::json(nullptr) : nlohmann::json(r.first_error)},
+                        {"run", state::to_json(snapshot)}};
+    std::printf("%s\n", j.dump(2).c_str());
+    std::fflush(stdout);
+  }
+  if (guard.interrupted()) {
+    std::fprintf(stderr, "Error: workflow execution interrupted\n");
+    return guard.exit_code();
+  }
+  if (!r.all_origins_completed) return fail(r.first_error, &tree);
   return 0;
 }
 
@@ -240,6 +279,7 @@ int run_exec(const ExecOptions& o) {
   spec.depth = 0;
 
   const auto started = std::chrono::steady_clock::now();
+  if (o.failed_only) return finish_failed_only(o, tree, guard, started);
   RunExecutor root(tree, run_id, std::move(spec), nullptr);
   root.set_locked_path(entry->path);
   bool ok = root.execute();

@@ -1,0 +1,129 @@
+#include "tako/engine/failed_only.h"
+
+#include <functional>
+#include <set>
+
+#include "tako/engine/repo_lock.h"
+#include "tako/engine/run_spec.h"
+#include "tako/repo/universe.h"
+
+namespace tako::engine {
+
+namespace {
+
+constexpr const char* kNotResumed = "not resumed (--failed-only)";
+
+// The step whose failure ended the run (the last failed top-level step).
+const state::StepNode* failed_step(const state::RunNode& run) {
+  const state::StepNode* last = nullptr;
+  for (const auto& s : run.steps) {
+    if (s.status == state::StepStatus::Failed && !s.on_failure_of) last = &s;
+  }
+  return last;
+}
+
+bool is_origin(const state::RunNode& run) {
+  if (run.status == state::RunStatus::TimedOut || run.status == state::RunStatus::Cancelled) return true;
+  if (run.status != state::RunStatus::Failed) return false;
+  const state::StepNode* s = failed_step(run);
+  return s != nullptr && !s->fan_out && !(s->uses && s->uses->rfind("tako/fan-out@", 0) == 0);
+}
+
+}  // namespace
+
+FailedOnlyResult resume_failed_only(Tree& tree) {
+  FailedOnlyResult result;
+  // 1. Origins: child runs, outermost first (an origin's subtree resumes with it).
+  std::vector<state::RunNode> origins;
+  {
+    auto l = tree.lock();
+    std::function<void(const state::RunNode&, bool)> walk = [&](const state::RunNode& r, bool is_root) {
+      if (!is_root && is_origin(r)) {
+        origins.push_back(r);
+        return;
+      }
+      for (const auto& c : r.children) walk(c, false);
+    };
+    walk(l->root, true);
+  }
+  for (const auto& o : origins) {
+    auto spec = spec_from_node(o);
+    if (!spec) {
+      result.all_origins_completed = false;
+      if (result.first_error.empty()) result.first_error = o.repository + ":" + o.workflow + ": " + spec.error().message;
+      continue;
+    }
+    std::optional<RepoLock> lock;
+    if (o.isolation == state::Isolation::Shared) {
+      auto l = acquire_repo_lock(tree.options().settings.home, o.path, o.repository, o.run_id,
+                                 tree.options().lock_timeout, tree.options().lock_timeout_text);
+      if (!l) {
+        result.all_origins_completed = false;
+        if (result.first_error.empty()) result.first_error = l.error().message;
+        continue;
+      }
+      lock.emplace(std::move(*l));
+    }
+    RunExecutor exec(tree, o.run_id, std::move(*spec), nullptr);
+    if (lock) exec.set_locked_path(o.path);
+    if (!exec.execute()) {
+      result.all_origins_completed = false;
+      if (result.first_error.empty()) {
+        auto l = tree.lock();
+        const state::RunNode* n = state::find_run(l->root, o.run_id);
+        result.first_error = o.repository + ":" + o.workflow + ": " + (n && n->error ? *n->error : "failed");
+      }
+    }
+    if (tree.interrupted.load()) break;
+  }
+
+  // 2. Bottom-up settlement.
+  {
+    auto l = tree.lock();
+    std::function<void(state::RunNode&)> settle = [&](state::RunNode& r) {
+      for (auto& c : r.children) settle(c);
+      if (r.status == state::RunStatus::Completed) return;
+      for (auto& s : r.steps) {
+        if (!s.fan_out || s.status == state::StepStatus::Completed) continue;
+        bool all = !s.fan_out->children.empty();
+        for (const auto& id : s.fan_out->children) {
+          const state::RunNode* c = state::find_run(r, id);
+          all = all && c && c->status == state::RunStatus::Completed;
+        }
+        if (all && s.fan_out->evaluation_errors.empty()) {
+          s.status = state::StepStatus::Completed;
+          s.error.reset();
+        }
+      }
+      bool all_done = true;
+      for (const auto& s : r.steps) {
+        if (s.on_failure_of) continue;
+        all_done = all_done && (s.status == state::StepStatus::Completed || s.status == state::StepStatus::Skipped);
+      }
+      size_t declared = 0;
+      if (auto cfg = repo::load_repo_config(r.path); cfg) {
+        if (const config::Workflow* wf = (*cfg)->find_workflow(r.workflow)) declared = wf->steps.size();
+      }
+      size_t executed = 0;
+      for (const auto& s : r.steps) executed += s.on_failure_of ? 0 : 1;
+      if (all_done && executed >= declared) {
+        r.status = state::RunStatus::Completed;
+        r.error.reset();
+        r.current_step.reset();
+      } else if (executed < declared) {
+        r.status = state::RunStatus::Failed;
+        r.error = std::string(kNotResumed);
+      }
+    };
+    settle(l->root);
+    state::for_each_run(l->root, [&](const state::RunNode& r, const state::RunNode*) {
+      if (r.status == state::RunStatus::Failed && r.error == kNotResumed) {
+        result.not_resumed.push_back(r.repository + ":" + r.workflow);
+      }
+    });
+  }
+  (void)tree.save(true);
+  return result;
+}
+
+}  // namespace tako::engine
