@@ -29,6 +29,12 @@ void stderr_warning(const std::string& message) {
 std::string state_dir(const std::string& home) { return home + "/state"; }
 std::string state_path(const std::string& dir, const std::string& run_id) { return dir + "/" + run_id + ".json"; }
 
+bool state_exists(const std::string& dir, const std::string& run_id) {
+  struct stat st {};
+  std::string p = state_path(dir, run_id);
+  return ::lstat(p.c_str(), &st) == 0 || ::lstat((p + ".bak").c_str(), &st) == 0;
+}
+
 namespace {
 
 constexpr auto kReplace = json::error_handler_t::replace;

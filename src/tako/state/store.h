@@ -33,6 +33,8 @@ void stderr_warning(const std::string& message);
 std::string state_dir(const std::string& home);
 // <dir>/<run-id>.json
 std::string state_path(const std::string& dir, const std::string& run_id);
+// True when <dir>/<run-id>.json or its .bak exists (the id is taken).
+bool state_exists(const std::string& dir, const std::string& run_id);
 
 // "sha256:" + hex SHA-256 of doc.dump() (compact, sorted keys, nlohmann's default
 // number formatting; invalid UTF-8 replaced by U+FFFD). `doc` must not hold
