@@ -273,7 +273,7 @@ void StateStore::mark_dirty() {
 }
 
 Status StateStore::write_locked_io() {
-  json snapshot;
+  SerializedState& text = buffers_;
   std::string run_id;
   {
     std::lock_guard<std::mutex> d(doc_mu_);
@@ -286,22 +286,22 @@ Status StateStore::write_locked_io() {
     doc_.updated_at = now();
     doc_.pid = ::getpid();
     doc_.hostname = hostname_;
-    snapshot = to_json(doc_);
+    serialize_document_into(doc_, text);
     run_id = doc_.root.run_id;
   }
   Status result;
-  std::string text = serialize_with_checksum(snapshot);
-  if (text.size() > opts_.max_bytes) {
+  const std::uint64_t size = text.content.size();
+  if (size > opts_.max_bytes) {
     result = Error{"state file for run " + run_id + " exceeds 100 MB"};
   } else {
-    if (text.size() > opts_.warn_bytes && !warned_size_) {
+    if (size > opts_.warn_bytes && !warned_size_) {
       warned_size_ = true;
       if (opts_.warn) {
-        opts_.warn("state file " + state_path(opts_.dir, run_id) + " is " + one_decimal_mib(text.size()) +
+        opts_.warn("state file " + state_path(opts_.dir, run_id) + " is " + one_decimal_mib(size) +
                    " MB (limit 100 MB)");
       }
     }
-    result = write_state_file(opts_.dir, run_id, text);
+    result = write_state_file(opts_.dir, run_id, text.content);
   }
   std::lock_guard<std::mutex> s(sched_mu_);
   last_write_ = std::chrono::steady_clock::now();

@@ -44,6 +44,18 @@ std::string compute_checksum(const nlohmann::json& doc);
 // The file content: `doc` plus "checksum", 2-space indented, sorted keys, final newline.
 std::string serialize_with_checksum(const nlohmann::json& doc);
 
+// The same bytes as serialize_with_checksum(to_json(doc)), produced directly from
+// the structs (the fast path of every write). `compact` is the hashed text.
+struct SerializedState {
+  std::string content;   // file content
+  std::string compact;   // compact serialisation without checksum
+  std::string checksum;  // "sha256:<64 hex>"
+};
+SerializedState serialize_document_parts(const StateDocument& doc);
+// Same, reusing the buffers of `out` (no reallocation on repeated writes).
+void serialize_document_into(const StateDocument& doc, SerializedState& out);
+std::string serialize_document(const StateDocument& doc);
+
 // Steps (1)-(4) of §11.2 for already serialised `content`: <id>.json.tmp.<pid> +
 // fsync, <id>.json -> <id>.json.bak, tmp -> <id>.json, fsync(dir). Creates `dir`
 // (0700) when missing; the file gets mode 0600. No size checks here.
@@ -183,6 +195,7 @@ class StateStore {
   bool dirty_ = false;
   bool stop_ = false;
   bool warned_size_ = false;  // under io_mu_
+  SerializedState buffers_;   // under io_mu_: reused between writes
   std::chrono::steady_clock::time_point last_write_{};
   std::uint64_t writes_ = 0;
   std::optional<Error> first_error_;

@@ -312,3 +312,30 @@ TEST(StateSize, OversizedFileIsCorruptOnLoad) {
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().message, "file is larger than 100 MB");
 }
+
+TEST(StateSerialize, FastPathMatchesNlohmannBytes) {
+  std::vector<StateDocument> docs;
+  docs.push_back(appendix_b());
+  StateDocument odd = appendix_b();
+  odd.root.error = std::string("quote \" backslash \\ ctl \x01\x1f\b\f\n\r\t del \x7f é 😀 / end");
+  odd.root.inputs = {{"f", 1.5}, {"neg", -0.0}, {"big", 18446744073709551615ull}, {"i", -42}, {"e", 1e300},
+                     {"tiny", 5e-324}, {"arr", json::array()}, {"obj", json::object()}, {"nul", nullptr},
+                     {"key \"q\"\n", {{"nested", {1, {{"x", "y"}}, json::array({json::array()})}}}}};
+  odd.root.cli_inputs = {{"we\"ird\tkey", "v\\"}};
+  odd.root.steps.front().outputs = {{"bad utf8 \xff", "also \xc3\x28 bad \xe2\x82 end \xed\xa0\x80 \xf4\x90\x80\x80"}};
+  odd.root.children.front().event->payload = {{"x", "truncated \xe2\x82"}};
+  odd.updated_at = at("2025-07-15T12:00:00.000000001Z");
+  docs.push_back(odd);
+  StateDocument empty;
+  docs.push_back(empty);
+  for (const auto& d : docs) {
+    SerializedState fast = serialize_document_parts(d);
+    std::string slow = serialize_with_checksum(to_json(d));
+    EXPECT_EQ(fast.content, slow);
+    EXPECT_EQ(fast.compact, to_json(d).dump(-1, ' ', false, json::error_handler_t::replace));
+    EXPECT_EQ(fast.checksum, compute_checksum(to_json(d)));
+    // And the result loads back.
+    auto parsed = parse_state_text(fast.content);
+    ASSERT_TRUE(parsed.ok()) << parsed.error().message;
+  }
+}
