@@ -181,7 +181,8 @@ Result<StateFile> parse_state_text(std::string_view text) {
 }
 
 Result<StateFile> read_state_file(const std::string& path) {
-  util::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  // O_NONBLOCK: a FIFO planted at the path must not hang the open; regular files ignore it.
+  util::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
   if (!fd.valid()) return Error{"open " + path + ": " + util::os_error_text(errno)};
   struct stat st {};
   if (::fstat(fd.get(), &st) != 0) return Error{"stat " + path + ": " + util::os_error_text(errno)};

@@ -241,6 +241,12 @@ TEST(StateLoad, NoValidBackupAndNotFound) {
   corrupt = load_state(tmp.path(), kId, w.sink());
   EXPECT_EQ(corrupt.error().message, "state for run " + kId + " is corrupt and no valid backup exists");
   EXPECT_TRUE(w.lines.empty());
+  // A FIFO in place of the file must not block.
+  std::remove(path.c_str());
+  ASSERT_EQ(::mkfifo(path.c_str(), 0600), 0);
+  corrupt = load_state(tmp.path(), kId, w.sink());
+  EXPECT_EQ(corrupt.error().message, "state for run " + kId + " is corrupt and no valid backup exists");
+  std::remove(path.c_str());
   // A directory in place of the file.
   std::remove((path + ".bak").c_str());
   std::filesystem::create_directory(path);
