@@ -105,6 +105,17 @@ void BM_SerializeFast1000Runs(benchmark::State& state) {
 }
 BENCHMARK(BM_SerializeFast1000Runs)->Unit(benchmark::kMillisecond);
 
+// The file-system part alone: tmp write + fsync, two renames, directory fsync.
+void BM_WriteFileOnly1000Runs(benchmark::State& state) {
+  tako::util::TempDir tmp("tako-bench");
+  std::string content = serialize_document(tree_of_1000_runs());
+  for (auto _ : state) {
+    auto st = write_state_file(tmp.path(), "exec-20250715-120000-1a2b3c4d", content);
+    if (!st.ok()) state.SkipWithError(st.error().message.c_str());
+  }
+}
+BENCHMARK(BM_WriteFileOnly1000Runs)->Unit(benchmark::kMillisecond)->MinTime(3.0);
+
 void BM_Load1000Runs(benchmark::State& state) {
   tako::util::TempDir tmp("tako-bench");
   StateStore store({tmp.path() + "/state"}, tree_of_1000_runs());
