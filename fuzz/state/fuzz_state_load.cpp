@@ -23,26 +23,6 @@ using namespace tako::state;
 
 namespace {
 
-bool nesting_ok(std::string_view text) {
-  int depth = 0;
-  bool in_string = false, escape = false;
-  for (char c : text) {
-    if (in_string) {
-      if (escape) escape = false;
-      else if (c == '\\') escape = true;
-      else if (c == '"') in_string = false;
-      continue;
-    }
-    if (c == '"') in_string = true;
-    else if (c == '[' || c == '{') {
-      if (++depth > kMaxJsonNesting) return false;
-    } else if (c == ']' || c == '}') {
-      --depth;
-    }
-  }
-  return true;
-}
-
 void check_document(const StateDocument& doc) {
   RenderOptions opts;
   opts.now = *parse_time("2025-07-15T12:00:00Z");
@@ -74,7 +54,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (loaded.ok()) check_document(loaded->doc);
 
   // 2. Behind the checksum.
-  if (!nesting_ok(text)) return 0;
+  if (!json_nesting_within(text, kMaxJsonNesting)) return 0;
   nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded()) return 0;
   if (j.is_object()) j.erase("checksum");

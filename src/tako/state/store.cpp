@@ -51,8 +51,22 @@ std::string clean_what(const char* what) {
   return s;
 }
 
-// Depth of [ / { nesting outside strings; stops early past `limit`.
-bool nesting_within(std::string_view text, int limit) {
+std::string one_decimal_mib(std::uint64_t bytes) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f", static_cast<double>(bytes) / (1024.0 * 1024.0));
+  return buf;
+}
+
+Status fsync_dir(const std::string& dir) {
+  util::UniqueFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!fd.valid()) return Error{"open " + dir + ": " + util::os_error_text(errno)};
+  if (::fsync(fd.get()) != 0 && errno != EINVAL) return Error{"sync " + dir + ": " + util::os_error_text(errno)};
+  return {};
+}
+
+}  // namespace
+
+bool json_nesting_within(std::string_view text, int limit) {
   int depth = 0;
   bool in_string = false, escape = false;
   for (char c : text) {
@@ -79,21 +93,6 @@ bool nesting_within(std::string_view text, int limit) {
   }
   return true;
 }
-
-std::string one_decimal_mib(std::uint64_t bytes) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f", static_cast<double>(bytes) / (1024.0 * 1024.0));
-  return buf;
-}
-
-Status fsync_dir(const std::string& dir) {
-  util::UniqueFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (!fd.valid()) return Error{"open " + dir + ": " + util::os_error_text(errno)};
-  if (::fsync(fd.get()) != 0 && errno != EINVAL) return Error{"sync " + dir + ": " + util::os_error_text(errno)};
-  return {};
-}
-
-}  // namespace
 
 std::string compute_checksum(const json& doc) {
   if (doc.is_object() && doc.contains("checksum")) {
@@ -158,7 +157,7 @@ Status write_state_file(const std::string& dir, const std::string& run_id, const
 
 Result<StateFile> parse_state_text(std::string_view text) {
   if (text.size() > kMaxBytes) return Error{"file is larger than 100 MB"};
-  if (!nesting_within(text, kMaxJsonNesting)) {
+  if (!json_nesting_within(text, kMaxJsonNesting)) {
     return Error{"JSON nested deeper than " + std::to_string(kMaxJsonNesting) + " levels"};
   }
   try {

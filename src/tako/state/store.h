@@ -23,6 +23,8 @@ inline constexpr std::uint64_t kWarnBytes = 10ull * 1024 * 1024;   // "10 MB" (M
 inline constexpr std::uint64_t kMaxBytes = 100ull * 1024 * 1024;   // "100 MB" (MiB)
 // Files nested deeper than this many JSON levels are rejected before parsing.
 inline constexpr int kMaxJsonNesting = 512;
+// False when `text` nests [ / { (outside strings) deeper than `limit`.
+bool json_nesting_within(std::string_view text, int limit);
 
 // Receives warning texts without the "warning: " prefix.
 using WarningSink = std::function<void(const std::string& message)>;
