@@ -74,21 +74,45 @@ Civil to_civil(Timestamp t) {
 
 }  // namespace
 
-std::string format_time(Timestamp t) {
+size_t format_time_to(Timestamp t, char* buf) {
   Civil c = to_civil(t);
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d", c.year, c.month, c.day, c.hour, c.minute,
-                c.second);
-  std::string out = buf;
+  auto put = [&](size_t pos, int value, int digits) {
+    for (int i = digits - 1; i >= 0; --i) {
+      buf[pos + static_cast<size_t>(i)] = static_cast<char>('0' + value % 10);
+      value /= 10;
+    }
+  };
+  put(0, c.year, 4);  // years are 1677..2262 for int64 nanoseconds
+  buf[4] = '-';
+  put(5, c.month, 2);
+  buf[7] = '-';
+  put(8, c.day, 2);
+  buf[10] = 'T';
+  put(11, c.hour, 2);
+  buf[13] = ':';
+  put(14, c.minute, 2);
+  buf[16] = ':';
+  put(17, c.second, 2);
+  size_t n = 19;
   if (c.nanos != 0) {
-    char frac[16];
-    std::snprintf(frac, sizeof frac, ".%09lld", static_cast<long long>(c.nanos));
-    std::string f = frac;
-    while (f.back() == '0') f.pop_back();
-    out += f;
+    buf[n++] = '.';
+    int64_t v = c.nanos;
+    char frac[9];
+    for (int i = 8; i >= 0; --i) {
+      frac[i] = static_cast<char>('0' + v % 10);
+      v /= 10;
+    }
+    int len = 9;
+    while (frac[len - 1] == '0') --len;
+    for (int i = 0; i < len; ++i) buf[n++] = frac[i];
   }
-  out += 'Z';
-  return out;
+  buf[n++] = 'Z';
+  return n;
+}
+
+std::string format_time(Timestamp t) {
+  char buf[40];
+  return std::string(buf, format_time_to(t, buf));
 }
 
 std::string format_time_seconds(Timestamp t) {

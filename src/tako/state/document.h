@@ -142,6 +142,8 @@ Timestamp now();
 // Go's RFC3339Nano in UTC: "2025-07-15T12:00:00.123456Z" (trailing zeros of the
 // fraction removed, no fraction when zero).
 std::string format_time(Timestamp t);
+// The same into `buf` (at least 32 bytes); returns the length.
+size_t format_time_to(Timestamp t, char* buf);
 // Accepts RFC 3339 with 0-9 fraction digits and "Z" or "±hh:mm"; converts to UTC.
 // Error: "invalid time \"<s>\"".
 Result<Timestamp> parse_time(std::string_view s);

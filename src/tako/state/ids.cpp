@@ -1,7 +1,6 @@
 #include "tako/state/ids.h"
 
 #include <sys/random.h>
-#include <sys/stat.h>
 
 #include <cerrno>
 #include <cstdio>
@@ -75,11 +74,7 @@ std::string new_run_id(const std::function<bool(const std::string&)>& taken) {
 }
 
 std::string new_root_run_id(const std::string& dir) {
-  return new_run_id([&](const std::string& id) {
-    struct stat st {};
-    std::string p = state_path(dir, id);
-    return ::lstat(p.c_str(), &st) == 0 || ::lstat((p + ".bak").c_str(), &st) == 0;
-  });
+  return new_run_id([&](const std::string& id) { return state_exists(dir, id); });
 }
 
 std::string new_event_id() { return "evt-" + hex(random_u64(), 16); }

@@ -48,7 +48,7 @@ size_t width(const std::string& s) {
 
 std::string pending_reason(const RunNode& run, const RunNode* parent) {
   if (run.waiting_for && !run.waiting_for->empty()) return *run.waiting_for;
-  if (parent && parent->status == RunStatus::Pending) return "parent";
+  if (parent && parent->status != RunStatus::Running) return "parent";
   return "concurrency slot";
 }
 

@@ -29,6 +29,12 @@ void stderr_warning(const std::string& message) {
 std::string state_dir(const std::string& home) { return home + "/state"; }
 std::string state_path(const std::string& dir, const std::string& run_id) { return dir + "/" + run_id + ".json"; }
 
+bool state_exists(const std::string& dir, const std::string& run_id) {
+  struct stat st {};
+  std::string p = state_path(dir, run_id);
+  return ::lstat(p.c_str(), &st) == 0 || ::lstat((p + ".bak").c_str(), &st) == 0;
+}
+
 namespace {
 
 constexpr auto kReplace = json::error_handler_t::replace;
@@ -45,8 +51,22 @@ std::string clean_what(const char* what) {
   return s;
 }
 
-// Depth of [ / { nesting outside strings; stops early past `limit`.
-bool nesting_within(std::string_view text, int limit) {
+std::string one_decimal_mib(std::uint64_t bytes) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f", static_cast<double>(bytes) / (1024.0 * 1024.0));
+  return buf;
+}
+
+Status fsync_dir(const std::string& dir) {
+  util::UniqueFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!fd.valid()) return Error{"open " + dir + ": " + util::os_error_text(errno)};
+  if (::fsync(fd.get()) != 0 && errno != EINVAL) return Error{"sync " + dir + ": " + util::os_error_text(errno)};
+  return {};
+}
+
+}  // namespace
+
+bool json_nesting_within(std::string_view text, int limit) {
   int depth = 0;
   bool in_string = false, escape = false;
   for (char c : text) {
@@ -73,21 +93,6 @@ bool nesting_within(std::string_view text, int limit) {
   }
   return true;
 }
-
-std::string one_decimal_mib(std::uint64_t bytes) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f", static_cast<double>(bytes) / (1024.0 * 1024.0));
-  return buf;
-}
-
-Status fsync_dir(const std::string& dir) {
-  util::UniqueFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (!fd.valid()) return Error{"open " + dir + ": " + util::os_error_text(errno)};
-  if (::fsync(fd.get()) != 0 && errno != EINVAL) return Error{"sync " + dir + ": " + util::os_error_text(errno)};
-  return {};
-}
-
-}  // namespace
 
 std::string compute_checksum(const json& doc) {
   if (doc.is_object() && doc.contains("checksum")) {
@@ -152,7 +157,7 @@ Status write_state_file(const std::string& dir, const std::string& run_id, const
 
 Result<StateFile> parse_state_text(std::string_view text) {
   if (text.size() > kMaxBytes) return Error{"file is larger than 100 MB"};
-  if (!nesting_within(text, kMaxJsonNesting)) {
+  if (!json_nesting_within(text, kMaxJsonNesting)) {
     return Error{"JSON nested deeper than " + std::to_string(kMaxJsonNesting) + " levels"};
   }
   try {
@@ -175,7 +180,8 @@ Result<StateFile> parse_state_text(std::string_view text) {
 }
 
 Result<StateFile> read_state_file(const std::string& path) {
-  util::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  // O_NONBLOCK: a FIFO planted at the path must not hang the open; regular files ignore it.
+  util::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
   if (!fd.valid()) return Error{"open " + path + ": " + util::os_error_text(errno)};
   struct stat st {};
   if (::fstat(fd.get(), &st) != 0) return Error{"stat " + path + ": " + util::os_error_text(errno)};
@@ -267,7 +273,7 @@ void StateStore::mark_dirty() {
 }
 
 Status StateStore::write_locked_io() {
-  json snapshot;
+  SerializedState& text = buffers_;
   std::string run_id;
   {
     std::lock_guard<std::mutex> d(doc_mu_);
@@ -280,22 +286,22 @@ Status StateStore::write_locked_io() {
     doc_.updated_at = now();
     doc_.pid = ::getpid();
     doc_.hostname = hostname_;
-    snapshot = to_json(doc_);
+    serialize_document_into(doc_, text);
     run_id = doc_.root.run_id;
   }
   Status result;
-  std::string text = serialize_with_checksum(snapshot);
-  if (text.size() > opts_.max_bytes) {
+  const std::uint64_t size = text.content.size();
+  if (size > opts_.max_bytes) {
     result = Error{"state file for run " + run_id + " exceeds 100 MB"};
   } else {
-    if (text.size() > opts_.warn_bytes && !warned_size_) {
+    if (size > opts_.warn_bytes && !warned_size_) {
       warned_size_ = true;
       if (opts_.warn) {
-        opts_.warn("state file " + state_path(opts_.dir, run_id) + " is " + one_decimal_mib(text.size()) +
+        opts_.warn("state file " + state_path(opts_.dir, run_id) + " is " + one_decimal_mib(size) +
                    " MB (limit 100 MB)");
       }
     }
-    result = write_state_file(opts_.dir, run_id, text);
+    result = write_state_file(opts_.dir, run_id, text.content);
   }
   std::lock_guard<std::mutex> s(sched_mu_);
   last_write_ = std::chrono::steady_clock::now();

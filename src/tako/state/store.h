@@ -23,6 +23,8 @@ inline constexpr std::uint64_t kWarnBytes = 10ull * 1024 * 1024;   // "10 MB" (M
 inline constexpr std::uint64_t kMaxBytes = 100ull * 1024 * 1024;   // "100 MB" (MiB)
 // Files nested deeper than this many JSON levels are rejected before parsing.
 inline constexpr int kMaxJsonNesting = 512;
+// False when `text` nests [ / { (outside strings) deeper than `limit`.
+bool json_nesting_within(std::string_view text, int limit);
 
 // Receives warning texts without the "warning: " prefix.
 using WarningSink = std::function<void(const std::string& message)>;
@@ -33,6 +35,8 @@ void stderr_warning(const std::string& message);
 std::string state_dir(const std::string& home);
 // <dir>/<run-id>.json
 std::string state_path(const std::string& dir, const std::string& run_id);
+// True when <dir>/<run-id>.json or its .bak exists (the id is taken).
+bool state_exists(const std::string& dir, const std::string& run_id);
 
 // "sha256:" + hex SHA-256 of doc.dump() (compact, sorted keys, nlohmann's default
 // number formatting; invalid UTF-8 replaced by U+FFFD). `doc` must not hold
@@ -41,6 +45,18 @@ std::string compute_checksum(const nlohmann::json& doc);
 
 // The file content: `doc` plus "checksum", 2-space indented, sorted keys, final newline.
 std::string serialize_with_checksum(const nlohmann::json& doc);
+
+// The same bytes as serialize_with_checksum(to_json(doc)), produced directly from
+// the structs (the fast path of every write). `compact` is the hashed text.
+struct SerializedState {
+  std::string content;   // file content
+  std::string compact;   // compact serialisation without checksum
+  std::string checksum;  // "sha256:<64 hex>"
+};
+SerializedState serialize_document_parts(const StateDocument& doc);
+// Same, reusing the buffers of `out` (no reallocation on repeated writes).
+void serialize_document_into(const StateDocument& doc, SerializedState& out);
+std::string serialize_document(const StateDocument& doc);
 
 // Steps (1)-(4) of §11.2 for already serialised `content`: <id>.json.tmp.<pid> +
 // fsync, <id>.json -> <id>.json.bak, tmp -> <id>.json, fsync(dir). Creates `dir`
@@ -181,6 +197,7 @@ class StateStore {
   bool dirty_ = false;
   bool stop_ = false;
   bool warned_size_ = false;  // under io_mu_
+  SerializedState buffers_;   // under io_mu_: reused between writes
   std::chrono::steady_clock::time_point last_write_{};
   std::uint64_t writes_ = 0;
   std::optional<Error> first_error_;

@@ -1,0 +1,347 @@
+#include "tako/state/store.h"
+
+#include <openssl/sha.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include <gtest/gtest.h>
+
+#include "sample.h"
+#include "tako/util/fs.h"
+
+using namespace tako::state;
+using namespace tako::state::testing;
+using nlohmann::json;
+
+namespace {
+
+std::string openssl_hex(const std::string& data) {
+  unsigned char md[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), md);
+  std::string out;
+  char buf[3];
+  for (unsigned char c : md) {
+    std::snprintf(buf, sizeof buf, "%02x", c);
+    out += buf;
+  }
+  return out;
+}
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+void spit(const std::string& path, const std::string& content) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << content;
+}
+
+bool exists(const std::string& p) {
+  struct stat st {};
+  return ::lstat(p.c_str(), &st) == 0;
+}
+
+struct Warnings {
+  std::vector<std::string> lines;
+  WarningSink sink() {
+    return [this](const std::string& m) { lines.push_back(m); };
+  }
+};
+
+const std::string kId = "exec-20250715-120000-1a2b3c4d";
+
+// Writes `doc` through the protocol; returns the file path.
+std::string write_doc(const std::string& dir, const StateDocument& doc) {
+  auto st = write_state_file(dir, doc.root.run_id, serialize_with_checksum(to_json(doc)));
+  EXPECT_TRUE(st.ok()) << (st.ok() ? "" : st.error().message);
+  return state_path(dir, doc.root.run_id);
+}
+
+}  // namespace
+
+TEST(StateChecksum, MatchesIndependentSha256OfCompactSortedJson) {
+  json j = json::parse(R"({"z":"é","a":[1,2,{"y":null,"b":true}],"m":{"k":-5,"c":"x y"}})");
+  const std::string compact = R"({"a":[1,2,{"b":true,"y":null}],"m":{"c":"x y","k":-5},"z":"é"})";
+  EXPECT_EQ(compute_checksum(j), "sha256:" + openssl_hex(compact));
+  // A "checksum" member is not part of the hashed text.
+  json with = j;
+  with["checksum"] = "sha256:whatever";
+  EXPECT_EQ(compute_checksum(with), compute_checksum(j));
+}
+
+TEST(StateChecksum, FileChecksumVerifiesIndependently) {
+  tako::util::TempDir tmp("tako-state");
+  std::string path = write_doc(tmp.path(), appendix_b());
+  json file = json::parse(slurp(path));
+  std::string recorded = file["checksum"];
+  file.erase("checksum");
+  EXPECT_EQ(recorded, "sha256:" + openssl_hex(file.dump()));
+  EXPECT_EQ(recorded.size(), 7u + 64u);
+}
+
+TEST(StateFileFormat, TwoSpaceIndentSortedKeysMode0600) {
+  tako::util::TempDir tmp("tako-state");
+  std::string dir = tmp.path() + "/state";
+  std::string path = write_doc(dir, appendix_b());
+  std::string text = slurp(path);
+  EXPECT_EQ(text.substr(0, 4), "{\n  ");
+  EXPECT_EQ(text.back(), '\n');
+  // sorted keys at the top level: checksum, format_version, hostname, pid, root, tako_version, updated_at
+  size_t c = text.find("\n  \"checksum\""), f = text.find("\n  \"format_version\""), u = text.find("\n  \"updated_at\"");
+  EXPECT_LT(c, f);
+  EXPECT_LT(f, u);
+  EXPECT_EQ(text, json::parse(text).dump(2) + "\n");
+  struct stat st {};
+  ASSERT_EQ(::stat(path.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  ASSERT_EQ(::stat(dir.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0700u);
+}
+
+TEST(StateAtomicWrite, RotatesBackupAndLeavesNoTemporary) {
+  tako::util::TempDir tmp("tako-state");
+  StateDocument v1 = appendix_b();
+  StateDocument v2 = v1;
+  v2.root.error = "second version";
+  std::string path = write_doc(tmp.path(), v1);
+  EXPECT_FALSE(exists(path + ".bak"));
+  write_doc(tmp.path(), v2);
+  auto cur = read_state_file(path);
+  auto bak = read_state_file(path + ".bak");
+  ASSERT_TRUE(cur.ok());
+  ASSERT_TRUE(bak.ok());
+  EXPECT_EQ(cur->doc, v2);
+  EXPECT_EQ(bak->doc, v1);
+  EXPECT_FALSE(exists(path + ".tmp." + std::to_string(::getpid())));
+  int entries = 0;
+  for (auto& e : std::filesystem::directory_iterator(tmp.path())) {
+    (void)e;
+    ++entries;
+  }
+  EXPECT_EQ(entries, 2);
+}
+
+TEST(StateAtomicWrite, CrashAfterBackupRenameLeavesLoadableState) {
+  tako::util::TempDir tmp("tako-state");
+  StateDocument v1 = appendix_b();
+  StateDocument v2 = v1;
+  v2.root.error = "v2";
+  std::string path = write_doc(tmp.path(), v1);
+  write_doc(tmp.path(), v2);
+  // Crash between steps (2) and (3) of the next write: current renamed to .bak,
+  // a half-written temporary left behind, no <id>.json.
+  ASSERT_EQ(std::rename(path.c_str(), (path + ".bak").c_str()), 0);
+  std::string tmpfile = path + ".tmp.999999";
+  spit(tmpfile, serialize_with_checksum(to_json(v1)).substr(0, 100));
+  Warnings w;
+  auto loaded = load_state(tmp.path(), kId, w.sink());
+  ASSERT_TRUE(loaded.ok()) << loaded.error().message;
+  EXPECT_EQ(loaded->doc, v2);
+  EXPECT_TRUE(loaded->from_backup);
+  ASSERT_EQ(w.lines.size(), 1u);
+  EXPECT_EQ(w.lines[0], "state file " + path + " is corrupt (open " + path +
+                            ": no such file or directory); using backup " + path + ".bak");
+}
+
+TEST(StateAtomicWrite, CrashAfterTemporaryWriteKeepsCurrent) {
+  tako::util::TempDir tmp("tako-state");
+  StateDocument v1 = appendix_b();
+  std::string path = write_doc(tmp.path(), v1);
+  spit(path + ".tmp.12345", "{\"partial\": ");
+  Warnings w;
+  auto loaded = load_state(tmp.path(), kId, w.sink());
+  ASSERT_TRUE(loaded.ok());
+  EXPECT_EQ(loaded->doc, v1);
+  EXPECT_FALSE(loaded->from_backup);
+  EXPECT_TRUE(w.lines.empty());
+  // The next write replaces our own temporary name and cleans up normally.
+  write_doc(tmp.path(), v1);
+  EXPECT_TRUE(exists(path + ".bak"));
+}
+
+TEST(StateLoad, CorruptFallbackReasons) {
+  tako::util::TempDir tmp("tako-state");
+  StateDocument v1 = appendix_b();
+  StateDocument v2 = v1;
+  v2.root.workflow = "release2";
+  std::string path = write_doc(tmp.path(), v1);
+  write_doc(tmp.path(), v2);
+  std::string good = slurp(path);
+
+  struct Case {
+    std::string content;
+    std::string reason;
+  };
+  std::string tampered = good;
+  tampered.replace(tampered.find("release2"), 8, "release3");
+  json no_sum = json::parse(good);
+  no_sum.erase("checksum");
+  json bad_schema = json::parse(good);
+  bad_schema.erase("checksum");
+  bad_schema["root"]["status"] = "exploded";
+  std::string bad_schema_text = serialize_with_checksum(bad_schema);
+  std::vector<Case> cases = {
+      {"", "invalid JSON: parse error at line 1, column 1: syntax error while parsing value - unexpected end of "
+           "input; expected '[', '{', or a literal"},
+      {good.substr(0, good.size() / 2), ""},  // some parse error
+      {tampered, "checksum mismatch"},
+      {no_sum.dump(2), "missing checksum"},
+      {"[1,2,3]", "not a JSON object"},
+      {"{\"checksum\": 5}", "checksum is not a string"},
+      {bad_schema_text,
+       "invalid document: root.status: expected one of pending, running, completed, failed, timed_out, cancelled, "
+       "got \"exploded\""},
+      {std::string(100000, '[') + std::string(100000, ']'), "JSON nested deeper than 512 levels"},
+      {"\xff\xfe{}", ""},
+  };
+  for (const auto& c : cases) {
+    spit(path, c.content);
+    Warnings w;
+    auto loaded = load_state(tmp.path(), kId, w.sink());
+    ASSERT_TRUE(loaded.ok()) << loaded.error().message;
+    EXPECT_EQ(loaded->doc, v1);
+    EXPECT_EQ(loaded->path, path + ".bak");
+    ASSERT_EQ(w.lines.size(), 1u);
+    std::string prefix = "state file " + path + " is corrupt (";
+    std::string suffix = "); using backup " + path + ".bak";
+    EXPECT_EQ(w.lines[0].substr(0, prefix.size()), prefix);
+    EXPECT_TRUE(w.lines[0].ends_with(suffix)) << w.lines[0];
+    if (!c.reason.empty()) {
+      EXPECT_EQ(w.lines[0], prefix + c.reason + suffix);
+    }
+  }
+}
+
+TEST(StateLoad, NoValidBackupAndNotFound) {
+  tako::util::TempDir tmp("tako-state");
+  Warnings w;
+  auto missing = load_state(tmp.path(), kId, w.sink());
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().message, "run '" + kId + "' not found");
+  auto missing_dir = load_state(tmp.path() + "/nope", kId, w.sink());
+  EXPECT_EQ(missing_dir.error().message, "run '" + kId + "' not found");
+  // Not a run id (never becomes a path).
+  auto traversal = load_state(tmp.path(), "../../etc/passwd", w.sink());
+  EXPECT_EQ(traversal.error().message, "run '../../etc/passwd' not found");
+
+  std::string path = state_path(tmp.path(), kId);
+  spit(path, "garbage");
+  auto corrupt = load_state(tmp.path(), kId, w.sink());
+  ASSERT_FALSE(corrupt.ok());
+  EXPECT_EQ(corrupt.error().message, "state for run " + kId + " is corrupt and no valid backup exists");
+  spit(path + ".bak", "garbage too");
+  corrupt = load_state(tmp.path(), kId, w.sink());
+  EXPECT_EQ(corrupt.error().message, "state for run " + kId + " is corrupt and no valid backup exists");
+  std::remove(path.c_str());
+  corrupt = load_state(tmp.path(), kId, w.sink());
+  EXPECT_EQ(corrupt.error().message, "state for run " + kId + " is corrupt and no valid backup exists");
+  EXPECT_TRUE(w.lines.empty());
+  // A FIFO in place of the file must not block.
+  std::remove(path.c_str());
+  ASSERT_EQ(::mkfifo(path.c_str(), 0600), 0);
+  corrupt = load_state(tmp.path(), kId, w.sink());
+  EXPECT_EQ(corrupt.error().message, "state for run " + kId + " is corrupt and no valid backup exists");
+  std::remove(path.c_str());
+  // A directory in place of the file.
+  std::remove((path + ".bak").c_str());
+  std::filesystem::create_directory(path);
+  corrupt = load_state(tmp.path(), kId, w.sink());
+  EXPECT_EQ(corrupt.error().message, "state for run " + kId + " is corrupt and no valid backup exists");
+}
+
+TEST(StateLoad, ListsIdsFromCurrentAndBackupFiles) {
+  tako::util::TempDir tmp("tako-state");
+  EXPECT_TRUE(list_state_ids(tmp.path() + "/missing").empty());
+  spit(tmp.path() + "/exec-20250101-000000-aaaaaaaa.json", "{}");
+  spit(tmp.path() + "/exec-20250101-000000-bbbbbbbb.json.bak", "{}");
+  spit(tmp.path() + "/exec-20250101-000000-aaaaaaaa.json.bak", "{}");
+  spit(tmp.path() + "/exec-20250101-000000-cccccccc.json.tmp.77", "{}");
+  spit(tmp.path() + "/notes.json", "{}");
+  spit(tmp.path() + "/exec-20250101-000000-AAAAAAAA.json", "{}");
+  EXPECT_EQ(list_state_ids(tmp.path()),
+            (std::vector<std::string>{"exec-20250101-000000-aaaaaaaa", "exec-20250101-000000-bbbbbbbb"}));
+}
+
+TEST(StateSize, WarnsOnceOver10MiB) {
+  tako::util::TempDir tmp("tako-state");
+  StateDocument d = appendix_b();
+  d.root.inputs["blob"] = std::string(11u * 1024 * 1024, 'x');
+  Warnings w;
+  {
+    StateStore store({tmp.path(), std::chrono::milliseconds(50), w.sink()}, d);
+    ASSERT_TRUE(store.write_now().ok());
+    ASSERT_TRUE(store.write_now().ok());
+  }
+  std::string path = state_path(tmp.path(), kId);
+  struct stat st {};
+  ASSERT_EQ(::stat(path.c_str(), &st), 0);
+  char mb[32];
+  std::snprintf(mb, sizeof mb, "%.1f", double(st.st_size) / (1024.0 * 1024.0));
+  ASSERT_EQ(w.lines.size(), 1u);
+  EXPECT_EQ(w.lines[0], "state file " + path + " is " + mb + " MB (limit 100 MB)");
+  EXPECT_EQ(std::string(mb), "11.0");
+}
+
+TEST(StateSize, FailsOver100MiBAndKeepsPreviousFile) {
+  tako::util::TempDir tmp("tako-state");
+  StateDocument d = appendix_b();
+  Warnings w;
+  StateStore store({tmp.path(), std::chrono::milliseconds(50), w.sink()}, d);
+  ASSERT_TRUE(store.write_now().ok());
+  store.update([](StateDocument& doc) { doc.root.inputs["blob"] = std::string(101u * 1024 * 1024, 'y'); });
+  auto st = store.write_now();
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.error().message, "state file for run " + kId + " exceeds 100 MB");
+  EXPECT_FALSE(store.first_error().ok());
+  EXPECT_EQ(store.flush().error().message, "state file for run " + kId + " exceeds 100 MB");
+  auto loaded = read_state_file(state_path(tmp.path(), kId));
+  ASSERT_TRUE(loaded.ok());
+  EXPECT_FALSE(loaded->doc.root.inputs.contains("blob"));
+  EXPECT_FALSE(exists(state_path(tmp.path(), kId) + ".tmp." + std::to_string(::getpid())));
+  store.update([](StateDocument& doc) { doc.root.inputs.erase("blob"); });
+}
+
+TEST(StateSize, OversizedFileIsCorruptOnLoad) {
+  tako::util::TempDir tmp("tako-state");
+  std::string path = state_path(tmp.path(), kId);
+  {
+    std::ofstream out(path, std::ios::binary);
+    out.seekp(static_cast<std::streamoff>(kMaxBytes) + 10);
+    out.put('x');
+  }
+  auto r = read_state_file(path);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().message, "file is larger than 100 MB");
+}
+
+TEST(StateSerialize, FastPathMatchesNlohmannBytes) {
+  std::vector<StateDocument> docs;
+  docs.push_back(appendix_b());
+  StateDocument odd = appendix_b();
+  odd.root.error = std::string("quote \" backslash \\ ctl \x01\x1f\b\f\n\r\t del \x7f é 😀 / end");
+  odd.root.inputs = {{"f", 1.5}, {"neg", -0.0}, {"big", 18446744073709551615ull}, {"i", -42}, {"e", 1e300},
+                     {"tiny", 5e-324}, {"arr", json::array()}, {"obj", json::object()}, {"nul", nullptr},
+                     {"key \"q\"\n", {{"nested", {1, {{"x", "y"}}, json::array({json::array()})}}}}};
+  odd.root.cli_inputs = {{"we\"ird\tkey", "v\\"}};
+  odd.root.steps.front().outputs = {{"bad utf8 \xff", "also \xc3\x28 bad \xe2\x82 end \xed\xa0\x80 \xf4\x90\x80\x80"}};
+  odd.root.children.front().event->payload = {{"x", "truncated \xe2\x82"}};
+  odd.updated_at = at("2025-07-15T12:00:00.000000001Z");
+  docs.push_back(odd);
+  StateDocument empty;
+  docs.push_back(empty);
+  for (const auto& d : docs) {
+    SerializedState fast = serialize_document_parts(d);
+    std::string slow = serialize_with_checksum(to_json(d));
+    EXPECT_EQ(fast.content, slow);
+    EXPECT_EQ(fast.compact, to_json(d).dump(-1, ' ', false, json::error_handler_t::replace));
+    EXPECT_EQ(fast.checksum, compute_checksum(to_json(d)));
+    // And the result loads back.
+    auto parsed = parse_state_text(fast.content);
+    ASSERT_TRUE(parsed.ok()) << parsed.error().message;
+  }
+}
