@@ -644,11 +644,11 @@ class Parser {
   }
 
   ExprPtr unary() {
-    DepthGuard g(*this);
-    if (!g.ok) return nullptr;
     if (tok_.kind == Tok::Not) {
       uint32_t pos = tok_.pos;
       if (!advance()) return nullptr;
+      DepthGuard g(*this);
+      if (!g.ok) return nullptr;
       ExprPtr operand = unary();
       if (!operand) return nullptr;
       return call("!_", pos, std::move(operand));
@@ -656,6 +656,8 @@ class Parser {
     if (tok_.kind == Tok::Minus) {
       uint32_t pos = tok_.pos;
       if (!advance()) return nullptr;
+      DepthGuard g(*this);
+      if (!g.ok) return nullptr;
       // `-<int literal>` is a negative literal (allows -9223372036854775808)
       if (tok_.kind == Tok::Int) {
         Token num = tok_;
@@ -862,15 +864,11 @@ class Parser {
         return e;
       }
       case Tok::LBracket: {
-        DepthGuard g(*this);
-        if (!g.ok) return nullptr;
         auto e = make(Expr::Type::List, pos);
         if (!arg_list(e->args, Tok::RBracket)) return nullptr;
         return e;
       }
       case Tok::LBrace: {
-        DepthGuard g(*this);
-        if (!g.ok) return nullptr;
         auto e = make(Expr::Type::Map, pos);
         if (!advance()) return nullptr;
         while (tok_.kind != Tok::RBrace) {

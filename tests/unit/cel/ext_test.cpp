@@ -1,0 +1,91 @@
+#include <gtest/gtest.h>
+
+#include "test_util.h"
+
+namespace tako::cel {
+namespace {
+
+using testing::run;
+
+TEST(CelStringsExt, CharAt) {
+  EXPECT_EQ(run("'tacocat'.charAt(3)"), "\"o\"");
+  EXPECT_EQ(run("'©αT'.charAt(1)"), "\"α\"");
+  EXPECT_EQ(run("'tacocat'.charAt(7)"), "\"\"");
+  EXPECT_EQ(run("'tacocat'.charAt(30)"), "ERR: CEL evaluation error: index out of range: 30");
+  EXPECT_EQ(run("'tacocat'.charAt(-1)"), "ERR: CEL evaluation error: index out of range: -1");
+  EXPECT_EQ(run("42.charAt(1)"), "ERR: CEL evaluation error: no such overload");
+}
+
+TEST(CelStringsExt, IndexOf) {
+  EXPECT_EQ(run("'tacocat'.indexOf('ac')"), "1");
+  EXPECT_EQ(run("'tacocat'.indexOf('a', 3)"), "5");
+  EXPECT_EQ(run("'ta©o©αT'.indexOf('©', 3)"), "4");
+  EXPECT_EQ(run("'tacocat'.indexOf('none')"), "-1");
+  EXPECT_EQ(run("'tacocat'.indexOf('', 30)"), "7");
+  EXPECT_EQ(run("'tacocat'.indexOf('a', -1)"), "ERR: CEL evaluation error: index out of range: -1");
+  EXPECT_EQ(run("'tacocat'.lastIndexOf('at')"), "5");
+  EXPECT_EQ(run("'bananananana'.lastIndexOf('nana', 7)"), "6");
+  EXPECT_EQ(run("'tacocat'.lastIndexOf('')"), "7");
+  EXPECT_EQ(run("'tacocat'.lastIndexOf('a', -1)"), "ERR: CEL evaluation error: index out of range: -1");
+  EXPECT_EQ(run("'42'.indexOf(4)"), "ERR: CEL evaluation error: no such overload");
+}
+
+TEST(CelStringsExt, Case) {
+  EXPECT_EQ(run("'TacoCÆt'.lowerAscii()"), "\"tacocÆt\"");
+  EXPECT_EQ(run("'tacoCαt'.upperAscii()"), "\"TACOCαT\"");
+  EXPECT_EQ(run("'TacoCat'.lower() + upper('x') + lower('Y') + 'z'.upper()"), "\"tacocatXyZ\"");
+  EXPECT_EQ(run("lower(1)"), "ERR: CEL evaluation error: no such overload");
+}
+
+TEST(CelStringsExt, Replace) {
+  EXPECT_EQ(run("'{0} days {0} hours'.replace('{0}', '2')"), "\"2 days 2 hours\"");
+  EXPECT_EQ(run("'{0} days {0} hours'.replace('{0}', '2', 1)"), "\"2 days {0} hours\"");
+  EXPECT_EQ(run("'abc'.replace('', '_')"), "\"_a_b_c_\"");
+  EXPECT_EQ(run("'aaa'.replace('a', 'b', 0)"), "\"aaa\"");
+  EXPECT_EQ(run("'42'.replace(2, 1)"), "ERR: CEL evaluation error: no such overload");
+}
+
+TEST(CelStringsExt, Split) {
+  EXPECT_EQ(run("'a b c'.split(' ')"), "[\"a\", \"b\", \"c\"]");
+  EXPECT_EQ(run("'a b c'.split(' ', 2)"), "[\"a\", \"b c\"]");
+  EXPECT_EQ(run("'a b c'.split(' ', 0)"), "[]");
+  EXPECT_EQ(run("'a b c'.split(' ', -1)"), "[\"a\", \"b\", \"c\"]");
+  EXPECT_EQ(run("'ab©'.split('')"), "[\"a\", \"b\", \"©\"]");
+  EXPECT_EQ(run("42.split('2')"), "ERR: CEL evaluation error: no such overload");
+}
+
+TEST(CelStringsExt, Substring) {
+  EXPECT_EQ(run("'tacocat'.substring(4)"), "\"cat\"");
+  EXPECT_EQ(run("'ta©o©αT'.substring(2, 6)"), "\"©o©α\"");
+  EXPECT_EQ(run("'tacocat'.substring(40)"), "ERR: CEL evaluation error: index out of range: 40");
+  EXPECT_EQ(run("'tacocat'.substring(4, 3)"), "ERR: CEL evaluation error: invalid substring range. start: 4, end: 3");
+}
+
+TEST(CelStringsExt, TrimJoinReverseQuote) {
+  EXPECT_EQ(run("' \\f\\n\\r\\t\\vtext\\u00a0\\u3000'.trim()"), "\"text\"");
+  EXPECT_EQ(run("'\\u200btext'.trim()"), "\"\u200btext\"");
+  EXPECT_EQ(run("['x', 'y'].join()"), "\"xy\"");
+  EXPECT_EQ(run("['x', 'y'].join('-')"), "\"x-y\"");
+  EXPECT_EQ(run("[1].join('-')"), "ERR: CEL evaluation error: join: list contains a non-string element");
+  EXPECT_EQ(run("'Ta©oCαt'.reverse()"), "\"tαCo©aT\"");
+  EXPECT_EQ(run("strings.quote('a\"b\\n')"), R"("\"a\\\"b\\n\"")");
+}
+
+TEST(CelStringsExt, Format) {
+  EXPECT_EQ(run("'%s is %d years, %.2f%%'.format(['x', 3, 1.5])"), "\"x is 3 years, 1.50%\"");
+  EXPECT_EQ(run("'%b %o %x %X %e'.format([5, 8, 255, 255, 1052.03])"), "\"101 10 ff FF 1.052030e+03\"");
+  EXPECT_EQ(run("'%s'.format([[1, 2.0, 'a', {'k': null}]])"), "\"[1, 2, a, {k: null}]\"");
+  EXPECT_EQ(run("'%x'.format(['hi'])"), "\"6869\"");
+  EXPECT_EQ(run("'%a'.format([1])"),
+            "ERR: CEL evaluation error: could not parse formatting clause: unrecognized formatting clause \"a\"");
+  EXPECT_EQ(run("'%d %d'.format([1])"), "ERR: CEL evaluation error: index 1 out of range");
+  EXPECT_EQ(run("'%s'.format([1, 2])"),
+            "ERR: CEL evaluation error: too many arguments supplied to string.format (expected 1, got 2)");
+  EXPECT_EQ(run("'%b'.format(['x'])"),
+            "ERR: CEL evaluation error: error during formatting: only ints, uints, and bools can be formatted as "
+            "binary, was given string");
+  EXPECT_EQ(run("'50%'.format([])"), "ERR: CEL evaluation error: unexpected end of string");
+}
+
+}  // namespace
+}  // namespace tako::cel
