@@ -13,7 +13,7 @@
 
 namespace tako::cel {
 
-enum class MacroKind : uint8_t { All, Exists, ExistsOne, Map, MapFilter, Filter };
+enum class MacroKind : uint8_t { All, Exists, ExistsOne, Map, MapFilter, Filter, Bind };
 
 struct Expr {
   enum class Type : uint8_t {
@@ -24,6 +24,7 @@ struct Expr {
     List,           // [args...]
     Map,            // {args[0]: args[1], ...}
     Comprehension,  // macro over args[0] with var `name`; args[1..] = predicate / transform
+                    // (Bind: cel.bind(name, args[0], args[1]))
   };
   Type type = Type::Literal;
   uint32_t pos = 0;  // byte offset in the source

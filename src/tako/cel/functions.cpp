@@ -272,6 +272,49 @@ TAKO_TS_GETTER(fn_get_seconds, "getSeconds")
 TAKO_TS_GETTER(fn_get_milliseconds, "getMilliseconds")
 #undef TAKO_TS_GETTER
 
+Value fn_base64_encode(const Value* a, size_t) {
+  if (!a[0].is(Kind::Bytes)) return no_such_overload();
+  static const char* tbl = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string_view s = a[0].str();
+  std::string out;
+  for (size_t i = 0; i < s.size(); i += 3) {
+    uint32_t n = static_cast<unsigned char>(s[i]) << 16;
+    if (i + 1 < s.size()) n |= static_cast<unsigned char>(s[i + 1]) << 8;
+    if (i + 2 < s.size()) n |= static_cast<unsigned char>(s[i + 2]);
+    out += tbl[n >> 18];
+    out += tbl[(n >> 12) & 63];
+    out += i + 1 < s.size() ? tbl[(n >> 6) & 63] : '=';
+    out += i + 2 < s.size() ? tbl[n & 63] : '=';
+  }
+  return make_string_checked(std::move(out));
+}
+
+Value fn_base64_decode(const Value* a, size_t) {
+  if (!a[0].is(Kind::String)) return no_such_overload();
+  std::string_view s = a[0].str();
+  while (!s.empty() && s.back() == '=') s.remove_suffix(1);
+  std::string out;
+  uint32_t acc = 0;
+  int bits = 0;
+  for (char c : s) {
+    int v;
+    if (c >= 'A' && c <= 'Z') v = c - 'A';
+    else if (c >= 'a' && c <= 'z') v = c - 'a' + 26;
+    else if (c >= '0' && c <= '9') v = c - '0' + 52;
+    else if (c == '+') v = 62;
+    else if (c == '/') v = 63;
+    else return Value::error("base64: illegal character in input");
+    acc = (acc << 6) | static_cast<uint32_t>(v);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out.push_back(static_cast<char>((acc >> bits) & 0xFF));
+    }
+  }
+  if (s.size() % 4 == 1) return Value::error("base64: illegal input length");
+  return Value::bytes(std::move(out));
+}
+
 constexpr uint32_t A(int k) { return 1u << k; }
 
 const FnDef kFunctions[] = {
@@ -317,6 +360,9 @@ const FnDef kFunctions[] = {
     // tako aliases
     {"lower", A(1), A(0), fn_lower_ascii},
     {"upper", A(1), A(0), fn_upper_ascii},
+    // encoders extension
+    {"base64.encode", A(1), 0, fn_base64_encode},
+    {"base64.decode", A(1), 0, fn_base64_decode},
     // tako semver
     {"semver.major", A(1), 0, fn_semver_major},
     {"semver.minor", A(1), 0, fn_semver_minor},

@@ -796,6 +796,21 @@ class Parser {
       for (size_t i = 1; i < n; ++i) e->args.push_back(std::move(args[i]));
       return e;
     }
+    // cel.bind(var, init, expr)
+    if (name == "bind" && n == 3 && target->type == Expr::Type::Ident && target->name == "cel" &&
+        !target->leading_dot) {
+      const Expr& v = *args[0];
+      if (v.type != Expr::Type::Ident || v.leading_dot) {
+        set_error(v.pos, "argument of cel.bind() must be a simple name");
+        return nullptr;
+      }
+      auto e = make(Expr::Type::Comprehension, name_pos);
+      e->macro = MacroKind::Bind;
+      e->name = v.name;
+      e->args.push_back(std::move(args[1]));
+      e->args.push_back(std::move(args[2]));
+      return e;
+    }
     (void)lp;
     auto e = make(Expr::Type::Call, name_pos);
     e->name = std::move(name);

@@ -516,6 +516,22 @@ struct MatchesConstNode final : Node {
   }
 };
 
+// cel.bind(name, init, body): evaluates init once and binds it to a local.
+struct BindNode final : Node {
+  uint32_t slot;
+  NodePtr init, body;
+  Value eval(Frame& f) const override {
+    Value v = init->eval(f);
+    Value& local = f.locals[slot];
+    Value saved = std::move(local);
+    local = std::move(v);
+    Value out = body->eval(f);
+    out.own();  // may borrow from the bound value
+    local = std::move(saved);
+    return out;
+  }
+};
+
 struct ComprehensionNode final : Node {
   MacroKind kind;
   uint32_t slot;
@@ -604,6 +620,7 @@ struct ComprehensionNode final : Node {
         }
         return Value::list(std::move(out));
       }
+      case MacroKind::Bind: break;
     }
     return no_such_overload();
   }
@@ -870,6 +887,18 @@ class Planner {
   }
 
   NodePtr plan_comprehension(const Expr& e) {
+    if (e.macro == MacroKind::Bind) {
+      auto b = std::make_unique<BindNode>();
+      b->init = plan(*e.args[0]);
+      if (!b->init) return nullptr;
+      scopes_.push_back(e.name);
+      b->slot = static_cast<uint32_t>(scopes_.size() - 1);
+      prog_.max_locals = std::max<uint32_t>(prog_.max_locals, static_cast<uint32_t>(scopes_.size()));
+      b->body = plan(*e.args[1]);
+      scopes_.pop_back();
+      if (!b->body) return nullptr;
+      return b;
+    }
     auto n = std::make_unique<ComprehensionNode>();
     n->kind = e.macro;
     n->range = plan(*e.args[0]);

@@ -89,3 +89,21 @@ TEST(CelStringsExt, Format) {
 
 }  // namespace
 }  // namespace tako::cel
+
+namespace tako::cel {
+namespace {
+
+TEST(CelOptionalExt, Bind) {
+  EXPECT_EQ(testing::run("cel.bind(x, [1, [2, 3]], x[1])"), "[2, 3]");
+  EXPECT_EQ(testing::run("cel.bind(a, 'x', cel.bind(b, a + 'y', a + b))"), "\"xxy\"");
+  EXPECT_EQ(testing::run("cel.bind(v, [1, 2], [2, 3].filter(e, e in v))"), "[2]");
+}
+
+TEST(CelOptionalExt, Base64) {
+  EXPECT_EQ(testing::run("base64.encode(b'hello')"), "\"aGVsbG8=\"");
+  EXPECT_EQ(testing::run("base64.decode('aGVsbG8')"), "b\"hello\"");
+  EXPECT_EQ(testing::run("base64.decode('a$')"), "ERR: CEL evaluation error: base64: illegal character in input");
+}
+
+}  // namespace
+}  // namespace tako::cel
