@@ -13,7 +13,11 @@
 
 namespace tako::cel {
 
-enum class MacroKind : uint8_t { All, Exists, ExistsOne, Map, MapFilter, Filter, Bind };
+enum class MacroKind : uint8_t {
+  All, Exists, ExistsOne, Map, MapFilter, Filter, Bind,
+  // two-variable comprehensions (cel-go macros2): var `name` = index/key, `name2` = value
+  All2, Exists2, ExistsOne2, TransformList, TransformListFilter, TransformMap, TransformMapFilter,
+};
 
 struct Expr {
   enum class Type : uint8_t {
@@ -33,6 +37,7 @@ struct Expr {
   bool test_only = false;
   MacroKind macro = MacroKind::All;
   std::string name;
+  std::string name2;  // second comprehension variable
   Value literal;
   std::vector<std::unique_ptr<Expr>> args;
 };

@@ -777,7 +777,39 @@ class Parser {
     MacroKind mk;
     bool macro = false;
     size_t n = args.size();
+    // two-variable comprehensions
+    int two = 0;
+    if ((name == "all" || name == "exists" || name == "existsOne") && n == 3) {
+      two = 1;
+      mk = name == "all" ? MacroKind::All2 : (name == "exists" ? MacroKind::Exists2 : MacroKind::ExistsOne2);
+    } else if ((name == "transformList" || name == "transformMap") && (n == 3 || n == 4)) {
+      two = 1;
+      bool list = name == "transformList";
+      mk = n == 3 ? (list ? MacroKind::TransformList : MacroKind::TransformMap)
+                  : (list ? MacroKind::TransformListFilter : MacroKind::TransformMapFilter);
+    }
+    if (two) {
+      for (size_t k = 0; k < 2; ++k) {
+        const Expr& v = *args[k];
+        if (v.type != Expr::Type::Ident || v.leading_dot) {
+          set_error(v.pos, "argument of " + name + "() must be a simple name");
+          return nullptr;
+        }
+      }
+      if (args[0]->name == args[1]->name) {
+        set_error(args[1]->pos, "duplicate variable name '" + args[1]->name + "' in " + name + "()");
+        return nullptr;
+      }
+      auto e = make(Expr::Type::Comprehension, name_pos);
+      e->macro = mk;
+      e->name = args[0]->name;
+      e->name2 = args[1]->name;
+      e->args.push_back(std::move(target));
+      for (size_t i = 2; i < n; ++i) e->args.push_back(std::move(args[i]));
+      return e;
+    }
     if (name == "all" && n == 2) macro = true, mk = MacroKind::All;
+    else if (name == "existsOne" && n == 2) macro = true, mk = MacroKind::ExistsOne;
     else if (name == "exists" && n == 2) macro = true, mk = MacroKind::Exists;
     else if (name == "exists_one" && n == 2) macro = true, mk = MacroKind::ExistsOne;
     else if (name == "filter" && n == 2) macro = true, mk = MacroKind::Filter;

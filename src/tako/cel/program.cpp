@@ -535,6 +535,7 @@ struct BindNode final : Node {
 struct ComprehensionNode final : Node {
   MacroKind kind;
   uint32_t slot;
+  uint32_t slot2 = 0;
   NodePtr range, pred, transform;
 
   static void tick(Frame& f) {
@@ -544,25 +545,35 @@ struct ComprehensionNode final : Node {
   Value eval(Frame& f) const override {
     Value r = range->eval(f);
     if (r.is_error()) return r;
-    const Value* items;
-    size_t count, stride;
+    const std::vector<Value>* list = nullptr;
+    const std::vector<std::pair<Value, Value>>* entries = nullptr;
+    size_t count;
     if (r.is(Kind::List)) {
-      items = r.list_items().data();
-      count = r.list_items().size();
-      stride = 1;
+      list = &r.list_items();
+      count = list->size();
     } else if (r.is(Kind::Map)) {
-      const auto& es = r.map_rep().entries;
-      items = es.empty() ? nullptr : &es[0].first;
-      count = es.size();
-      stride = sizeof(std::pair<Value, Value>) / sizeof(Value);
+      entries = &r.map_rep().entries;
+      count = entries->size();
     } else {
       return no_such_overload();
     }
+    auto item = [&](size_t i) -> const Value& { return list ? (*list)[i] : (*entries)[i].first; };
     Value& local = f.locals[slot];
     struct Reset {
       Value& v;
       ~Reset() { v = Value(); }
     } reset{local};
+    switch (kind) {
+      case MacroKind::All2:
+      case MacroKind::Exists2:
+      case MacroKind::ExistsOne2:
+      case MacroKind::TransformList:
+      case MacroKind::TransformListFilter:
+      case MacroKind::TransformMap:
+      case MacroKind::TransformMapFilter:
+        return eval_two(f, list, entries, count);
+      default: break;
+    }
     switch (kind) {
       case MacroKind::All:
       case MacroKind::Exists: {
@@ -571,7 +582,7 @@ struct ComprehensionNode final : Node {
         bool has_err = false;
         for (size_t i = 0; i < count; ++i) {
           tick(f);
-          local = items[i * stride].borrowed();
+          local = item(i).borrowed();
           Value v = pred->eval(f);
           if (v.is(Kind::Bool)) {
             if (v.as_bool() == stop_on) return v;
@@ -587,7 +598,7 @@ struct ComprehensionNode final : Node {
         size_t n = 0;
         for (size_t i = 0; i < count; ++i) {
           tick(f);
-          local = items[i * stride].borrowed();
+          local = item(i).borrowed();
           Value v = pred->eval(f);
           if (v.is(Kind::Bool)) {
             if (v.as_bool()) ++n;
@@ -603,14 +614,14 @@ struct ComprehensionNode final : Node {
         std::vector<Value> out;
         for (size_t i = 0; i < count; ++i) {
           tick(f);
-          local = items[i * stride].borrowed();
+          local = item(i).borrowed();
           if (kind != MacroKind::Map) {
             Value p = pred->eval(f);
             if (!p.is(Kind::Bool)) return p.is_error() ? p : no_such_overload();
             if (!p.as_bool()) continue;
           }
           if (kind == MacroKind::Filter) {
-            out.push_back(items[i * stride]);
+            out.push_back(item(i));
           } else {
             Value v = transform->eval(f);
             if (v.is_error()) return v;
@@ -620,9 +631,87 @@ struct ComprehensionNode final : Node {
         }
         return Value::list(std::move(out));
       }
-      case MacroKind::Bind: break;
+      default: break;
     }
     return no_such_overload();
+  }
+
+  Value eval_two(Frame& f, const std::vector<Value>* list, const std::vector<std::pair<Value, Value>>* entries,
+                 size_t count) const {
+    Value& k = f.locals[slot];
+    Value& v = f.locals[slot2];
+    struct Reset {
+      Value& v;
+      ~Reset() { v = Value(); }
+    } reset{v};
+    auto bind = [&](size_t i) {
+      if (list) {
+        k = Value::integer(static_cast<int64_t>(i));
+        v = (*list)[i].borrowed();
+      } else {
+        k = (*entries)[i].first.borrowed();
+        v = (*entries)[i].second.borrowed();
+      }
+    };
+    bool to_map = kind == MacroKind::TransformMap || kind == MacroKind::TransformMapFilter;
+    bool filter = kind == MacroKind::TransformListFilter || kind == MacroKind::TransformMapFilter;
+    switch (kind) {
+      case MacroKind::All2:
+      case MacroKind::Exists2: {
+        bool stop_on = kind == MacroKind::Exists2;
+        Value err;
+        bool has_err = false;
+        for (size_t i = 0; i < count; ++i) {
+          tick(f);
+          bind(i);
+          Value r = pred->eval(f);
+          if (r.is(Kind::Bool)) {
+            if (r.as_bool() == stop_on) return r;
+          } else if (!has_err) {
+            has_err = true;
+            err = r.is_error() ? std::move(r) : no_such_overload();
+          }
+        }
+        if (has_err) return err;
+        return Value::boolean(!stop_on);
+      }
+      case MacroKind::ExistsOne2: {
+        size_t n = 0;
+        for (size_t i = 0; i < count; ++i) {
+          tick(f);
+          bind(i);
+          Value r = pred->eval(f);
+          if (!r.is(Kind::Bool)) return r.is_error() ? r : no_such_overload();
+          if (r.as_bool()) ++n;
+        }
+        return Value::boolean(n == 1);
+      }
+      default: {
+        std::vector<Value> out;
+        std::vector<std::pair<Value, Value>> map_out;
+        for (size_t i = 0; i < count; ++i) {
+          tick(f);
+          bind(i);
+          if (filter) {
+            Value p = pred->eval(f);
+            if (!p.is(Kind::Bool)) return p.is_error() ? p : no_such_overload();
+            if (!p.as_bool()) continue;
+          }
+          Value r = transform->eval(f);
+          if (r.is_error()) return r;
+          r.own();
+          if (to_map) {
+            map_out.emplace_back(k.owned(), std::move(r));
+            check_size(map_out.size() * 2 * sizeof(Value));
+          } else {
+            out.push_back(std::move(r));
+            check_size(out.size() * sizeof(Value));
+          }
+        }
+        if (to_map) return Value::map(std::move(map_out));
+        return Value::list(std::move(out));
+      }
+    }
   }
 };
 
@@ -905,8 +994,25 @@ class Planner {
     if (!n->range) return nullptr;
     scopes_.push_back(e.name);
     n->slot = static_cast<uint32_t>(scopes_.size() - 1);
+    bool two = !e.name2.empty();
+    if (two) {
+      scopes_.push_back(e.name2);
+      n->slot2 = static_cast<uint32_t>(scopes_.size() - 1);
+    }
     prog_.max_locals = std::max<uint32_t>(prog_.max_locals, static_cast<uint32_t>(scopes_.size()));
-    if (e.macro == MacroKind::Map) {
+    if (two) {
+      bool filter = e.macro == MacroKind::TransformListFilter || e.macro == MacroKind::TransformMapFilter;
+      bool transform = filter || e.macro == MacroKind::TransformList || e.macro == MacroKind::TransformMap;
+      if (filter) {
+        n->pred = plan(*e.args[1]);
+        if (n->pred) n->transform = plan(*e.args[2]);
+      } else if (transform) {
+        n->transform = plan(*e.args[1]);
+      } else {
+        n->pred = plan(*e.args[1]);
+      }
+      scopes_.pop_back();
+    } else if (e.macro == MacroKind::Map) {
       n->transform = plan(*e.args[1]);
     } else if (e.macro == MacroKind::MapFilter) {
       n->pred = plan(*e.args[1]);

@@ -107,3 +107,19 @@ TEST(CelOptionalExt, Base64) {
 
 }  // namespace
 }  // namespace tako::cel
+
+namespace tako::cel {
+namespace {
+
+TEST(CelOptionalExt, TwoVariableComprehensions) {
+  EXPECT_EQ(testing::run("[10, 20].all(i, v, v == (i + 1) * 10)"), "true");
+  EXPECT_EQ(testing::run("{'a': 1, 'b': 2}.exists(k, v, k == 'b' && v == 2)"), "true");
+  EXPECT_EQ(testing::run("[5, 7, 8].existsOne(i, v, v % 5 == i)"), "true");
+  EXPECT_EQ(testing::run("[2, 4, 6].transformList(i, v, i != 1, v / 2 + i)"), "[1, 5]");
+  EXPECT_EQ(testing::run("{'a': 'x'}.transformMap(k, v, k + v)"), "{\"a\": \"ax\"}");
+  EXPECT_EQ(testing::run("['p', 'q'].transformMap(i, v, v + string(i))"), "{0: \"p0\", 1: \"q1\"}");
+  EXPECT_EQ(testing::run("[1].all(x, x, true)").substr(0, 40), "ERR: CEL compilation error: syntax error");
+}
+
+}  // namespace
+}  // namespace tako::cel
