@@ -1156,16 +1156,11 @@ class Planner {
   NodePtr plan_function(const std::string& name, const Expr& e, size_t first_arg, bool receiver) {
     const FnDef* def = find_function(name);
     size_t argc = e.args.size() - first_arg - (receiver ? 1 : 0);
-    if (!def || (receiver ? def->receiver_arities : def->global_arities) == 0) {
-      if (def && !receiver && def->receiver_arities != 0 && env_.strict())
-        return unresolved("found no matching overload for '" + name + "' applied to " + std::to_string(argc) +
-                          " argument(s)");
-      return unresolved("undeclared reference to '" + name + "'");
-    }
+    if (!def) return unresolved("undeclared reference to '" + name + "'");
     uint32_t mask = receiver ? def->receiver_arities : def->global_arities;
     if (argc >= 32 || !(mask & (1u << argc)))
-      return unresolved("found no matching overload for '" + name + "' applied to " + std::to_string(argc) +
-                        " argument(s)");
+      return unresolved("found no matching overload for '" + name + "' applied to " +
+                        (receiver ? "a receiver and " : "") + std::to_string(argc) + " argument(s)");
     // `s.matches('literal')`: compile the pattern once.
     if (name == "matches") {
       const Expr* pat = receiver ? e.args[1].get() : (e.args.size() == 2 ? e.args[1].get() : nullptr);
