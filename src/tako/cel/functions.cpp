@@ -26,6 +26,24 @@ Value fn_format(const Value* a, size_t n);
 Value fn_quote(const Value* a, size_t n);
 Value fn_reverse(const Value* a, size_t n);
 Value fn_semver_major(const Value* a, size_t n);
+Value fn_math_greatest(const Value* a, size_t n);
+Value fn_math_least(const Value* a, size_t n);
+Value fn_math_ceil(const Value* a, size_t n);
+Value fn_math_floor(const Value* a, size_t n);
+Value fn_math_round(const Value* a, size_t n);
+Value fn_math_trunc(const Value* a, size_t n);
+Value fn_math_abs(const Value* a, size_t n);
+Value fn_math_sqrt(const Value* a, size_t n);
+Value fn_math_sign(const Value* a, size_t n);
+Value fn_math_is_nan(const Value* a, size_t n);
+Value fn_math_is_inf(const Value* a, size_t n);
+Value fn_math_is_finite(const Value* a, size_t n);
+Value fn_math_bit_and(const Value* a, size_t n);
+Value fn_math_bit_or(const Value* a, size_t n);
+Value fn_math_bit_xor(const Value* a, size_t n);
+Value fn_math_bit_not(const Value* a, size_t n);
+Value fn_math_bit_shift_left(const Value* a, size_t n);
+Value fn_math_bit_shift_right(const Value* a, size_t n);
 Value fn_semver_minor(const Value* a, size_t n);
 Value fn_semver_patch(const Value* a, size_t n);
 Value fn_semver_compare(const Value* a, size_t n);
@@ -363,6 +381,25 @@ const FnDef kFunctions[] = {
     // encoders extension
     {"base64.encode", A(1), 0, fn_base64_encode},
     {"base64.decode", A(1), 0, fn_base64_decode},
+    // math extension
+    {"math.greatest", ~1u, 0, fn_math_greatest},
+    {"math.least", ~1u, 0, fn_math_least},
+    {"math.ceil", A(1), 0, fn_math_ceil},
+    {"math.floor", A(1), 0, fn_math_floor},
+    {"math.round", A(1), 0, fn_math_round},
+    {"math.trunc", A(1), 0, fn_math_trunc},
+    {"math.abs", A(1), 0, fn_math_abs},
+    {"math.sqrt", A(1), 0, fn_math_sqrt},
+    {"math.sign", A(1), 0, fn_math_sign},
+    {"math.isNaN", A(1), 0, fn_math_is_nan},
+    {"math.isInf", A(1), 0, fn_math_is_inf},
+    {"math.isFinite", A(1), 0, fn_math_is_finite},
+    {"math.bitAnd", A(2), 0, fn_math_bit_and},
+    {"math.bitOr", A(2), 0, fn_math_bit_or},
+    {"math.bitXor", A(2), 0, fn_math_bit_xor},
+    {"math.bitNot", A(1), 0, fn_math_bit_not},
+    {"math.bitShiftLeft", A(2), 0, fn_math_bit_shift_left},
+    {"math.bitShiftRight", A(2), 0, fn_math_bit_shift_right},
     // tako semver
     {"semver.major", A(1), 0, fn_semver_major},
     {"semver.minor", A(1), 0, fn_semver_minor},

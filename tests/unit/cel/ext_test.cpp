@@ -123,3 +123,25 @@ TEST(CelOptionalExt, TwoVariableComprehensions) {
 
 }  // namespace
 }  // namespace tako::cel
+
+namespace tako::cel {
+namespace {
+
+TEST(CelOptionalExt, Math) {
+  EXPECT_EQ(testing::run("math.greatest(1, 2.5, 3u)"), "3u");
+  EXPECT_EQ(testing::run("math.least([4, -1.5, 2])"), "-1.5");
+  EXPECT_EQ(testing::run("math.greatest([])").substr(0, 27), "ERR: CEL evaluation error: ");
+  EXPECT_EQ(testing::run("math.greatest('a', 1)"), "ERR: CEL evaluation error: no such overload");
+  EXPECT_EQ(testing::run("[math.ceil(1.2), math.floor(-1.2), math.round(-1.5), math.trunc(-1.7)]"), "[2.0, -2.0, -2.0, -1.0]");
+  EXPECT_EQ(testing::run("math.abs(-9223372036854775808)"), "ERR: CEL evaluation error: integer overflow");
+  EXPECT_EQ(testing::run("[math.sign(-3), math.sign(0u), math.sign(2.5)]"), "[-1, 0u, 1.0]");
+  EXPECT_EQ(testing::run("math.isNaN(0.0 / 0.0) && math.isInf(1.0 / 0.0) && math.isFinite(1.0)"), "true");
+  EXPECT_EQ(testing::run("[math.bitAnd(6, 3), math.bitOr(4u, 1u), math.bitXor(5, 1), math.bitNot(0)]"), "[2, 5u, 4, -1]");
+  EXPECT_EQ(testing::run("[math.bitShiftLeft(1, 2), math.bitShiftRight(-1024, 3), math.bitShiftLeft(1, 64)]"),
+            "[4, 2305843009213693824, 0]");
+  EXPECT_EQ(testing::run("math.bitShiftLeft(1, -1)"), "ERR: CEL evaluation error: math.bitShift: negative offset: -1");
+  EXPECT_EQ(testing::run("math.sqrt(16)"), "4.0");
+}
+
+}  // namespace
+}  // namespace tako::cel
