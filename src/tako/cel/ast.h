@@ -17,6 +17,8 @@ enum class MacroKind : uint8_t {
   All, Exists, ExistsOne, Map, MapFilter, Filter, Bind,
   // two-variable comprehensions (cel-go macros2): var `name` = index/key, `name2` = value
   All2, Exists2, ExistsOne2, TransformList, TransformListFilter, TransformMap, TransformMapFilter,
+  // optional types: args[0].optMap(name, args[1]) / optFlatMap
+  OptMap, OptFlatMap,
 };
 
 struct Expr {
@@ -35,11 +37,14 @@ struct Expr {
   bool leading_dot = false;
   bool has_target = false;
   bool test_only = false;
+  bool optional_op = false;  // Select: `x.?f`
   MacroKind macro = MacroKind::All;
   std::string name;
   std::string name2;  // second comprehension variable
   Value literal;
   std::vector<std::unique_ptr<Expr>> args;
+  // List: element i is optional (`[?x]`); Map: entry i is optional (`{?k: v}`).
+  std::vector<bool> optional_entries;
 };
 
 using ExprPtr = std::unique_ptr<Expr>;

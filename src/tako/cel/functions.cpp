@@ -333,6 +333,47 @@ Value fn_base64_decode(const Value* a, size_t) {
   return Value::bytes(std::move(out));
 }
 
+bool is_zero_value(const Value& v) {
+  switch (v.kind()) {
+    case Kind::Null: return true;
+    case Kind::Bool: return !v.as_bool();
+    case Kind::Int: return v.as_int() == 0;
+    case Kind::Uint: return v.as_uint() == 0;
+    case Kind::Double: return v.as_double() == 0;
+    case Kind::String:
+    case Kind::Bytes: return v.str().empty();
+    case Kind::List: return v.list_items().empty();
+    case Kind::Map: return v.map_rep().entries.empty();
+    case Kind::Timestamp:
+    case Kind::Duration: return v.seconds() == 0 && v.nanos() == 0;
+    case Kind::Optional: return !v.optional_has();
+    default: return false;
+  }
+}
+
+Value fn_optional_of(const Value* a, size_t) { return Value::optional_of(a[0]); }
+Value fn_optional_none(const Value*, size_t) { return Value::optional_none(); }
+Value fn_optional_of_non_zero(const Value* a, size_t) {
+  return is_zero_value(a[0]) ? Value::optional_none() : Value::optional_of(a[0]);
+}
+Value fn_has_value(const Value* a, size_t) {
+  if (!a[0].is(Kind::Optional)) return no_such_overload();
+  return Value::boolean(a[0].optional_has());
+}
+Value fn_value(const Value* a, size_t) {
+  if (!a[0].is(Kind::Optional)) return no_such_overload();
+  if (!a[0].optional_has()) return Value::error("optional.none() dereference");
+  return a[0].optional_value();
+}
+Value fn_or(const Value* a, size_t) {
+  if (!a[0].is(Kind::Optional) || !a[1].is(Kind::Optional)) return no_such_overload();
+  return a[0].optional_has() ? a[0] : a[1];
+}
+Value fn_or_value(const Value* a, size_t) {
+  if (!a[0].is(Kind::Optional)) return no_such_overload();
+  return a[0].optional_has() ? a[0].optional_value() : a[1];
+}
+
 constexpr uint32_t A(int k) { return 1u << k; }
 
 const FnDef kFunctions[] = {
@@ -378,6 +419,14 @@ const FnDef kFunctions[] = {
     // tako aliases
     {"lower", A(1), A(0), fn_lower_ascii},
     {"upper", A(1), A(0), fn_upper_ascii},
+    // optional types
+    {"optional.of", A(1), 0, fn_optional_of},
+    {"optional.none", A(0), 0, fn_optional_none},
+    {"optional.ofNonZeroValue", A(1), 0, fn_optional_of_non_zero},
+    {"hasValue", 0, A(0), fn_has_value},
+    {"value", 0, A(0), fn_value},
+    {"or", 0, A(1), fn_or},
+    {"orValue", 0, A(1), fn_or_value},
     // encoders extension
     {"base64.encode", A(1), 0, fn_base64_encode},
     {"base64.decode", A(1), 0, fn_base64_decode},

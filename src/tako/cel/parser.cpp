@@ -714,6 +714,11 @@ class Parser {
       if (tok_.kind == Tok::Dot) {
         uint32_t pos = tok_.pos;
         if (!advance()) return nullptr;
+        bool opt = false;
+        if (tok_.kind == Tok::Question) {
+          opt = true;
+          if (!advance()) return nullptr;
+        }
         std::string name;
         bool quoted = false;
         if (tok_.kind == Tok::Ident || tok_.kind == Tok::In || tok_.kind == Tok::True ||
@@ -729,7 +734,7 @@ class Parser {
         uint32_t name_pos = tok_.pos;
         if (!chain_step(chain)) return nullptr;
         if (!advance()) return nullptr;
-        if (tok_.kind == Tok::LParen && !quoted) {
+        if (tok_.kind == Tok::LParen && !quoted && !opt) {
           uint32_t lp = tok_.pos;
           std::vector<ExprPtr> args;
           if (!arg_list(args, Tok::RParen)) return nullptr;
@@ -737,6 +742,7 @@ class Parser {
           if (!e) return nullptr;
         } else {
           auto s = make(Expr::Type::Select, pos);
+          s->optional_op = opt;
           s->name = std::move(name);
           s->args.push_back(std::move(e));
           e = std::move(s);
@@ -745,10 +751,15 @@ class Parser {
         uint32_t pos = tok_.pos;
         if (!chain_step(chain)) return nullptr;
         if (!advance()) return nullptr;
+        bool opt = false;
+        if (tok_.kind == Tok::Question) {
+          opt = true;
+          if (!advance()) return nullptr;
+        }
         ExprPtr idx = expr();
         if (!idx) return nullptr;
         if (!expect(Tok::RBracket, "']'")) return nullptr;
-        e = call("_[_]", pos, std::move(e), std::move(idx));
+        e = call(opt ? "_[?_]" : "_[_]", pos, std::move(e), std::move(idx));
       } else {
         return e;
       }
@@ -756,10 +767,16 @@ class Parser {
   }
 
   // Parses "(" [expr {"," expr}] ")" (or "[" ... "]"), the opening token being current.
-  bool arg_list(std::vector<ExprPtr>& out, Tok close) {
+  bool arg_list(std::vector<ExprPtr>& out, Tok close, std::vector<bool>* optional = nullptr) {
     if (!advance()) return false;
     if (tok_.kind == close) return advance();
     while (true) {
+      bool opt = false;
+      if (optional && tok_.kind == Tok::Question) {
+        opt = true;
+        if (!advance()) return false;
+      }
+      if (optional) optional->push_back(opt);
       ExprPtr a = expr();
       if (!a) return false;
       out.push_back(std::move(a));
@@ -806,6 +823,19 @@ class Parser {
       e->name2 = args[1]->name;
       e->args.push_back(std::move(target));
       for (size_t i = 2; i < n; ++i) e->args.push_back(std::move(args[i]));
+      return e;
+    }
+    if ((name == "optMap" || name == "optFlatMap") && n == 2) {
+      const Expr& v = *args[0];
+      if (v.type != Expr::Type::Ident || v.leading_dot) {
+        set_error(v.pos, "argument of " + name + "() must be a simple name");
+        return nullptr;
+      }
+      auto e = make(Expr::Type::Comprehension, name_pos);
+      e->macro = name == "optMap" ? MacroKind::OptMap : MacroKind::OptFlatMap;
+      e->name = v.name;
+      e->args.push_back(std::move(target));
+      e->args.push_back(std::move(args[1]));
       return e;
     }
     if (name == "all" && n == 2) macro = true, mk = MacroKind::All;
@@ -912,13 +942,19 @@ class Parser {
       }
       case Tok::LBracket: {
         auto e = make(Expr::Type::List, pos);
-        if (!arg_list(e->args, Tok::RBracket)) return nullptr;
+        if (!arg_list(e->args, Tok::RBracket, &e->optional_entries)) return nullptr;
         return e;
       }
       case Tok::LBrace: {
         auto e = make(Expr::Type::Map, pos);
         if (!advance()) return nullptr;
         while (tok_.kind != Tok::RBrace) {
+          bool opt = false;
+          if (tok_.kind == Tok::Question) {
+            opt = true;
+            if (!advance()) return nullptr;
+          }
+          e->optional_entries.push_back(opt);
           ExprPtr k = expr();
           if (!k) return nullptr;
           if (!expect(Tok::Colon, "':'")) return nullptr;

@@ -108,7 +108,11 @@ inline Value child_of(const Value& container, const Value& child) {
   return container.is_borrowed() ? child.borrowed() : Value(child);
 }
 
+Value opt_select(const Value& operand, std::string_view field);
+Value opt_index(const Value& operand, const Value& idx);
+
 Value select_field(const Value& operand, std::string_view field) {
+  if (operand.is(Kind::Optional)) return opt_select(operand, field);
   if (operand.is(Kind::Map)) {
     const Value* v = operand.map_rep().find_string(field);
     if (!v) return Value::error("no such key: " + std::string(field));
@@ -121,6 +125,7 @@ Value select_field(const Value& operand, std::string_view field) {
 Value index_value(const Value& operand, const Value& idx) {
   if (operand.is_error()) return operand;
   if (idx.is_error()) return idx;
+  if (operand.is(Kind::Optional)) return opt_index(operand, idx);
   if (operand.is(Kind::List)) {
     const auto& items = operand.list_items();
     int64_t i;
@@ -147,6 +152,82 @@ Value index_value(const Value& operand, const Value& idx) {
   }
   return no_such_overload();
 }
+
+// `x.?f`: optional.of(x.f) when x is a map with key f, optional.none() when
+// not; optionals chain (none stays none).
+Value opt_select(const Value& operand, std::string_view field) {
+  if (operand.is(Kind::Optional)) {
+    if (!operand.optional_has()) return operand;
+    const Value& inner = operand.optional_value();
+    if (inner.is(Kind::Map)) return opt_select(inner, field);
+    return select_field(inner, field);
+  }
+  if (operand.is(Kind::Map)) {
+    const Value* v = operand.map_rep().find_string(field);
+    return v ? Value::optional_of(*v) : Value::optional_none();
+  }
+  if (operand.is_error()) return operand;
+  return select_field(operand, field);
+}
+
+Value opt_index(const Value& operand, const Value& idx) {
+  if (operand.is_error()) return operand;
+  if (idx.is_error()) return idx;
+  if (operand.is(Kind::Optional)) {
+    if (!operand.optional_has()) return operand;
+    return opt_index(operand.optional_value(), idx);
+  }
+  if (operand.is(Kind::Map)) {
+    const Value* v = operand.map_rep().find(idx);
+    return v ? Value::optional_of(*v) : Value::optional_none();
+  }
+  if (operand.is(Kind::List)) {
+    Value v = index_value(operand, idx);
+    if (v.is_error()) {
+      if (idx.is(Kind::Int) || idx.is(Kind::Uint) || idx.is(Kind::Double)) return Value::optional_none();
+      return v;
+    }
+    return Value::optional_of(std::move(v));
+  }
+  return no_such_overload();
+}
+
+struct OptSelectNode final : Node {
+  NodePtr operand;
+  std::string field;
+  Value eval(Frame& f) const override { return opt_select(operand->eval(f), field); }
+};
+
+struct OptIndexNode final : Node {
+  NodePtr operand, index;
+  Value eval(Frame& f) const override {
+    Value o = operand->eval(f);
+    if (o.is_error()) return o;
+    return opt_index(o, index->eval(f));
+  }
+};
+
+// optMap / optFlatMap
+struct OptMapNode final : Node {
+  bool flat;
+  uint32_t slot;
+  NodePtr target, body;
+  Value eval(Frame& f) const override {
+    Value t = target->eval(f);
+    if (t.is_error()) return t;
+    if (!t.is(Kind::Optional)) return no_such_overload();
+    if (!t.optional_has()) return t;
+    Value& local = f.locals[slot];
+    Value saved = std::move(local);
+    local = t.optional_value().borrowed();
+    Value out = body->eval(f);
+    out.own();
+    local = std::move(saved);
+    if (out.is_error()) return out;
+    if (flat) return out.is(Kind::Optional) ? out : no_such_overload();
+    return Value::optional_of(std::move(out));
+  }
+};
 
 struct ConstNode final : Node {
   Value v;
@@ -189,6 +270,10 @@ struct HasNode final : Node {
   std::string field;
   Value eval(Frame& f) const override {
     Value o = operand->eval(f);
+    if (o.is(Kind::Optional)) {
+      if (!o.optional_has()) return Value::boolean(false);
+      o = o.optional_value().owned();
+    }
     if (o.is(Kind::Map)) return Value::boolean(o.map_rep().find_string(field) != nullptr);
     if (o.is_error()) return o;
     return no_such_overload();
@@ -454,12 +539,18 @@ struct EqStringNode final : Node {
 
 struct ListNode final : Node {
   std::vector<NodePtr> elems;
+  std::vector<bool> optional;  // empty or one flag per element
   Value eval(Frame& f) const override {
     std::vector<Value> items;
     items.reserve(elems.size());
-    for (const auto& e : elems) {
-      Value v = e->eval(f);
+    for (size_t i = 0; i < elems.size(); ++i) {
+      Value v = elems[i]->eval(f);
       if (v.is_error()) return v;
+      if (!optional.empty() && optional[i]) {
+        if (!v.is(Kind::Optional)) return no_such_overload();
+        if (!v.optional_has()) continue;
+        v = v.optional_value().owned();
+      }
       items.push_back(std::move(v));
     }
     return Value::list(std::move(items));
@@ -468,6 +559,7 @@ struct ListNode final : Node {
 
 struct MapNode final : Node {
   std::vector<NodePtr> kv;
+  std::vector<bool> optional;  // empty or one flag per entry
   Value eval(Frame& f) const override {
     std::vector<std::pair<Value, Value>> entries;
     entries.reserve(kv.size() / 2);
@@ -476,6 +568,11 @@ struct MapNode final : Node {
       if (k.is_error()) return k;
       Value v = kv[i + 1]->eval(f);
       if (v.is_error()) return v;
+      if (!optional.empty() && optional[i / 2]) {
+        if (!v.is(Kind::Optional)) return no_such_overload();
+        if (!v.optional_has()) continue;
+        v = v.optional_value().owned();
+      }
       entries.emplace_back(std::move(k), std::move(v));
     }
     return Value::map(std::move(entries));
@@ -743,6 +840,7 @@ constexpr TypeName kTypeNames[] = {
     {"null_type", TypeKind::Null},  {"type", TypeKind::Type},
     {"google.protobuf.Timestamp", TypeKind::Timestamp},
     {"google.protobuf.Duration", TypeKind::Duration},
+    {"optional_type", TypeKind::Optional},
 };
 
 struct PlanError {
@@ -757,8 +855,15 @@ class Planner {
   NodePtr plan(const Expr& e) {
     switch (e.type) {
       case Expr::Type::Literal: return std::make_unique<ConstNode>(e.literal);
-      case Expr::Type::Ident:
-      case Expr::Type::Select: return plan_chain(e);
+      case Expr::Type::Ident: return plan_chain(e);
+      case Expr::Type::Select:
+        if (e.optional_op) {
+          auto n = std::make_unique<OptSelectNode>();
+          if (!(n->operand = plan(*e.args[0]))) return nullptr;
+          n->field = e.name;
+          return n;
+        }
+        return plan_chain(e);
       case Expr::Type::List: return plan_list(e);
       case Expr::Type::Map: return plan_map(e);
       case Expr::Type::Comprehension: return plan_comprehension(e);
@@ -871,7 +976,7 @@ class Planner {
     const Expr* e = &top;
     bool test_only = top.type == Expr::Type::Select && top.test_only;
     while (true) {
-      if (e->type == Expr::Type::Select && (e == &top || !e->test_only)) {
+      if (e->type == Expr::Type::Select && !e->optional_op && (e == &top || !e->test_only)) {
         segs.push_back({e->name, false});
         e = e->args[0].get();
       } else if (is_string_index(*e)) {
@@ -941,8 +1046,14 @@ class Planner {
     prog_.refs.push_back(std::move(ref));
   }
 
+  static bool any_optional(const Expr& e) {
+    for (bool b : e.optional_entries)
+      if (b) return true;
+    return false;
+  }
+
   NodePtr plan_list(const Expr& e) {
-    bool all_const = true;
+    bool all_const = !any_optional(e);
     for (const auto& a : e.args) all_const = all_const && a->type == Expr::Type::Literal;
     if (all_const) {
       std::vector<Value> items;
@@ -950,6 +1061,7 @@ class Planner {
       return std::make_unique<ConstNode>(Value::list(std::move(items)));
     }
     auto n = std::make_unique<ListNode>();
+    if (any_optional(e)) n->optional = e.optional_entries;
     for (const auto& a : e.args) {
       NodePtr p = plan(*a);
       if (!p) return nullptr;
@@ -959,7 +1071,7 @@ class Planner {
   }
 
   NodePtr plan_map(const Expr& e) {
-    bool all_const = true;
+    bool all_const = !any_optional(e);
     for (const auto& a : e.args) all_const = all_const && a->type == Expr::Type::Literal;
     if (all_const) {
       std::vector<std::pair<Value, Value>> entries;
@@ -967,6 +1079,7 @@ class Planner {
       return std::make_unique<ConstNode>(Value::map(std::move(entries)));
     }
     auto n = std::make_unique<MapNode>();
+    if (any_optional(e)) n->optional = e.optional_entries;
     for (const auto& a : e.args) {
       NodePtr p = plan(*a);
       if (!p) return nullptr;
@@ -976,6 +1089,18 @@ class Planner {
   }
 
   NodePtr plan_comprehension(const Expr& e) {
+    if (e.macro == MacroKind::OptMap || e.macro == MacroKind::OptFlatMap) {
+      auto o = std::make_unique<OptMapNode>();
+      o->flat = e.macro == MacroKind::OptFlatMap;
+      if (!(o->target = plan(*e.args[0]))) return nullptr;
+      scopes_.push_back(e.name);
+      o->slot = static_cast<uint32_t>(scopes_.size() - 1);
+      prog_.max_locals = std::max<uint32_t>(prog_.max_locals, static_cast<uint32_t>(scopes_.size()));
+      o->body = plan(*e.args[1]);
+      scopes_.pop_back();
+      if (!o->body) return nullptr;
+      return o;
+    }
     if (e.macro == MacroKind::Bind) {
       auto b = std::make_unique<BindNode>();
       b->init = plan(*e.args[0]);
@@ -1102,6 +1227,11 @@ class Planner {
       if (name == "-_") {
         auto n = std::make_unique<NegNode>();
         if (!(n->a = plan(*e.args[0]))) return nullptr;
+        return n;
+      }
+      if (name == "_[?_]") {
+        auto n = std::make_unique<OptIndexNode>();
+        if (!(n->operand = plan(*e.args[0])) || !(n->index = plan(*e.args[1]))) return nullptr;
         return n;
       }
       if (name == "_[_]") {
