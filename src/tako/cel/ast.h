@@ -19,6 +19,8 @@ enum class MacroKind : uint8_t {
   All2, Exists2, ExistsOne2, TransformList, TransformListFilter, TransformMap, TransformMapFilter,
   // optional types: args[0].optMap(name, args[1]) / optFlatMap
   OptMap, OptFlatMap,
+  // cel.block([args[0..n-2]], args[n-1]); entries are bound to `@index:<i>`
+  Block,
 };
 
 struct Expr {

@@ -858,6 +858,34 @@ class Parser {
       for (size_t i = 1; i < n; ++i) e->args.push_back(std::move(args[i]));
       return e;
     }
+    // cel.block([e0, e1, ...], body)
+    if (name == "block" && n == 2 && target->type == Expr::Type::Ident && target->name == "cel" &&
+        !target->leading_dot) {
+      if (args[0]->type != Expr::Type::List) {
+        set_error(args[0]->pos, "cel.block() requires a list literal of bindings");
+        return nullptr;
+      }
+      auto e = make(Expr::Type::Comprehension, name_pos);
+      e->macro = MacroKind::Block;
+      for (auto& b : args[0]->args) e->args.push_back(std::move(b));
+      e->args.push_back(std::move(args[1]));
+      return e;
+    }
+    // cel.index(N), cel.iterVar(I, J), cel.accuVar(I, J): block-local names
+    if (target->type == Expr::Type::Ident && target->name == "cel" && !target->leading_dot &&
+        ((name == "index" && n == 1) || ((name == "iterVar" || name == "accuVar") && n == 2))) {
+      std::string id = name == "index" ? "@index" : (name == "iterVar" ? "@it" : "@ac");
+      for (auto& a : args) {
+        if (a->type != Expr::Type::Literal || !a->literal.is(Kind::Int) || a->literal.as_int() < 0) {
+          set_error(a->pos, "cel." + name + "() requires non-negative int literals");
+          return nullptr;
+        }
+        id += ":" + std::to_string(a->literal.as_int());
+      }
+      auto e = make(Expr::Type::Ident, target->pos);
+      e->name = id;
+      return e;
+    }
     // cel.bind(var, init, expr)
     if (name == "bind" && n == 3 && target->type == Expr::Type::Ident && target->name == "cel" &&
         !target->leading_dot) {

@@ -613,6 +613,29 @@ struct MatchesConstNode final : Node {
   }
 };
 
+// cel.block([e0, e1, ...], body): binds each entry (errors included, so an
+// unused failing entry is harmless) to consecutive locals.
+struct BlockNode final : Node {
+  uint32_t first_slot;
+  std::vector<NodePtr> entries;
+  NodePtr body;
+  Value eval(Frame& f) const override {
+    std::vector<Value> saved;
+    saved.reserve(entries.size());
+    for (size_t i = 0; i < entries.size(); ++i) {
+      Value v = entries[i]->eval(f);
+      v.own();
+      Value& slot = f.locals[first_slot + i];
+      saved.push_back(std::move(slot));
+      slot = std::move(v);
+    }
+    Value out = body->eval(f);
+    out.own();
+    for (size_t i = entries.size(); i-- > 0;) f.locals[first_slot + i] = std::move(saved[i]);
+    return out;
+  }
+};
+
 // cel.bind(name, init, body): evaluates init once and binds it to a local.
 struct BindNode final : Node {
   uint32_t slot;
@@ -1089,6 +1112,26 @@ class Planner {
   }
 
   NodePtr plan_comprehension(const Expr& e) {
+    if (e.macro == MacroKind::Block) {
+      auto b = std::make_unique<BlockNode>();
+      size_t n = e.args.size() - 1;
+      size_t depth = scopes_.size();
+      b->first_slot = static_cast<uint32_t>(depth);
+      for (size_t i = 0; i < n; ++i) {
+        NodePtr p = plan(*e.args[i]);
+        if (!p) {
+          scopes_.resize(depth);
+          return nullptr;
+        }
+        b->entries.push_back(std::move(p));
+        scopes_.push_back("@index:" + std::to_string(i));
+        prog_.max_locals = std::max<uint32_t>(prog_.max_locals, static_cast<uint32_t>(scopes_.size()));
+      }
+      b->body = plan(*e.args[n]);
+      scopes_.resize(depth);
+      if (!b->body) return nullptr;
+      return b;
+    }
     if (e.macro == MacroKind::OptMap || e.macro == MacroKind::OptFlatMap) {
       auto o = std::make_unique<OptMapNode>();
       o->flat = e.macro == MacroKind::OptFlatMap;

@@ -145,3 +145,28 @@ TEST(CelOptionalExt, Math) {
 
 }  // namespace
 }  // namespace tako::cel
+
+namespace tako::cel {
+namespace {
+
+TEST(CelOptionalExt, OptionalTypes) {
+  EXPECT_EQ(testing::run("{'a': {'b': 1}}.?a.?b"), "optional.of(1)");
+  EXPECT_EQ(testing::run("{'a': 1}.?x.orValue(7)"), "7");
+  EXPECT_EQ(testing::run("{'a': 1}[?'a'].value()"), "1");
+  EXPECT_EQ(testing::run("[1, 2][?5].hasValue()"), "false");
+  EXPECT_EQ(testing::run("optional.none().value()"), "ERR: CEL evaluation error: optional.none() dereference");
+  EXPECT_EQ(testing::run("[?optional.none(), ?optional.of(1), 2]"), "[1, 2]");
+  EXPECT_EQ(testing::run("{?'a': optional.none(), ?'b': optional.of(2)}"), "{\"b\": 2}");
+  EXPECT_EQ(testing::run("optional.of(2).optMap(x, x * 10).value()"), "20");
+  EXPECT_EQ(testing::run("optional.ofNonZeroValue('').or(optional.of('d')).value()"), "\"d\"");
+  EXPECT_EQ(testing::run("type(optional.none()) == optional_type"), "true");
+}
+
+TEST(CelOptionalExt, Block) {
+  EXPECT_EQ(testing::run("cel.block([1, cel.index(0) + 1], cel.index(1) * 10)"), "20");
+  EXPECT_EQ(testing::run("cel.block([1 / 0, 2], cel.index(1))"), "2");
+  EXPECT_EQ(testing::run("cel.block([[1, 2]], cel.index(0).map(cel.iterVar(0, 0), cel.iterVar(0, 0) + 1))"), "[2, 3]");
+}
+
+}  // namespace
+}  // namespace tako::cel
