@@ -13,7 +13,15 @@
 
 namespace tako::cel {
 
-enum class MacroKind : uint8_t { All, Exists, ExistsOne, Map, MapFilter, Filter };
+enum class MacroKind : uint8_t {
+  All, Exists, ExistsOne, Map, MapFilter, Filter, Bind,
+  // two-variable comprehensions (cel-go macros2): var `name` = index/key, `name2` = value
+  All2, Exists2, ExistsOne2, TransformList, TransformListFilter, TransformMap, TransformMapFilter,
+  // optional types: args[0].optMap(name, args[1]) / optFlatMap
+  OptMap, OptFlatMap,
+  // cel.block([args[0..n-2]], args[n-1]); entries are bound to `@index:<i>`
+  Block,
+};
 
 struct Expr {
   enum class Type : uint8_t {
@@ -24,16 +32,21 @@ struct Expr {
     List,           // [args...]
     Map,            // {args[0]: args[1], ...}
     Comprehension,  // macro over args[0] with var `name`; args[1..] = predicate / transform
+                    // (Bind: cel.bind(name, args[0], args[1]))
   };
   Type type = Type::Literal;
   uint32_t pos = 0;  // byte offset in the source
   bool leading_dot = false;
   bool has_target = false;
   bool test_only = false;
+  bool optional_op = false;  // Select: `x.?f`
   MacroKind macro = MacroKind::All;
   std::string name;
+  std::string name2;  // second comprehension variable
   Value literal;
   std::vector<std::unique_ptr<Expr>> args;
+  // List: element i is optional (`[?x]`); Map: entry i is optional (`{?k: v}`).
+  std::vector<bool> optional_entries;
 };
 
 using ExprPtr = std::unique_ptr<Expr>;

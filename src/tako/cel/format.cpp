@@ -160,6 +160,15 @@ void literal(std::string& out, const Value& v) {
     case Kind::Duration:
       out += "duration(\"" + duration_to_string(v.seconds(), v.nanos()) + "\")";
       break;
+    case Kind::Optional:
+      if (v.optional_has()) {
+        out += "optional.of(";
+        literal(out, v.optional_value());
+        out += ")";
+      } else {
+        out += "optional.none()";
+      }
+      break;
     case Kind::Error: out += "error(" + v.error_message() + ")"; break;
   }
 }
@@ -228,6 +237,8 @@ nlohmann::json format_json(const Value& v) {
     case Kind::Type: return J{{"type", std::string(type_name(v.as_type()))}};
     case Kind::Timestamp: return J{{"timestamp", timestamp_to_string(v.seconds(), v.nanos())}};
     case Kind::Duration: return J{{"duration", duration_to_string(v.seconds(), v.nanos())}};
+    case Kind::Optional:
+      return J{{"optional", v.optional_has() ? format_json(v.optional_value()) : J()}};
     case Kind::Error: return J{{"error", v.error_message()}};
   }
   return J();

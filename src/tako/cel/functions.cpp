@@ -26,6 +26,24 @@ Value fn_format(const Value* a, size_t n);
 Value fn_quote(const Value* a, size_t n);
 Value fn_reverse(const Value* a, size_t n);
 Value fn_semver_major(const Value* a, size_t n);
+Value fn_math_greatest(const Value* a, size_t n);
+Value fn_math_least(const Value* a, size_t n);
+Value fn_math_ceil(const Value* a, size_t n);
+Value fn_math_floor(const Value* a, size_t n);
+Value fn_math_round(const Value* a, size_t n);
+Value fn_math_trunc(const Value* a, size_t n);
+Value fn_math_abs(const Value* a, size_t n);
+Value fn_math_sqrt(const Value* a, size_t n);
+Value fn_math_sign(const Value* a, size_t n);
+Value fn_math_is_nan(const Value* a, size_t n);
+Value fn_math_is_inf(const Value* a, size_t n);
+Value fn_math_is_finite(const Value* a, size_t n);
+Value fn_math_bit_and(const Value* a, size_t n);
+Value fn_math_bit_or(const Value* a, size_t n);
+Value fn_math_bit_xor(const Value* a, size_t n);
+Value fn_math_bit_not(const Value* a, size_t n);
+Value fn_math_bit_shift_left(const Value* a, size_t n);
+Value fn_math_bit_shift_right(const Value* a, size_t n);
 Value fn_semver_minor(const Value* a, size_t n);
 Value fn_semver_patch(const Value* a, size_t n);
 Value fn_semver_compare(const Value* a, size_t n);
@@ -272,6 +290,90 @@ TAKO_TS_GETTER(fn_get_seconds, "getSeconds")
 TAKO_TS_GETTER(fn_get_milliseconds, "getMilliseconds")
 #undef TAKO_TS_GETTER
 
+Value fn_base64_encode(const Value* a, size_t) {
+  if (!a[0].is(Kind::Bytes)) return no_such_overload();
+  static const char* tbl = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string_view s = a[0].str();
+  std::string out;
+  for (size_t i = 0; i < s.size(); i += 3) {
+    uint32_t n = static_cast<unsigned char>(s[i]) << 16;
+    if (i + 1 < s.size()) n |= static_cast<unsigned char>(s[i + 1]) << 8;
+    if (i + 2 < s.size()) n |= static_cast<unsigned char>(s[i + 2]);
+    out += tbl[n >> 18];
+    out += tbl[(n >> 12) & 63];
+    out += i + 1 < s.size() ? tbl[(n >> 6) & 63] : '=';
+    out += i + 2 < s.size() ? tbl[n & 63] : '=';
+  }
+  return make_string_checked(std::move(out));
+}
+
+Value fn_base64_decode(const Value* a, size_t) {
+  if (!a[0].is(Kind::String)) return no_such_overload();
+  std::string_view s = a[0].str();
+  while (!s.empty() && s.back() == '=') s.remove_suffix(1);
+  std::string out;
+  uint32_t acc = 0;
+  int bits = 0;
+  for (char c : s) {
+    int v;
+    if (c >= 'A' && c <= 'Z') v = c - 'A';
+    else if (c >= 'a' && c <= 'z') v = c - 'a' + 26;
+    else if (c >= '0' && c <= '9') v = c - '0' + 52;
+    else if (c == '+') v = 62;
+    else if (c == '/') v = 63;
+    else return Value::error("base64: illegal character in input");
+    acc = (acc << 6) | static_cast<uint32_t>(v);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out.push_back(static_cast<char>((acc >> bits) & 0xFF));
+    }
+  }
+  if (s.size() % 4 == 1) return Value::error("base64: illegal input length");
+  return Value::bytes(std::move(out));
+}
+
+bool is_zero_value(const Value& v) {
+  switch (v.kind()) {
+    case Kind::Null: return true;
+    case Kind::Bool: return !v.as_bool();
+    case Kind::Int: return v.as_int() == 0;
+    case Kind::Uint: return v.as_uint() == 0;
+    case Kind::Double: return v.as_double() == 0;
+    case Kind::String:
+    case Kind::Bytes: return v.str().empty();
+    case Kind::List: return v.list_items().empty();
+    case Kind::Map: return v.map_rep().entries.empty();
+    case Kind::Timestamp:
+    case Kind::Duration: return v.seconds() == 0 && v.nanos() == 0;
+    case Kind::Optional: return !v.optional_has();
+    default: return false;
+  }
+}
+
+Value fn_optional_of(const Value* a, size_t) { return Value::optional_of(a[0]); }
+Value fn_optional_none(const Value*, size_t) { return Value::optional_none(); }
+Value fn_optional_of_non_zero(const Value* a, size_t) {
+  return is_zero_value(a[0]) ? Value::optional_none() : Value::optional_of(a[0]);
+}
+Value fn_has_value(const Value* a, size_t) {
+  if (!a[0].is(Kind::Optional)) return no_such_overload();
+  return Value::boolean(a[0].optional_has());
+}
+Value fn_value(const Value* a, size_t) {
+  if (!a[0].is(Kind::Optional)) return no_such_overload();
+  if (!a[0].optional_has()) return Value::error("optional.none() dereference");
+  return a[0].optional_value();
+}
+Value fn_or(const Value* a, size_t) {
+  if (!a[0].is(Kind::Optional) || !a[1].is(Kind::Optional)) return no_such_overload();
+  return a[0].optional_has() ? a[0] : a[1];
+}
+Value fn_or_value(const Value* a, size_t) {
+  if (!a[0].is(Kind::Optional)) return no_such_overload();
+  return a[0].optional_has() ? a[0].optional_value() : a[1];
+}
+
 constexpr uint32_t A(int k) { return 1u << k; }
 
 const FnDef kFunctions[] = {
@@ -317,6 +419,36 @@ const FnDef kFunctions[] = {
     // tako aliases
     {"lower", A(1), A(0), fn_lower_ascii},
     {"upper", A(1), A(0), fn_upper_ascii},
+    // optional types
+    {"optional.of", A(1), 0, fn_optional_of},
+    {"optional.none", A(0), 0, fn_optional_none},
+    {"optional.ofNonZeroValue", A(1), 0, fn_optional_of_non_zero},
+    {"hasValue", 0, A(0), fn_has_value},
+    {"value", 0, A(0), fn_value},
+    {"or", 0, A(1), fn_or},
+    {"orValue", 0, A(1), fn_or_value},
+    // encoders extension
+    {"base64.encode", A(1), 0, fn_base64_encode},
+    {"base64.decode", A(1), 0, fn_base64_decode},
+    // math extension
+    {"math.greatest", ~1u, 0, fn_math_greatest},
+    {"math.least", ~1u, 0, fn_math_least},
+    {"math.ceil", A(1), 0, fn_math_ceil},
+    {"math.floor", A(1), 0, fn_math_floor},
+    {"math.round", A(1), 0, fn_math_round},
+    {"math.trunc", A(1), 0, fn_math_trunc},
+    {"math.abs", A(1), 0, fn_math_abs},
+    {"math.sqrt", A(1), 0, fn_math_sqrt},
+    {"math.sign", A(1), 0, fn_math_sign},
+    {"math.isNaN", A(1), 0, fn_math_is_nan},
+    {"math.isInf", A(1), 0, fn_math_is_inf},
+    {"math.isFinite", A(1), 0, fn_math_is_finite},
+    {"math.bitAnd", A(2), 0, fn_math_bit_and},
+    {"math.bitOr", A(2), 0, fn_math_bit_or},
+    {"math.bitXor", A(2), 0, fn_math_bit_xor},
+    {"math.bitNot", A(1), 0, fn_math_bit_not},
+    {"math.bitShiftLeft", A(2), 0, fn_math_bit_shift_left},
+    {"math.bitShiftRight", A(2), 0, fn_math_bit_shift_right},
     // tako semver
     {"semver.major", A(1), 0, fn_semver_major},
     {"semver.minor", A(1), 0, fn_semver_minor},

@@ -644,11 +644,11 @@ class Parser {
   }
 
   ExprPtr unary() {
-    DepthGuard g(*this);
-    if (!g.ok) return nullptr;
     if (tok_.kind == Tok::Not) {
       uint32_t pos = tok_.pos;
       if (!advance()) return nullptr;
+      DepthGuard g(*this);
+      if (!g.ok) return nullptr;
       ExprPtr operand = unary();
       if (!operand) return nullptr;
       return call("!_", pos, std::move(operand));
@@ -656,6 +656,8 @@ class Parser {
     if (tok_.kind == Tok::Minus) {
       uint32_t pos = tok_.pos;
       if (!advance()) return nullptr;
+      DepthGuard g(*this);
+      if (!g.ok) return nullptr;
       // `-<int literal>` is a negative literal (allows -9223372036854775808)
       if (tok_.kind == Tok::Int) {
         Token num = tok_;
@@ -712,6 +714,11 @@ class Parser {
       if (tok_.kind == Tok::Dot) {
         uint32_t pos = tok_.pos;
         if (!advance()) return nullptr;
+        bool opt = false;
+        if (tok_.kind == Tok::Question) {
+          opt = true;
+          if (!advance()) return nullptr;
+        }
         std::string name;
         bool quoted = false;
         if (tok_.kind == Tok::Ident || tok_.kind == Tok::In || tok_.kind == Tok::True ||
@@ -727,7 +734,7 @@ class Parser {
         uint32_t name_pos = tok_.pos;
         if (!chain_step(chain)) return nullptr;
         if (!advance()) return nullptr;
-        if (tok_.kind == Tok::LParen && !quoted) {
+        if (tok_.kind == Tok::LParen && !quoted && !opt) {
           uint32_t lp = tok_.pos;
           std::vector<ExprPtr> args;
           if (!arg_list(args, Tok::RParen)) return nullptr;
@@ -735,6 +742,7 @@ class Parser {
           if (!e) return nullptr;
         } else {
           auto s = make(Expr::Type::Select, pos);
+          s->optional_op = opt;
           s->name = std::move(name);
           s->args.push_back(std::move(e));
           e = std::move(s);
@@ -743,10 +751,15 @@ class Parser {
         uint32_t pos = tok_.pos;
         if (!chain_step(chain)) return nullptr;
         if (!advance()) return nullptr;
+        bool opt = false;
+        if (tok_.kind == Tok::Question) {
+          opt = true;
+          if (!advance()) return nullptr;
+        }
         ExprPtr idx = expr();
         if (!idx) return nullptr;
         if (!expect(Tok::RBracket, "']'")) return nullptr;
-        e = call("_[_]", pos, std::move(e), std::move(idx));
+        e = call(opt ? "_[?_]" : "_[_]", pos, std::move(e), std::move(idx));
       } else {
         return e;
       }
@@ -754,10 +767,16 @@ class Parser {
   }
 
   // Parses "(" [expr {"," expr}] ")" (or "[" ... "]"), the opening token being current.
-  bool arg_list(std::vector<ExprPtr>& out, Tok close) {
+  bool arg_list(std::vector<ExprPtr>& out, Tok close, std::vector<bool>* optional = nullptr) {
     if (!advance()) return false;
     if (tok_.kind == close) return advance();
     while (true) {
+      bool opt = false;
+      if (optional && tok_.kind == Tok::Question) {
+        opt = true;
+        if (!advance()) return false;
+      }
+      if (optional) optional->push_back(opt);
       ExprPtr a = expr();
       if (!a) return false;
       out.push_back(std::move(a));
@@ -775,7 +794,52 @@ class Parser {
     MacroKind mk;
     bool macro = false;
     size_t n = args.size();
+    // two-variable comprehensions
+    int two = 0;
+    if ((name == "all" || name == "exists" || name == "existsOne") && n == 3) {
+      two = 1;
+      mk = name == "all" ? MacroKind::All2 : (name == "exists" ? MacroKind::Exists2 : MacroKind::ExistsOne2);
+    } else if ((name == "transformList" || name == "transformMap") && (n == 3 || n == 4)) {
+      two = 1;
+      bool list = name == "transformList";
+      mk = n == 3 ? (list ? MacroKind::TransformList : MacroKind::TransformMap)
+                  : (list ? MacroKind::TransformListFilter : MacroKind::TransformMapFilter);
+    }
+    if (two) {
+      for (size_t k = 0; k < 2; ++k) {
+        const Expr& v = *args[k];
+        if (v.type != Expr::Type::Ident || v.leading_dot) {
+          set_error(v.pos, "argument of " + name + "() must be a simple name");
+          return nullptr;
+        }
+      }
+      if (args[0]->name == args[1]->name) {
+        set_error(args[1]->pos, "duplicate variable name '" + args[1]->name + "' in " + name + "()");
+        return nullptr;
+      }
+      auto e = make(Expr::Type::Comprehension, name_pos);
+      e->macro = mk;
+      e->name = args[0]->name;
+      e->name2 = args[1]->name;
+      e->args.push_back(std::move(target));
+      for (size_t i = 2; i < n; ++i) e->args.push_back(std::move(args[i]));
+      return e;
+    }
+    if ((name == "optMap" || name == "optFlatMap") && n == 2) {
+      const Expr& v = *args[0];
+      if (v.type != Expr::Type::Ident || v.leading_dot) {
+        set_error(v.pos, "argument of " + name + "() must be a simple name");
+        return nullptr;
+      }
+      auto e = make(Expr::Type::Comprehension, name_pos);
+      e->macro = name == "optMap" ? MacroKind::OptMap : MacroKind::OptFlatMap;
+      e->name = v.name;
+      e->args.push_back(std::move(target));
+      e->args.push_back(std::move(args[1]));
+      return e;
+    }
     if (name == "all" && n == 2) macro = true, mk = MacroKind::All;
+    else if (name == "existsOne" && n == 2) macro = true, mk = MacroKind::ExistsOne;
     else if (name == "exists" && n == 2) macro = true, mk = MacroKind::Exists;
     else if (name == "exists_one" && n == 2) macro = true, mk = MacroKind::ExistsOne;
     else if (name == "filter" && n == 2) macro = true, mk = MacroKind::Filter;
@@ -792,6 +856,49 @@ class Parser {
       e->name = v.name;
       e->args.push_back(std::move(target));
       for (size_t i = 1; i < n; ++i) e->args.push_back(std::move(args[i]));
+      return e;
+    }
+    // cel.block([e0, e1, ...], body)
+    if (name == "block" && n == 2 && target->type == Expr::Type::Ident && target->name == "cel" &&
+        !target->leading_dot) {
+      if (args[0]->type != Expr::Type::List) {
+        set_error(args[0]->pos, "cel.block() requires a list literal of bindings");
+        return nullptr;
+      }
+      auto e = make(Expr::Type::Comprehension, name_pos);
+      e->macro = MacroKind::Block;
+      for (auto& b : args[0]->args) e->args.push_back(std::move(b));
+      e->args.push_back(std::move(args[1]));
+      return e;
+    }
+    // cel.index(N), cel.iterVar(I, J), cel.accuVar(I, J): block-local names
+    if (target->type == Expr::Type::Ident && target->name == "cel" && !target->leading_dot &&
+        ((name == "index" && n == 1) || ((name == "iterVar" || name == "accuVar") && n == 2))) {
+      std::string id = name == "index" ? "@index" : (name == "iterVar" ? "@it" : "@ac");
+      for (auto& a : args) {
+        if (a->type != Expr::Type::Literal || !a->literal.is(Kind::Int) || a->literal.as_int() < 0) {
+          set_error(a->pos, "cel." + name + "() requires non-negative int literals");
+          return nullptr;
+        }
+        id += ":" + std::to_string(a->literal.as_int());
+      }
+      auto e = make(Expr::Type::Ident, target->pos);
+      e->name = id;
+      return e;
+    }
+    // cel.bind(var, init, expr)
+    if (name == "bind" && n == 3 && target->type == Expr::Type::Ident && target->name == "cel" &&
+        !target->leading_dot) {
+      const Expr& v = *args[0];
+      if (v.type != Expr::Type::Ident || v.leading_dot) {
+        set_error(v.pos, "argument of cel.bind() must be a simple name");
+        return nullptr;
+      }
+      auto e = make(Expr::Type::Comprehension, name_pos);
+      e->macro = MacroKind::Bind;
+      e->name = v.name;
+      e->args.push_back(std::move(args[1]));
+      e->args.push_back(std::move(args[2]));
       return e;
     }
     (void)lp;
@@ -862,18 +969,20 @@ class Parser {
         return e;
       }
       case Tok::LBracket: {
-        DepthGuard g(*this);
-        if (!g.ok) return nullptr;
         auto e = make(Expr::Type::List, pos);
-        if (!arg_list(e->args, Tok::RBracket)) return nullptr;
+        if (!arg_list(e->args, Tok::RBracket, &e->optional_entries)) return nullptr;
         return e;
       }
       case Tok::LBrace: {
-        DepthGuard g(*this);
-        if (!g.ok) return nullptr;
         auto e = make(Expr::Type::Map, pos);
         if (!advance()) return nullptr;
         while (tok_.kind != Tok::RBrace) {
+          bool opt = false;
+          if (tok_.kind == Tok::Question) {
+            opt = true;
+            if (!advance()) return nullptr;
+          }
+          e->optional_entries.push_back(opt);
           ExprPtr k = expr();
           if (!k) return nullptr;
           if (!expect(Tok::Colon, "':'")) return nullptr;

@@ -108,7 +108,11 @@ inline Value child_of(const Value& container, const Value& child) {
   return container.is_borrowed() ? child.borrowed() : Value(child);
 }
 
+Value opt_select(const Value& operand, std::string_view field);
+Value opt_index(const Value& operand, const Value& idx);
+
 Value select_field(const Value& operand, std::string_view field) {
+  if (operand.is(Kind::Optional)) return opt_select(operand, field);
   if (operand.is(Kind::Map)) {
     const Value* v = operand.map_rep().find_string(field);
     if (!v) return Value::error("no such key: " + std::string(field));
@@ -121,6 +125,7 @@ Value select_field(const Value& operand, std::string_view field) {
 Value index_value(const Value& operand, const Value& idx) {
   if (operand.is_error()) return operand;
   if (idx.is_error()) return idx;
+  if (operand.is(Kind::Optional)) return opt_index(operand, idx);
   if (operand.is(Kind::List)) {
     const auto& items = operand.list_items();
     int64_t i;
@@ -147,6 +152,82 @@ Value index_value(const Value& operand, const Value& idx) {
   }
   return no_such_overload();
 }
+
+// `x.?f`: optional.of(x.f) when x is a map with key f, optional.none() when
+// not; optionals chain (none stays none).
+Value opt_select(const Value& operand, std::string_view field) {
+  if (operand.is(Kind::Optional)) {
+    if (!operand.optional_has()) return operand;
+    const Value& inner = operand.optional_value();
+    if (inner.is(Kind::Map)) return opt_select(inner, field);
+    return select_field(inner, field);
+  }
+  if (operand.is(Kind::Map)) {
+    const Value* v = operand.map_rep().find_string(field);
+    return v ? Value::optional_of(*v) : Value::optional_none();
+  }
+  if (operand.is_error()) return operand;
+  return select_field(operand, field);
+}
+
+Value opt_index(const Value& operand, const Value& idx) {
+  if (operand.is_error()) return operand;
+  if (idx.is_error()) return idx;
+  if (operand.is(Kind::Optional)) {
+    if (!operand.optional_has()) return operand;
+    return opt_index(operand.optional_value(), idx);
+  }
+  if (operand.is(Kind::Map)) {
+    const Value* v = operand.map_rep().find(idx);
+    return v ? Value::optional_of(*v) : Value::optional_none();
+  }
+  if (operand.is(Kind::List)) {
+    Value v = index_value(operand, idx);
+    if (v.is_error()) {
+      if (idx.is(Kind::Int) || idx.is(Kind::Uint) || idx.is(Kind::Double)) return Value::optional_none();
+      return v;
+    }
+    return Value::optional_of(std::move(v));
+  }
+  return no_such_overload();
+}
+
+struct OptSelectNode final : Node {
+  NodePtr operand;
+  std::string field;
+  Value eval(Frame& f) const override { return opt_select(operand->eval(f), field); }
+};
+
+struct OptIndexNode final : Node {
+  NodePtr operand, index;
+  Value eval(Frame& f) const override {
+    Value o = operand->eval(f);
+    if (o.is_error()) return o;
+    return opt_index(o, index->eval(f));
+  }
+};
+
+// optMap / optFlatMap
+struct OptMapNode final : Node {
+  bool flat;
+  uint32_t slot;
+  NodePtr target, body;
+  Value eval(Frame& f) const override {
+    Value t = target->eval(f);
+    if (t.is_error()) return t;
+    if (!t.is(Kind::Optional)) return no_such_overload();
+    if (!t.optional_has()) return t;
+    Value& local = f.locals[slot];
+    Value saved = std::move(local);
+    local = t.optional_value().borrowed();
+    Value out = body->eval(f);
+    out.own();
+    local = std::move(saved);
+    if (out.is_error()) return out;
+    if (flat) return out.is(Kind::Optional) ? out : no_such_overload();
+    return Value::optional_of(std::move(out));
+  }
+};
 
 struct ConstNode final : Node {
   Value v;
@@ -189,6 +270,10 @@ struct HasNode final : Node {
   std::string field;
   Value eval(Frame& f) const override {
     Value o = operand->eval(f);
+    if (o.is(Kind::Optional)) {
+      if (!o.optional_has()) return Value::boolean(false);
+      o = o.optional_value().owned();
+    }
     if (o.is(Kind::Map)) return Value::boolean(o.map_rep().find_string(field) != nullptr);
     if (o.is_error()) return o;
     return no_such_overload();
@@ -454,12 +539,18 @@ struct EqStringNode final : Node {
 
 struct ListNode final : Node {
   std::vector<NodePtr> elems;
+  std::vector<bool> optional;  // empty or one flag per element
   Value eval(Frame& f) const override {
     std::vector<Value> items;
     items.reserve(elems.size());
-    for (const auto& e : elems) {
-      Value v = e->eval(f);
+    for (size_t i = 0; i < elems.size(); ++i) {
+      Value v = elems[i]->eval(f);
       if (v.is_error()) return v;
+      if (!optional.empty() && optional[i]) {
+        if (!v.is(Kind::Optional)) return no_such_overload();
+        if (!v.optional_has()) continue;
+        v = v.optional_value().owned();
+      }
       items.push_back(std::move(v));
     }
     return Value::list(std::move(items));
@@ -468,6 +559,7 @@ struct ListNode final : Node {
 
 struct MapNode final : Node {
   std::vector<NodePtr> kv;
+  std::vector<bool> optional;  // empty or one flag per entry
   Value eval(Frame& f) const override {
     std::vector<std::pair<Value, Value>> entries;
     entries.reserve(kv.size() / 2);
@@ -476,6 +568,11 @@ struct MapNode final : Node {
       if (k.is_error()) return k;
       Value v = kv[i + 1]->eval(f);
       if (v.is_error()) return v;
+      if (!optional.empty() && optional[i / 2]) {
+        if (!v.is(Kind::Optional)) return no_such_overload();
+        if (!v.optional_has()) continue;
+        v = v.optional_value().owned();
+      }
       entries.emplace_back(std::move(k), std::move(v));
     }
     return Value::map(std::move(entries));
@@ -516,9 +613,49 @@ struct MatchesConstNode final : Node {
   }
 };
 
+// cel.block([e0, e1, ...], body): binds each entry (errors included, so an
+// unused failing entry is harmless) to consecutive locals.
+struct BlockNode final : Node {
+  uint32_t first_slot;
+  std::vector<NodePtr> entries;
+  NodePtr body;
+  Value eval(Frame& f) const override {
+    std::vector<Value> saved;
+    saved.reserve(entries.size());
+    for (size_t i = 0; i < entries.size(); ++i) {
+      Value v = entries[i]->eval(f);
+      v.own();
+      Value& slot = f.locals[first_slot + i];
+      saved.push_back(std::move(slot));
+      slot = std::move(v);
+    }
+    Value out = body->eval(f);
+    out.own();
+    for (size_t i = entries.size(); i-- > 0;) f.locals[first_slot + i] = std::move(saved[i]);
+    return out;
+  }
+};
+
+// cel.bind(name, init, body): evaluates init once and binds it to a local.
+struct BindNode final : Node {
+  uint32_t slot;
+  NodePtr init, body;
+  Value eval(Frame& f) const override {
+    Value v = init->eval(f);
+    Value& local = f.locals[slot];
+    Value saved = std::move(local);
+    local = std::move(v);
+    Value out = body->eval(f);
+    out.own();  // may borrow from the bound value
+    local = std::move(saved);
+    return out;
+  }
+};
+
 struct ComprehensionNode final : Node {
   MacroKind kind;
   uint32_t slot;
+  uint32_t slot2 = 0;
   NodePtr range, pred, transform;
 
   static void tick(Frame& f) {
@@ -528,25 +665,35 @@ struct ComprehensionNode final : Node {
   Value eval(Frame& f) const override {
     Value r = range->eval(f);
     if (r.is_error()) return r;
-    const Value* items;
-    size_t count, stride;
+    const std::vector<Value>* list = nullptr;
+    const std::vector<std::pair<Value, Value>>* entries = nullptr;
+    size_t count;
     if (r.is(Kind::List)) {
-      items = r.list_items().data();
-      count = r.list_items().size();
-      stride = 1;
+      list = &r.list_items();
+      count = list->size();
     } else if (r.is(Kind::Map)) {
-      const auto& es = r.map_rep().entries;
-      items = es.empty() ? nullptr : &es[0].first;
-      count = es.size();
-      stride = sizeof(std::pair<Value, Value>) / sizeof(Value);
+      entries = &r.map_rep().entries;
+      count = entries->size();
     } else {
       return no_such_overload();
     }
+    auto item = [&](size_t i) -> const Value& { return list ? (*list)[i] : (*entries)[i].first; };
     Value& local = f.locals[slot];
     struct Reset {
       Value& v;
       ~Reset() { v = Value(); }
     } reset{local};
+    switch (kind) {
+      case MacroKind::All2:
+      case MacroKind::Exists2:
+      case MacroKind::ExistsOne2:
+      case MacroKind::TransformList:
+      case MacroKind::TransformListFilter:
+      case MacroKind::TransformMap:
+      case MacroKind::TransformMapFilter:
+        return eval_two(f, list, entries, count);
+      default: break;
+    }
     switch (kind) {
       case MacroKind::All:
       case MacroKind::Exists: {
@@ -555,7 +702,7 @@ struct ComprehensionNode final : Node {
         bool has_err = false;
         for (size_t i = 0; i < count; ++i) {
           tick(f);
-          local = items[i * stride].borrowed();
+          local = item(i).borrowed();
           Value v = pred->eval(f);
           if (v.is(Kind::Bool)) {
             if (v.as_bool() == stop_on) return v;
@@ -571,7 +718,7 @@ struct ComprehensionNode final : Node {
         size_t n = 0;
         for (size_t i = 0; i < count; ++i) {
           tick(f);
-          local = items[i * stride].borrowed();
+          local = item(i).borrowed();
           Value v = pred->eval(f);
           if (v.is(Kind::Bool)) {
             if (v.as_bool()) ++n;
@@ -587,14 +734,14 @@ struct ComprehensionNode final : Node {
         std::vector<Value> out;
         for (size_t i = 0; i < count; ++i) {
           tick(f);
-          local = items[i * stride].borrowed();
+          local = item(i).borrowed();
           if (kind != MacroKind::Map) {
             Value p = pred->eval(f);
             if (!p.is(Kind::Bool)) return p.is_error() ? p : no_such_overload();
             if (!p.as_bool()) continue;
           }
           if (kind == MacroKind::Filter) {
-            out.push_back(items[i * stride]);
+            out.push_back(item(i));
           } else {
             Value v = transform->eval(f);
             if (v.is_error()) return v;
@@ -604,8 +751,87 @@ struct ComprehensionNode final : Node {
         }
         return Value::list(std::move(out));
       }
+      default: break;
     }
     return no_such_overload();
+  }
+
+  Value eval_two(Frame& f, const std::vector<Value>* list, const std::vector<std::pair<Value, Value>>* entries,
+                 size_t count) const {
+    Value& k = f.locals[slot];
+    Value& v = f.locals[slot2];
+    struct Reset {
+      Value& v;
+      ~Reset() { v = Value(); }
+    } reset{v};
+    auto bind = [&](size_t i) {
+      if (list) {
+        k = Value::integer(static_cast<int64_t>(i));
+        v = (*list)[i].borrowed();
+      } else {
+        k = (*entries)[i].first.borrowed();
+        v = (*entries)[i].second.borrowed();
+      }
+    };
+    bool to_map = kind == MacroKind::TransformMap || kind == MacroKind::TransformMapFilter;
+    bool filter = kind == MacroKind::TransformListFilter || kind == MacroKind::TransformMapFilter;
+    switch (kind) {
+      case MacroKind::All2:
+      case MacroKind::Exists2: {
+        bool stop_on = kind == MacroKind::Exists2;
+        Value err;
+        bool has_err = false;
+        for (size_t i = 0; i < count; ++i) {
+          tick(f);
+          bind(i);
+          Value r = pred->eval(f);
+          if (r.is(Kind::Bool)) {
+            if (r.as_bool() == stop_on) return r;
+          } else if (!has_err) {
+            has_err = true;
+            err = r.is_error() ? std::move(r) : no_such_overload();
+          }
+        }
+        if (has_err) return err;
+        return Value::boolean(!stop_on);
+      }
+      case MacroKind::ExistsOne2: {
+        size_t n = 0;
+        for (size_t i = 0; i < count; ++i) {
+          tick(f);
+          bind(i);
+          Value r = pred->eval(f);
+          if (!r.is(Kind::Bool)) return r.is_error() ? r : no_such_overload();
+          if (r.as_bool()) ++n;
+        }
+        return Value::boolean(n == 1);
+      }
+      default: {
+        std::vector<Value> out;
+        std::vector<std::pair<Value, Value>> map_out;
+        for (size_t i = 0; i < count; ++i) {
+          tick(f);
+          bind(i);
+          if (filter) {
+            Value p = pred->eval(f);
+            if (!p.is(Kind::Bool)) return p.is_error() ? p : no_such_overload();
+            if (!p.as_bool()) continue;
+          }
+          Value r = transform->eval(f);
+          if (r.is_error()) return r;
+          r.own();
+          if (to_map) {
+            map_out.emplace_back(k.owned(), std::move(r));
+            check_size(map_out.size() * 2 * sizeof(Value));
+          } else {
+            out.push_back(std::move(r));
+            check_size(out.size() * sizeof(Value));
+          }
+        }
+        if (to_map) return Value::map(std::move(map_out));
+        return Value::list(std::move(out));
+      }
+    }
   }
 };
 
@@ -637,6 +863,7 @@ constexpr TypeName kTypeNames[] = {
     {"null_type", TypeKind::Null},  {"type", TypeKind::Type},
     {"google.protobuf.Timestamp", TypeKind::Timestamp},
     {"google.protobuf.Duration", TypeKind::Duration},
+    {"optional_type", TypeKind::Optional},
 };
 
 struct PlanError {
@@ -651,8 +878,15 @@ class Planner {
   NodePtr plan(const Expr& e) {
     switch (e.type) {
       case Expr::Type::Literal: return std::make_unique<ConstNode>(e.literal);
-      case Expr::Type::Ident:
-      case Expr::Type::Select: return plan_chain(e);
+      case Expr::Type::Ident: return plan_chain(e);
+      case Expr::Type::Select:
+        if (e.optional_op) {
+          auto n = std::make_unique<OptSelectNode>();
+          if (!(n->operand = plan(*e.args[0]))) return nullptr;
+          n->field = e.name;
+          return n;
+        }
+        return plan_chain(e);
       case Expr::Type::List: return plan_list(e);
       case Expr::Type::Map: return plan_map(e);
       case Expr::Type::Comprehension: return plan_comprehension(e);
@@ -765,7 +999,7 @@ class Planner {
     const Expr* e = &top;
     bool test_only = top.type == Expr::Type::Select && top.test_only;
     while (true) {
-      if (e->type == Expr::Type::Select && (e == &top || !e->test_only)) {
+      if (e->type == Expr::Type::Select && !e->optional_op && (e == &top || !e->test_only)) {
         segs.push_back({e->name, false});
         e = e->args[0].get();
       } else if (is_string_index(*e)) {
@@ -835,8 +1069,14 @@ class Planner {
     prog_.refs.push_back(std::move(ref));
   }
 
+  static bool any_optional(const Expr& e) {
+    for (bool b : e.optional_entries)
+      if (b) return true;
+    return false;
+  }
+
   NodePtr plan_list(const Expr& e) {
-    bool all_const = true;
+    bool all_const = !any_optional(e);
     for (const auto& a : e.args) all_const = all_const && a->type == Expr::Type::Literal;
     if (all_const) {
       std::vector<Value> items;
@@ -844,6 +1084,7 @@ class Planner {
       return std::make_unique<ConstNode>(Value::list(std::move(items)));
     }
     auto n = std::make_unique<ListNode>();
+    if (any_optional(e)) n->optional = e.optional_entries;
     for (const auto& a : e.args) {
       NodePtr p = plan(*a);
       if (!p) return nullptr;
@@ -853,7 +1094,7 @@ class Planner {
   }
 
   NodePtr plan_map(const Expr& e) {
-    bool all_const = true;
+    bool all_const = !any_optional(e);
     for (const auto& a : e.args) all_const = all_const && a->type == Expr::Type::Literal;
     if (all_const) {
       std::vector<std::pair<Value, Value>> entries;
@@ -861,6 +1102,7 @@ class Planner {
       return std::make_unique<ConstNode>(Value::map(std::move(entries)));
     }
     auto n = std::make_unique<MapNode>();
+    if (any_optional(e)) n->optional = e.optional_entries;
     for (const auto& a : e.args) {
       NodePtr p = plan(*a);
       if (!p) return nullptr;
@@ -870,14 +1112,75 @@ class Planner {
   }
 
   NodePtr plan_comprehension(const Expr& e) {
+    if (e.macro == MacroKind::Block) {
+      auto b = std::make_unique<BlockNode>();
+      size_t n = e.args.size() - 1;
+      size_t depth = scopes_.size();
+      b->first_slot = static_cast<uint32_t>(depth);
+      for (size_t i = 0; i < n; ++i) {
+        NodePtr p = plan(*e.args[i]);
+        if (!p) {
+          scopes_.resize(depth);
+          return nullptr;
+        }
+        b->entries.push_back(std::move(p));
+        scopes_.push_back("@index:" + std::to_string(i));
+        prog_.max_locals = std::max<uint32_t>(prog_.max_locals, static_cast<uint32_t>(scopes_.size()));
+      }
+      b->body = plan(*e.args[n]);
+      scopes_.resize(depth);
+      if (!b->body) return nullptr;
+      return b;
+    }
+    if (e.macro == MacroKind::OptMap || e.macro == MacroKind::OptFlatMap) {
+      auto o = std::make_unique<OptMapNode>();
+      o->flat = e.macro == MacroKind::OptFlatMap;
+      if (!(o->target = plan(*e.args[0]))) return nullptr;
+      scopes_.push_back(e.name);
+      o->slot = static_cast<uint32_t>(scopes_.size() - 1);
+      prog_.max_locals = std::max<uint32_t>(prog_.max_locals, static_cast<uint32_t>(scopes_.size()));
+      o->body = plan(*e.args[1]);
+      scopes_.pop_back();
+      if (!o->body) return nullptr;
+      return o;
+    }
+    if (e.macro == MacroKind::Bind) {
+      auto b = std::make_unique<BindNode>();
+      b->init = plan(*e.args[0]);
+      if (!b->init) return nullptr;
+      scopes_.push_back(e.name);
+      b->slot = static_cast<uint32_t>(scopes_.size() - 1);
+      prog_.max_locals = std::max<uint32_t>(prog_.max_locals, static_cast<uint32_t>(scopes_.size()));
+      b->body = plan(*e.args[1]);
+      scopes_.pop_back();
+      if (!b->body) return nullptr;
+      return b;
+    }
     auto n = std::make_unique<ComprehensionNode>();
     n->kind = e.macro;
     n->range = plan(*e.args[0]);
     if (!n->range) return nullptr;
     scopes_.push_back(e.name);
     n->slot = static_cast<uint32_t>(scopes_.size() - 1);
+    bool two = !e.name2.empty();
+    if (two) {
+      scopes_.push_back(e.name2);
+      n->slot2 = static_cast<uint32_t>(scopes_.size() - 1);
+    }
     prog_.max_locals = std::max<uint32_t>(prog_.max_locals, static_cast<uint32_t>(scopes_.size()));
-    if (e.macro == MacroKind::Map) {
+    if (two) {
+      bool filter = e.macro == MacroKind::TransformListFilter || e.macro == MacroKind::TransformMapFilter;
+      bool transform = filter || e.macro == MacroKind::TransformList || e.macro == MacroKind::TransformMap;
+      if (filter) {
+        n->pred = plan(*e.args[1]);
+        if (n->pred) n->transform = plan(*e.args[2]);
+      } else if (transform) {
+        n->transform = plan(*e.args[1]);
+      } else {
+        n->pred = plan(*e.args[1]);
+      }
+      scopes_.pop_back();
+    } else if (e.macro == MacroKind::Map) {
       n->transform = plan(*e.args[1]);
     } else if (e.macro == MacroKind::MapFilter) {
       n->pred = plan(*e.args[1]);
@@ -969,6 +1272,11 @@ class Planner {
         if (!(n->a = plan(*e.args[0]))) return nullptr;
         return n;
       }
+      if (name == "_[?_]") {
+        auto n = std::make_unique<OptIndexNode>();
+        if (!(n->operand = plan(*e.args[0])) || !(n->index = plan(*e.args[1]))) return nullptr;
+        return n;
+      }
       if (name == "_[_]") {
         if (is_string_index(e)) return plan_chain(e);
         auto n = std::make_unique<IndexNode>();
@@ -1021,16 +1329,11 @@ class Planner {
   NodePtr plan_function(const std::string& name, const Expr& e, size_t first_arg, bool receiver) {
     const FnDef* def = find_function(name);
     size_t argc = e.args.size() - first_arg - (receiver ? 1 : 0);
-    if (!def || (receiver ? def->receiver_arities : def->global_arities) == 0) {
-      if (def && !receiver && def->receiver_arities != 0 && env_.strict())
-        return unresolved("found no matching overload for '" + name + "' applied to " + std::to_string(argc) +
-                          " argument(s)");
-      return unresolved("undeclared reference to '" + name + "'");
-    }
+    if (!def) return unresolved("undeclared reference to '" + name + "'");
     uint32_t mask = receiver ? def->receiver_arities : def->global_arities;
     if (argc >= 32 || !(mask & (1u << argc)))
-      return unresolved("found no matching overload for '" + name + "' applied to " + std::to_string(argc) +
-                        " argument(s)");
+      return unresolved("found no matching overload for '" + name + "' applied to " +
+                        (receiver ? "a receiver and " : "") + std::to_string(argc) + " argument(s)");
     // `s.matches('literal')`: compile the pattern once.
     if (name == "matches") {
       const Expr* pat = receiver ? e.args[1].get() : (e.args.size() == 2 ? e.args[1].get() : nullptr);

@@ -318,6 +318,15 @@ bool to_string_fmt(const Value& v, std::string& out, std::string& err) {
       out += "}";
       return true;
     }
+    case Kind::Optional:
+      if (!v.optional_has()) {
+        out += "optional.none()";
+        return true;
+      }
+      out += "optional.of(";
+      if (!to_string_fmt(v.optional_value(), out, err)) return false;
+      out += ")";
+      return true;
     case Kind::Error: err = v.error_message(); return false;
   }
   return false;

@@ -21,6 +21,7 @@ std::string_view type_name(TypeKind t) {
     case TypeKind::Type: return "type";
     case TypeKind::Timestamp: return "google.protobuf.Timestamp";
     case TypeKind::Duration: return "google.protobuf.Duration";
+    case TypeKind::Optional: return "optional_type";
   }
   return "?";
 }
@@ -39,6 +40,7 @@ TypeKind Value::type_of() const {
     case Kind::Type: return TypeKind::Type;
     case Kind::Timestamp: return TypeKind::Timestamp;
     case Kind::Duration: return TypeKind::Duration;
+    case Kind::Optional: return TypeKind::Optional;
     case Kind::Error: break;
   }
   return TypeKind::Null;
@@ -57,6 +59,16 @@ Value Value::error(std::string message, ErrorCode code) {
   r->code = code;
   return from_obj(Kind::Error, r);
 }
+
+Value Value::optional_of(Value v) {
+  auto* r = new OptRep();
+  r->has = true;
+  r->value = std::move(v);
+  r->value.own();
+  return from_obj(Kind::Optional, r);
+}
+
+Value Value::optional_none() { return from_obj(Kind::Optional, new OptRep()); }
 
 static int key_rank(Kind k) {
   switch (k) {
@@ -183,6 +195,9 @@ bool values_equal(const Value& a, const Value& b) {
         if (!values_equal(x[i], y[i])) return false;
       return true;
     }
+    case Kind::Optional:
+      if (a.optional_has() != b.optional_has()) return false;
+      return !a.optional_has() || values_equal(a.optional_value(), b.optional_value());
     case Kind::Map: {
       const auto& x = a.map_rep();
       const auto& y = b.map_rep();

@@ -34,6 +34,7 @@ enum class Kind : uint8_t {
   Type,
   Timestamp,
   Duration,
+  Optional,  // optional types extension: optional.of(v) / optional.none()
   Error,
 };
 
@@ -51,6 +52,7 @@ enum class TypeKind : uint8_t {
   Type,
   Timestamp,
   Duration,
+  Optional,
 };
 
 std::string_view type_name(TypeKind t);
@@ -73,6 +75,7 @@ struct StrRep : detail::HeapObj {
 };
 struct ListRep;
 struct MapRep;
+struct OptRep;
 struct ErrRep : detail::HeapObj {
   std::string message;
   ErrorCode code = ErrorCode::Eval;
@@ -126,6 +129,8 @@ class Value {
     Value v; v.kind_ = Kind::Duration; v.u_.tm.sec = seconds; v.u_.tm.nanos = nanos; return v;
   }
   static Value error(std::string message, ErrorCode code = ErrorCode::Eval);
+  static Value optional_of(Value v);
+  static Value optional_none();
 
   // --- access -------------------------------------------------------------
   Kind kind() const { return kind_; }
@@ -146,6 +151,9 @@ class Value {
   }
   const std::vector<Value>& list_items() const;
   const MapRep& map_rep() const { return *reinterpret_cast<const MapRep*>(u_.obj); }
+  // Optional: has a value? / the value (only if has).
+  bool optional_has() const;
+  const Value& optional_value() const;
   const std::string& error_message() const { return static_cast<const ErrRep*>(u_.obj)->message; }
   ErrorCode error_code() const { return static_cast<const ErrRep*>(u_.obj)->code; }
 
@@ -238,6 +246,14 @@ struct MapRep : detail::HeapObj {
   const Value* find(const Value& key) const;
   const Value* find_string(std::string_view key) const;
 };
+
+struct OptRep : detail::HeapObj {
+  bool has = false;
+  Value value;
+};
+
+inline bool Value::optional_has() const { return static_cast<const OptRep*>(u_.obj)->has; }
+inline const Value& Value::optional_value() const { return static_cast<const OptRep*>(u_.obj)->value; }
 
 inline const std::vector<Value>& Value::list_items() const { return static_cast<const ListRep*>(u_.obj)->items; }
 
