@@ -44,3 +44,16 @@ step "tako run --local -j 2 'echo \"building \$TAKO_REPO in \$(basename \$PWD)\"
 
 step "tako run --local --serial --ignore my-org/app-one 'git log --oneline | head -1'"
 "$tako" run --local --serial --ignore my-org/app-one 'git log --oneline | head -1'
+
+# The release cascade of SPEC Appendix B: go-lib's release fans out a
+# library_built event; app-one's subscription matches and its own fan-out
+# deploys app-two; the exec waits for the whole tree.
+step "tako exec release --local --inputs.version=1.4.0"
+"$tako" exec release --local --inputs.version=1.4.0
+
+run_id=$(ls "$TAKO_HOME/state" | grep -E '^exec-.*\.json$' | sed 's/\.json$//' | tail -n 1)
+step "tako status $run_id"
+"$tako" status "$run_id"
+
+step "cat ../app-two/deployed.txt"
+cat ../app-two/deployed.txt

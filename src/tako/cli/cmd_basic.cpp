@@ -4,7 +4,7 @@
 
 #include "tako/cli/commands.h"
 #include "tako/cli/output.h"
-#include "tako/cli/version.h"
+#include "tako/util/version.h"
 
 namespace tako::cli {
 

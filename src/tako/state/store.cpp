@@ -9,7 +9,7 @@
 #include <filesystem>
 #include <set>
 
-#include "tako/cli/version.h"  // header-only: tako::kVersion
+#include "tako/util/version.h"  // header-only: tako::kVersion
 #include "tako/state/ids.h"
 #include "tako/state/liveness.h"
 #include "tako/util/fs.h"
