@@ -126,8 +126,8 @@ def test_warnings_in_file_order(ws, tako):
     assert r.out == "Validation successful!\n"
     assert r.err.splitlines() == [
         f"warning: {f}:6:38: input 'name' is required; its default is never used",
-        f"warning: {f}:13:9: unknown key 'retries'",
-        f"warning: {f}:16:27: unknown parameter 'depth' for tako/checkout@v1",
+        f"warning: {f}:12:9: unknown key 'retries'",
+        f"warning: {f}:15:27: unknown parameter 'depth' for tako/checkout@v1",
     ]
 
 

@@ -124,7 +124,7 @@ TEST(BuiltinsInFiles, PositionsAndWarnings) {
                "11:15: " + W + "invalid step 2: with: expected a mapping",
                "11:15: " + W + "invalid step 2: event_type is required for fan-out step"}));
   EXPECT_EQ(warnings_of(with_steps("      - uses: tako/checkout@v1\n        with: {ref: main, depth: 1}\n")),
-            V{"6:34: unknown parameter 'depth' for tako/checkout@v1"});
+            V{"6:27: unknown parameter 'depth' for tako/checkout@v1"});
 }
 
 TEST(BuiltinsInFiles, FanOutEventTypeMustBeDeclared) {
