@@ -68,7 +68,7 @@ Step Reader::read_step(const Entry& e, int index, const std::string& default_id,
   s.id = default_id;
   s.id_pos = s.pos;
   if (e.value.IsScalar()) {
-    s.run = e.value.Scalar();
+    if (!e.value.Scalar().empty()) s.run = e.value.Scalar();
     s.run_pos = s.pos;
   } else if (!e.value.IsMap()) {
     d_.error(s.pos, "step must be either a string or an object");

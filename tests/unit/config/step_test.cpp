@@ -16,10 +16,11 @@ const std::string W = "invalid workflow 'w': ";
 
 TEST(Step, RunOrUses) {
   EXPECT_EQ(errors_of(with_steps("      - {name: x}\n      - {run: a, uses: tako/checkout@v1, with: {ref: main}}\n"
-                                 "      - {run: ''}\n")),
+                                 "      - {run: ''}\n      - ''\n")),
             (V{"5:9: " + W + "invalid step 0: step must specify either 'run' or 'uses'",
                "6:9: " + W + "invalid step 1: step cannot specify both 'run' and 'uses'",
-               "7:9: " + W + "invalid step 2: step must specify either 'run' or 'uses'"}));
+               "7:9: " + W + "invalid step 2: step must specify either 'run' or 'uses'",
+               "8:9: " + W + "invalid step 3: step must specify either 'run' or 'uses'"}));
 }
 
 TEST(Step, KindOfTheNode) {
