@@ -160,6 +160,9 @@ void literal(std::string& out, const Value& v) {
     case Kind::Duration:
       out += "duration(\"" + duration_to_string(v.seconds(), v.nanos()) + "\")";
       break;
+    case Kind::Net:
+      out += (v.net_rep().prefix < 0 ? "ip(\"" : "cidr(\"") + net_to_string(v.net_rep()) + "\")";
+      break;
     case Kind::Optional:
       if (v.optional_has()) {
         out += "optional.of(";
@@ -237,6 +240,7 @@ nlohmann::json format_json(const Value& v) {
     case Kind::Type: return J{{"type", std::string(type_name(v.as_type()))}};
     case Kind::Timestamp: return J{{"timestamp", timestamp_to_string(v.seconds(), v.nanos())}};
     case Kind::Duration: return J{{"duration", duration_to_string(v.seconds(), v.nanos())}};
+    case Kind::Net: return J{{v.net_rep().prefix < 0 ? "ip" : "cidr", net_to_string(v.net_rep())}};
     case Kind::Optional:
       return J{{"optional", v.optional_has() ? format_json(v.optional_value()) : J()}};
     case Kind::Error: return J{{"error", v.error_message()}};

@@ -26,6 +26,20 @@ Value fn_format(const Value* a, size_t n);
 Value fn_quote(const Value* a, size_t n);
 Value fn_reverse(const Value* a, size_t n);
 Value fn_semver_major(const Value* a, size_t n);
+Value fn_ip(const Value* a, size_t n);
+Value fn_cidr(const Value* a, size_t n);
+Value fn_is_ip(const Value* a, size_t n);
+Value fn_ip_is_canonical(const Value* a, size_t n);
+Value fn_family(const Value* a, size_t n);
+Value fn_is_unspecified(const Value* a, size_t n);
+Value fn_is_loopback(const Value* a, size_t n);
+Value fn_is_link_local_multicast(const Value* a, size_t n);
+Value fn_is_link_local_unicast(const Value* a, size_t n);
+Value fn_is_global_unicast(const Value* a, size_t n);
+Value fn_contains_ip(const Value* a, size_t n);
+Value fn_contains_cidr(const Value* a, size_t n);
+Value fn_masked(const Value* a, size_t n);
+Value fn_prefix_length(const Value* a, size_t n);
 Value fn_math_greatest(const Value* a, size_t n);
 Value fn_math_least(const Value* a, size_t n);
 Value fn_math_ceil(const Value* a, size_t n);
@@ -228,6 +242,7 @@ Value fn_string(const Value* a, size_t) {
     case Kind::Duration: return Value::string(duration_to_string(v.seconds(), v.nanos()));
     case Kind::Type: return Value::string(type_name(v.as_type()));
     case Kind::Null: return Value::string("null");
+    case Kind::Net: return Value::string(net_to_string(v.net_rep()));
     default: return no_such_overload();
   }
 }
@@ -427,6 +442,21 @@ const FnDef kFunctions[] = {
     {"value", 0, A(0), fn_value},
     {"or", 0, A(1), fn_or},
     {"orValue", 0, A(1), fn_or_value},
+    // network extension
+    {"ip", A(1), A(0), fn_ip},
+    {"cidr", A(1), 0, fn_cidr},
+    {"isIP", A(1), 0, fn_is_ip},
+    {"ip.isCanonical", A(1), 0, fn_ip_is_canonical},
+    {"family", 0, A(0), fn_family},
+    {"isUnspecified", 0, A(0), fn_is_unspecified},
+    {"isLoopback", 0, A(0), fn_is_loopback},
+    {"isGlobalUnicast", 0, A(0), fn_is_global_unicast},
+    {"isLinkLocalMulticast", 0, A(0), fn_is_link_local_multicast},
+    {"isLinkLocalUnicast", 0, A(0), fn_is_link_local_unicast},
+    {"containsIP", 0, A(1), fn_contains_ip},
+    {"containsCIDR", 0, A(1), fn_contains_cidr},
+    {"masked", 0, A(0), fn_masked},
+    {"prefixLength", 0, A(0), fn_prefix_length},
     // encoders extension
     {"base64.encode", A(1), 0, fn_base64_encode},
     {"base64.decode", A(1), 0, fn_base64_decode},

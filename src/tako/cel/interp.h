@@ -65,6 +65,9 @@ __int128 total_nanos(const Value& v);
 Value timestamp_getter(std::string_view name, const Value* args, size_t n);
 Value duration_getter(std::string_view name, const Value& d);
 
+// net.IP / net.CIDR text (network.cpp).
+std::string net_to_string(const NetAddr& n);
+
 // Go-style `%g`-shortest formatting used by string(double).
 std::string double_to_string(double d);
 

@@ -864,6 +864,8 @@ constexpr TypeName kTypeNames[] = {
     {"google.protobuf.Timestamp", TypeKind::Timestamp},
     {"google.protobuf.Duration", TypeKind::Duration},
     {"optional_type", TypeKind::Optional},
+    {"net.IP", TypeKind::IP},
+    {"net.CIDR", TypeKind::CIDR},
 };
 
 struct PlanError {

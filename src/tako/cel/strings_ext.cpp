@@ -318,6 +318,7 @@ bool to_string_fmt(const Value& v, std::string& out, std::string& err) {
       out += "}";
       return true;
     }
+    case Kind::Net: out += net_to_string(v.net_rep()); return true;
     case Kind::Optional:
       if (!v.optional_has()) {
         out += "optional.none()";

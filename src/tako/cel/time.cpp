@@ -100,7 +100,9 @@ Value parse_duration(std::string_view s) {
   if (s.substr(i) == "0") return Value::duration(0, 0);
   if (i >= s.size()) return bad();
   __int128 total = 0;
-  const __int128 cap = static_cast<__int128>(1) << 100;
+  // Any valid duration is < 2^69 ns; 2^80 keeps whole * unit (< 2^42) and
+  // the running total far from the __int128 limit.
+  const __int128 cap = static_cast<__int128>(1) << 80;
   while (i < s.size()) {
     size_t start = i;
     __int128 whole = 0;

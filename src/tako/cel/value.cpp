@@ -22,6 +22,8 @@ std::string_view type_name(TypeKind t) {
     case TypeKind::Timestamp: return "google.protobuf.Timestamp";
     case TypeKind::Duration: return "google.protobuf.Duration";
     case TypeKind::Optional: return "optional_type";
+    case TypeKind::IP: return "net.IP";
+    case TypeKind::CIDR: return "net.CIDR";
   }
   return "?";
 }
@@ -41,6 +43,7 @@ TypeKind Value::type_of() const {
     case Kind::Timestamp: return TypeKind::Timestamp;
     case Kind::Duration: return TypeKind::Duration;
     case Kind::Optional: return TypeKind::Optional;
+    case Kind::Net: return net_rep().prefix < 0 ? TypeKind::IP : TypeKind::CIDR;
     case Kind::Error: break;
   }
   return TypeKind::Null;
@@ -66,6 +69,12 @@ Value Value::optional_of(Value v) {
   r->value = std::move(v);
   r->value.own();
   return from_obj(Kind::Optional, r);
+}
+
+Value Value::net(const NetAddr& addr) {
+  auto* r = new NetRep();
+  r->a = addr;
+  return from_obj(Kind::Net, r);
 }
 
 Value Value::optional_none() { return from_obj(Kind::Optional, new OptRep()); }
@@ -173,6 +182,8 @@ const Value* MapRep::find(const Value& key) const {
   }
 }
 
+bool net_equal(const NetAddr& a, const NetAddr& b);
+
 bool values_equal(const Value& a, const Value& b) {
   Kind ka = a.kind(), kb = b.kind();
   bool na = ka == Kind::Int || ka == Kind::Uint || ka == Kind::Double;
@@ -195,6 +206,7 @@ bool values_equal(const Value& a, const Value& b) {
         if (!values_equal(x[i], y[i])) return false;
       return true;
     }
+    case Kind::Net: return net_equal(a.net_rep(), b.net_rep());
     case Kind::Optional:
       if (a.optional_has() != b.optional_has()) return false;
       return !a.optional_has() || values_equal(a.optional_value(), b.optional_value());

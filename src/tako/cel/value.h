@@ -35,6 +35,7 @@ enum class Kind : uint8_t {
   Timestamp,
   Duration,
   Optional,  // optional types extension: optional.of(v) / optional.none()
+  Net,       // network extension: net.IP / net.CIDR
   Error,
 };
 
@@ -53,6 +54,8 @@ enum class TypeKind : uint8_t {
   Timestamp,
   Duration,
   Optional,
+  IP,
+  CIDR,
 };
 
 std::string_view type_name(TypeKind t);
@@ -76,6 +79,14 @@ struct StrRep : detail::HeapObj {
 struct ListRep;
 struct MapRep;
 struct OptRep;
+struct NetRep;
+
+// net.IP (prefix < 0) or net.CIDR. IPv4 addresses use the first 4 bytes.
+struct NetAddr {
+  uint8_t addr[16] = {};
+  bool v6 = false;
+  int prefix = -1;
+};
 struct ErrRep : detail::HeapObj {
   std::string message;
   ErrorCode code = ErrorCode::Eval;
@@ -131,6 +142,8 @@ class Value {
   static Value error(std::string message, ErrorCode code = ErrorCode::Eval);
   static Value optional_of(Value v);
   static Value optional_none();
+  static Value net(const NetAddr& addr);
+  const NetAddr& net_rep() const;
 
   // --- access -------------------------------------------------------------
   Kind kind() const { return kind_; }
@@ -247,11 +260,16 @@ struct MapRep : detail::HeapObj {
   const Value* find_string(std::string_view key) const;
 };
 
+struct NetRep : detail::HeapObj {
+  NetAddr a;
+};
+
 struct OptRep : detail::HeapObj {
   bool has = false;
   Value value;
 };
 
+inline const NetAddr& Value::net_rep() const { return static_cast<const NetRep*>(u_.obj)->a; }
 inline bool Value::optional_has() const { return static_cast<const OptRep*>(u_.obj)->has; }
 inline const Value& Value::optional_value() const { return static_cast<const OptRep*>(u_.obj)->value; }
 

@@ -281,3 +281,17 @@ TEST(CelEvalCommand, DataVarsAndContainer) {
 
 }  // namespace
 }  // namespace tako::cel
+
+namespace tako::cel {
+namespace {
+
+// Found by the fuzzer: huge duration components must not overflow.
+TEST(CelEval, HugeDurationLiterals) {
+  EXPECT_EQ(testing::run("duration('99999999999999999999999999m')"), "ERR: CEL evaluation error: duration out of range");
+  EXPECT_EQ(testing::run("duration('1208925819614629174706176h1h')"), "ERR: CEL evaluation error: duration out of range");
+  EXPECT_EQ(testing::run("duration('9999999999999999999.99999999999999999999h')"),
+            "ERR: CEL evaluation error: duration out of range");
+}
+
+}  // namespace
+}  // namespace tako::cel

@@ -170,3 +170,21 @@ TEST(CelOptionalExt, Block) {
 
 }  // namespace
 }  // namespace tako::cel
+
+namespace tako::cel {
+namespace {
+
+TEST(CelOptionalExt, Network) {
+  EXPECT_EQ(testing::run("string(ip('2001:0db8:0:0:0:0:0:68'))"), "\"2001:db8::68\"");
+  EXPECT_EQ(testing::run("ip('10.0.0.1').family() + ip('::1').family()"), "10");
+  EXPECT_EQ(testing::run("cidr('10.0.0.0/8').containsIP('10.1.2.3') && !cidr('10.0.0.0/8').containsIP(ip('11.0.0.1'))"), "true");
+  EXPECT_EQ(testing::run("string(cidr('192.168.0.1/24').masked())"), "\"192.168.0.0/24\"");
+  EXPECT_EQ(testing::run("ip('1.2.3')"), "ERR: CEL evaluation error: IP Address '1.2.3' parse error during conversion from string");
+  EXPECT_EQ(testing::run("ip('::ffff:1.2.3.4')"), "ERR: CEL evaluation error: IPv4-mapped IPv6 address is not allowed");
+  EXPECT_EQ(testing::run("type(cidr('::/0')) == net.CIDR && ip('::ffff:c0a8:1') == ip('192.168.0.1')"), "true");
+  EXPECT_EQ(testing::run("[ip('127.0.0.1').isLoopback(), ip('fe80::1').isLinkLocalUnicast(), ip('255.255.255.255').isGlobalUnicast()]"),
+            "[true, true, false]");
+}
+
+}  // namespace
+}  // namespace tako::cel
