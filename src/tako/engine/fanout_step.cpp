@@ -238,31 +238,32 @@ StepOutcome RunExecutor::run_fan_out(const config::Step& step, const nlohmann::j
   cel::Activation act = fanout::filter_activation(ev);
   for (const auto& c : candidates) {
     const repo::Member& m = (*universe)->members()[size_t(c.member)];
-    const config::Subscription* first = nullptr;
-    for (size_t i : c.subscriptions) {
-      const config::Subscription& sub = m.config->subscriptions[i];
-      fanout::Evaluation e = fanout::evaluate(sub, ev, act);
-      tree_.debug("candidate " + m.identity + " subscription " + std::to_string(sub.index) + " -> " + sub.workflow +
-                  ": artifact " + sub.artifact + " matches" + (e.range_note.empty() ? "" : "; " + e.range_note) +
+    // Subscriptions are numbered in config order (top-level, then events.subscriptions),
+    // the order of §10.3 step 3, in the log lines and evaluation error items.
+    std::vector<const config::Subscription*> subs;
+    for (size_t i : c.subscriptions) subs.push_back(&m.config->subscriptions[i]);
+    fanout::Selection sel = fanout::select_subscription(subs, ev, act);
+    for (size_t p = 0; p < subs.size(); ++p) {
+      const fanout::Evaluation& e = sel.evaluations[p];
+      tree_.debug("candidate " + m.identity + " subscription " + std::to_string(c.subscriptions[p]) + " -> " +
+                  subs[p]->workflow + ": artifact " + subs[p]->artifact + " matches" +
+                  (e.range_note.empty() ? "" : "; " + e.range_note) +
                   (e.filter_notes.empty() ? "" : "; " + util::join(e.filter_notes, "; ")) +
                   (e.error ? "; error: " + *e.error : "") + (e.matched ? " => match" : " => no match"));
-      if (e.error) {
-        std::string item = "subscription evaluation failed for " + m.identity + ": subscription " +
-                           std::to_string(sub.index) + ": " + *e.error;
-        tree_.err_line("[WARN] Subscription evaluation failed [repository " + m.identity + " subscription " +
-                       std::to_string(sub.index) + " error " + *e.error + "]");
-        st->evaluation_errors.push_back(item);
-        continue;
-      }
-      if (!e.matched) continue;
-      if (first == nullptr) {
-        first = &sub;
-      } else {
-        tree_.err_line("[INFO] Subscription skipped [repository " + m.identity + " subscription " +
-                       std::to_string(sub.index) + " reason earlier subscription " + std::to_string(first->index) +
-                       " matched]");
-      }
     }
+    for (const auto& [p, error] : sel.errors) {
+      const std::string index = std::to_string(c.subscriptions[p]);
+      tree_.err_line("[WARN] Subscription evaluation failed [repository " + m.identity + " subscription " + index +
+                     " error " + error + "]");
+      st->evaluation_errors.push_back("subscription evaluation failed for " + m.identity + ": subscription " +
+                                      index + ": " + error);
+    }
+    for (size_t p : sel.skipped) {
+      tree_.err_line("[INFO] Subscription skipped [repository " + m.identity + " subscription " +
+                     std::to_string(c.subscriptions[p]) + " reason earlier subscription " +
+                     std::to_string(c.subscriptions[*sel.selected]) + " matched]");
+    }
+    const config::Subscription* first = sel.selected ? subs[*sel.selected] : nullptr;
     if (first != nullptr) selected.push_back({&m, first});
   }
   std::stable_sort(selected.begin(), selected.end(), [](const Selected& a, const Selected& b) {
