@@ -465,10 +465,6 @@ void RunExecutor::run_child(const std::shared_ptr<FanOutState>& st, ChildTask& t
   } else if (!have_tree_slot && have_step_slot) {
     // cancelled while waiting for the tree-wide slot
   }
-  if (have_tree_slot) tree_.slots().release();
-  if (have_step_slot) st->step_slots->release();
-  lock.reset();
-
   int64_t duration = 0;
   {
     auto l = tree_.lock();
@@ -487,17 +483,24 @@ void RunExecutor::run_child(const std::shared_ptr<FanOutState>& st, ChildTask& t
     t.error = n->error.value_or("");
     duration = n->duration_ms.value_or(0);
   }
-  (void)tree_.save(true);
-  tree_.err_line("[INFO] Child workflow execution completed [repository " + t.identity + " workflow " + t.workflow +
-                 " status " + status_word(t.status) + " duration_ms " + std::to_string(duration) + " run_id " +
-                 t.run_id + "]");
+  // fail_fast: siblings are cancelled before this child's slots are released,
+  // so a pending sibling can never take the freed slot and start (§10.9).
   if (t.status != state::RunStatus::Completed && st->params.fail_fast && !st->fail_fast_fired.exchange(true)) {
     for (auto& sib : st->children) {
       if (sib.get() != &t) sib->exec->cancel(state::RunStatus::Cancelled);
     }
-    st->step_slots->poke();
-    tree_.slots().poke();
   }
+  if (have_tree_slot) tree_.slots().release();
+  if (have_step_slot) st->step_slots->release();
+  st->step_slots->poke();
+  tree_.slots().poke();
+  lock.reset();
+  // A started child was saved with its final status at the end of execute();
+  // one that never started is saved here, before the fan-out step completes (§11.3).
+  if (!started) (void)tree_.save(true);
+  tree_.err_line("[INFO] Child workflow execution completed [repository " + t.identity + " workflow " + t.workflow +
+                 " status " + status_word(t.status) + " duration_ms " + std::to_string(duration) + " run_id " +
+                 t.run_id + "]");
   remove_child(&ex);
   t.done.store(true);
   st->remaining.fetch_sub(1);
