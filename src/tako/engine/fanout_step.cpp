@@ -548,8 +548,16 @@ void RunExecutor::wait_children(const std::shared_ptr<FanOutState>& st) {
     }
     if (!done && deadline && !st->timed_out && st->remaining.load() > 0) {
       st->timed_out = true;
-      for (auto& c : st->children) {
-        if (!c->done.load()) st->still_running.push_back(c->identity + ":" + c->workflow);
+      {
+        // Only children that started count as still running; pending ones become cancelled (§10.9).
+        auto l = tree_.lock();
+        for (auto& c : st->children) {
+          if (c->done.load()) continue;
+          const state::RunNode* n = state::find_run(l->root, c->run_id);
+          if (n != nullptr && n->status == state::RunStatus::Running) {
+            st->still_running.push_back(c->identity + ":" + c->workflow);
+          }
+        }
       }
       std::sort(st->still_running.begin(), st->still_running.end());
       for (auto& c : st->children) c->exec->cancel(state::RunStatus::TimedOut);
