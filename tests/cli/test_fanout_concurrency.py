@@ -255,3 +255,47 @@ def test_fail_fast_does_not_start_pending(tako, ws, env):
     doc = state_of(env, run_id_of(r.out))
     assert find_run(doc, "o/b")["status"] == "cancelled"
     assert "    └── - o/b:react (not run)" in r.out.splitlines(), r.out
+
+
+def test_timeout_counts_only_running_children_and_cancels_pending(tako, ws, env, tmp_path):
+    pa, pb = tmp_path / "a.pid", tmp_path / "b.pid"
+    src = ws.repo("src", emitter("src", extra_with="          timeout: 4s\n          concurrency_limit: 1\n"))
+    ws.repo("a", subscriber("a", "o/src", SLOW.format(pid=pa)))
+    ws.repo("b", subscriber("b", "o/src", SLOW.format(pid=pb)))
+    r = tako("exec", "go", "--local", cwd=src, timeout=120)
+    assert r.code == 1, r
+    assert r.err.splitlines()[-1] == ("Error: workflow execution failed: step 'fan' failed: fan-out timed out after 4s: "
+                                      "1 children still running (o/a:react)")
+    assert not pid_alive(int(pa.read_text())) and not pb.exists()
+    doc = state_of(env, run_id_of(r.out))
+    assert find_run(doc, "o/a")["status"] == "timed_out" and find_run(doc, "o/b")["status"] == "cancelled"
+    assert "    └── - o/b:react (not run)" in r.out.splitlines(), r.out
+
+
+def test_interrupt_stops_children(tako, ws, env, tmp_path):
+    import os
+    import signal
+    import subprocess
+    from conftest import TAKO_BIN
+    pidf = tmp_path / "slow.pid"
+    src = ws.repo("src", emitter("src"))
+    ws.repo("slow", subscriber("slow", "o/src", SLOW.format(pid=pidf)))
+    p = subprocess.Popen([TAKO_BIN, "exec", "go", "--local"], cwd=src, env=env, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not (pidf.exists() and pidf.read_text().strip()) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert pidf.exists()
+        p.send_signal(signal.SIGINT)
+        out, err = p.communicate(timeout=60)
+    finally:
+        if p.poll() is None:
+            p.kill()
+    assert p.returncode == 130, (out, err)
+    assert err.splitlines()[-1] == "Error: workflow execution interrupted"
+    assert not pid_alive(int(pidf.read_text()))
+    rid = run_id_of(out)
+    doc = state_of(env, rid)
+    assert find_run(doc, "o/slow")["status"] == "cancelled"
+    assert (ws.base / "home" / ".tako" / "workspaces" / rid).is_dir()
