@@ -238,31 +238,32 @@ StepOutcome RunExecutor::run_fan_out(const config::Step& step, const nlohmann::j
   cel::Activation act = fanout::filter_activation(ev);
   for (const auto& c : candidates) {
     const repo::Member& m = (*universe)->members()[size_t(c.member)];
-    const config::Subscription* first = nullptr;
-    for (size_t i : c.subscriptions) {
-      const config::Subscription& sub = m.config->subscriptions[i];
-      fanout::Evaluation e = fanout::evaluate(sub, ev, act);
-      tree_.debug("candidate " + m.identity + " subscription " + std::to_string(sub.index) + " -> " + sub.workflow +
-                  ": artifact " + sub.artifact + " matches" + (e.range_note.empty() ? "" : "; " + e.range_note) +
+    // Subscriptions are numbered in config order (top-level, then events.subscriptions),
+    // the order of §10.3 step 3, in the log lines and evaluation error items.
+    std::vector<const config::Subscription*> subs;
+    for (size_t i : c.subscriptions) subs.push_back(&m.config->subscriptions[i]);
+    fanout::Selection sel = fanout::select_subscription(subs, ev, act);
+    for (size_t p = 0; p < subs.size(); ++p) {
+      const fanout::Evaluation& e = sel.evaluations[p];
+      tree_.debug("candidate " + m.identity + " subscription " + std::to_string(c.subscriptions[p]) + " -> " +
+                  subs[p]->workflow + ": artifact " + subs[p]->artifact + " matches" +
+                  (e.range_note.empty() ? "" : "; " + e.range_note) +
                   (e.filter_notes.empty() ? "" : "; " + util::join(e.filter_notes, "; ")) +
                   (e.error ? "; error: " + *e.error : "") + (e.matched ? " => match" : " => no match"));
-      if (e.error) {
-        std::string item = "subscription evaluation failed for " + m.identity + ": subscription " +
-                           std::to_string(sub.index) + ": " + *e.error;
-        tree_.err_line("[WARN] Subscription evaluation failed [repository " + m.identity + " subscription " +
-                       std::to_string(sub.index) + " error " + *e.error + "]");
-        st->evaluation_errors.push_back(item);
-        continue;
-      }
-      if (!e.matched) continue;
-      if (first == nullptr) {
-        first = &sub;
-      } else {
-        tree_.err_line("[INFO] Subscription skipped [repository " + m.identity + " subscription " +
-                       std::to_string(sub.index) + " reason earlier subscription " + std::to_string(first->index) +
-                       " matched]");
-      }
     }
+    for (const auto& [p, error] : sel.errors) {
+      const std::string index = std::to_string(c.subscriptions[p]);
+      tree_.err_line("[WARN] Subscription evaluation failed [repository " + m.identity + " subscription " + index +
+                     " error " + error + "]");
+      st->evaluation_errors.push_back("subscription evaluation failed for " + m.identity + ": subscription " +
+                                      index + ": " + error);
+    }
+    for (size_t p : sel.skipped) {
+      tree_.err_line("[INFO] Subscription skipped [repository " + m.identity + " subscription " +
+                     std::to_string(c.subscriptions[p]) + " reason earlier subscription " +
+                     std::to_string(c.subscriptions[*sel.selected]) + " matched]");
+    }
+    const config::Subscription* first = sel.selected ? subs[*sel.selected] : nullptr;
     if (first != nullptr) selected.push_back({&m, first});
   }
   std::stable_sort(selected.begin(), selected.end(), [](const Selected& a, const Selected& b) {
@@ -464,10 +465,6 @@ void RunExecutor::run_child(const std::shared_ptr<FanOutState>& st, ChildTask& t
   } else if (!have_tree_slot && have_step_slot) {
     // cancelled while waiting for the tree-wide slot
   }
-  if (have_tree_slot) tree_.slots().release();
-  if (have_step_slot) st->step_slots->release();
-  lock.reset();
-
   int64_t duration = 0;
   {
     auto l = tree_.lock();
@@ -486,17 +483,24 @@ void RunExecutor::run_child(const std::shared_ptr<FanOutState>& st, ChildTask& t
     t.error = n->error.value_or("");
     duration = n->duration_ms.value_or(0);
   }
-  (void)tree_.save(true);
-  tree_.err_line("[INFO] Child workflow execution completed [repository " + t.identity + " workflow " + t.workflow +
-                 " status " + status_word(t.status) + " duration_ms " + std::to_string(duration) + " run_id " +
-                 t.run_id + "]");
+  // fail_fast: siblings are cancelled before this child's slots are released,
+  // so a pending sibling can never take the freed slot and start (§10.9).
   if (t.status != state::RunStatus::Completed && st->params.fail_fast && !st->fail_fast_fired.exchange(true)) {
     for (auto& sib : st->children) {
       if (sib.get() != &t) sib->exec->cancel(state::RunStatus::Cancelled);
     }
-    st->step_slots->poke();
-    tree_.slots().poke();
   }
+  if (have_tree_slot) tree_.slots().release();
+  if (have_step_slot) st->step_slots->release();
+  st->step_slots->poke();
+  tree_.slots().poke();
+  lock.reset();
+  // A started child was saved with its final status at the end of execute();
+  // one that never started is saved here, before the fan-out step completes (§11.3).
+  if (!started) (void)tree_.save(true);
+  tree_.err_line("[INFO] Child workflow execution completed [repository " + t.identity + " workflow " + t.workflow +
+                 " status " + status_word(t.status) + " duration_ms " + std::to_string(duration) + " run_id " +
+                 t.run_id + "]");
   remove_child(&ex);
   t.done.store(true);
   st->remaining.fetch_sub(1);
@@ -544,8 +548,16 @@ void RunExecutor::wait_children(const std::shared_ptr<FanOutState>& st) {
     }
     if (!done && deadline && !st->timed_out && st->remaining.load() > 0) {
       st->timed_out = true;
-      for (auto& c : st->children) {
-        if (!c->done.load()) st->still_running.push_back(c->identity + ":" + c->workflow);
+      {
+        // Only children that started count as still running; pending ones become cancelled (§10.9).
+        auto l = tree_.lock();
+        for (auto& c : st->children) {
+          if (c->done.load()) continue;
+          const state::RunNode* n = state::find_run(l->root, c->run_id);
+          if (n != nullptr && n->status == state::RunStatus::Running) {
+            st->still_running.push_back(c->identity + ":" + c->workflow);
+          }
+        }
       }
       std::sort(st->still_running.begin(), st->still_running.end());
       for (auto& c : st->children) c->exec->cancel(state::RunStatus::TimedOut);

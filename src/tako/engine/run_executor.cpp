@@ -233,11 +233,11 @@ bool RunExecutor::execute() {
       error = lr_error;
     }
   }
-  if (!failed && !cancelled_.load() && !interrupted_) {
-    if (auto s = wait_for_detached_children(); !s) {
-      failed = true;
-      error = s.error().message;
-    }
+  // Children of wait_for_children: false fan-outs are awaited also after a
+  // failure or cancellation (§7.1 step 6); their threads must not outlive the run.
+  if (auto s = wait_for_detached_children(); !s && !failed && !cancelled_.load() && !interrupted_) {
+    failed = true;
+    error = s.error().message;
   }
 
   bool completed = !failed && !cancelled_.load() && !interrupted_;

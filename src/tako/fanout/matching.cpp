@@ -101,4 +101,20 @@ Evaluation evaluate(const config::Subscription& sub, const state::EventRecord& e
   return ev;
 }
 
+Selection select_subscription(const std::vector<const config::Subscription*>& subs,
+                              const state::EventRecord& event, const cel::Activation& activation) {
+  Selection sel;
+  for (size_t i = 0; i < subs.size(); ++i) {
+    sel.evaluations.push_back(evaluate(*subs[i], event, activation));
+    const Evaluation& e = sel.evaluations.back();
+    if (e.error) {
+      sel.errors.emplace_back(i, *e.error);
+    } else if (e.matched) {
+      if (sel.selected) sel.skipped.push_back(i);
+      else sel.selected = i;
+    }
+  }
+  return sel;
+}
+
 }  // namespace tako::fanout

@@ -39,4 +39,15 @@ cel::Activation filter_activation(const state::EventRecord& event);
 Evaluation evaluate(const config::Subscription& sub, const state::EventRecord& event,
                     const cel::Activation& activation);
 
+// The first-match rule (§10.3 step 3) over one repository's candidate
+// subscriptions, given in config order. Positions refer to `subs`.
+struct Selection {
+  std::optional<size_t> selected;                         // the first that matched
+  std::vector<size_t> skipped;                            // later ones that also matched
+  std::vector<std::pair<size_t, std::string>> errors;     // evaluation errors (do not match)
+  std::vector<Evaluation> evaluations;                    // one per subscription (for --debug)
+};
+Selection select_subscription(const std::vector<const config::Subscription*>& subs,
+                              const state::EventRecord& event, const cel::Activation& activation);
+
 }  // namespace tako::fanout

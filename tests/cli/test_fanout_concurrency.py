@@ -1,0 +1,301 @@
+"""Deep synchronisation, concurrency limits, timeouts, fail_fast and failure aggregation (SPEC §10.3, §10.8–§10.10)."""
+import re
+import time
+
+import pytest
+
+from test_fanout_util import (DUR, RUN_ID, emitter, esc, find_run, pid_alive, run_id_of, state_of, step_of,
+                              subscriber, yml)
+
+
+def leaf_steps(log, tag="$TAKO_REPO"):
+    return f'      - run: echo "{tag}" >> {log}\n'
+
+
+def test_deep_chain_order(tako, ws, tmp_path):
+    log = tmp_path / "order.log"
+    lib = ws.repo("lib", emitter("lib", before=f'      - run: echo "lib start" >> {log}\n',
+                                 after=f'      - run: echo "lib end" >> {log}\n'))
+    app_body = f"""subscriptions:
+  - artifact: o/lib:*
+    events: [ping]
+    workflow: react
+workflows:
+  react:
+    steps:
+      - run: echo "app start" >> {log}
+      - id: fan
+        uses: tako/fan-out@v1
+        with: {{event_type: app_done, wait_for_children: true}}
+      - run: echo "app end" >> {log}
+"""
+    ws.repo("app", yml("app", app_body, "o"))
+    ws.repo("app2", subscriber("app2", "o/app", f'      - run: echo "app2 ran" >> {log}\n', event="app_done"))
+    r = tako("exec", "go", "--local", cwd=lib)
+    assert r.code == 0, r
+    assert log.read_text().splitlines() == ["lib start", "app start", "app2 ran", "app end", "lib end"]
+    lines = r.out.splitlines()
+    i = lines.index(next(l for l in lines if l.startswith("  ✓ fan (")))
+    assert [re.sub(DUR, "(D)", l) for l in lines[i:i + 7]] == [
+        "  ✓ fan (D)",
+        "    └── ✓ o/app:react (D)",
+        "        ├── ✓ step-1 (D)",
+        "        ├── ✓ fan (D)",
+        "        │   └── ✓ o/app2:react (D)",
+        "        │       └── ✓ step-1 (D)",
+        "        └── ✓ step-3 (D)",
+    ]
+
+
+def barrier_steps(log, n_expected, timeout_s=20):
+    """Logs start, waits (polling, bounded) until `n_expected` starts are logged, then logs end."""
+    return (f'      - run: |\n'
+            f'          echo "start $TAKO_REPO" >> {log}\n'
+            f'          i=0; while [ "$(grep -c start {log})" -lt {n_expected} ] && [ $i -lt {timeout_s * 20} ]; do '
+            f'sleep 0.05; i=$((i+1)); done\n'
+            f'          echo "end $TAKO_REPO" >> {log}\n')
+
+
+def peak(log):
+    cur = best = 0
+    for line in log.read_text().splitlines():
+        cur += 1 if line.startswith("start") else -1
+        best = max(best, cur)
+    return best
+
+
+def test_concurrency_limit_is_never_exceeded(tako, ws, tmp_path):
+    log = tmp_path / "conc.log"
+    src = ws.repo("src", emitter("src", extra_with="          concurrency_limit: 2\n"))
+    for i in range(6):
+        # Each child waits until two children have started: with a limit of 2 the first pair meets,
+        # a broken limit shows up as a peak above 2.
+        ws.repo(f"c{i}", subscriber(f"c{i}", "o/src", barrier_steps(log, 2)))
+    r = tako("exec", "go", "--local", cwd=src, timeout=300)
+    assert r.code == 0, r
+    lines = log.read_text().splitlines()
+    assert sorted(l for l in lines if l.startswith("start")) == [f"start o/c{i}" for i in range(6)]
+    assert peak(log) == 2, lines
+    assert "triggered_count 6 error_count 0" in r.err
+    # Children wait for slots in trigger order (sorted by identity).
+    assert [l for l in lines if l.startswith("start")][:2] == ["start o/c0", "start o/c1"]
+
+
+def test_concurrency_limit_as_numeric_string(tako, ws, tmp_path):
+    log = tmp_path / "conc.log"
+    src = ws.repo("src", emitter("src", extra_with='          concurrency_limit: "1"\n'))
+    for i in range(3):
+        ws.repo(f"c{i}", subscriber(f"c{i}", "o/src", barrier_steps(log, 1)))
+    r = tako("exec", "go", "--local", cwd=src, timeout=300)
+    assert r.code == 0, r
+    assert peak(log) == 1
+    assert [l for l in log.read_text().splitlines()] == [x for i in range(3) for x in (f"start o/c{i}", f"end o/c{i}")]
+
+
+def test_tree_wide_max_concurrent_repos(tako, ws, tmp_path):
+    """3 mids each fan out to 2 leaves; runs blocked on their children do not count (§10.8)."""
+    log = tmp_path / "tree.log"
+    src = ws.repo("src", emitter("src"))
+    for m in range(3):
+        body = f"""subscriptions:
+  - artifact: o/src:*
+    events: [ping]
+    workflow: react
+workflows:
+  react:
+    steps:
+{barrier_steps(log, 2)}      - id: fan
+        uses: tako/fan-out@v1
+        with: {{event_type: mid_{m}, wait_for_children: true}}
+"""
+        ws.repo(f"mid{m}", yml(f"mid{m}", body, "o"))
+        for k in range(2):
+            ws.repo(f"leaf{m}{k}", subscriber(f"leaf{m}{k}", f"o/mid{m}", barrier_steps(log, 2), event=f"mid_{m}"))
+    r = tako("exec", "go", "--local", "--max-concurrent-repos", "2", cwd=src, timeout=300)
+    assert r.code == 0, r
+    starts = [l for l in log.read_text().splitlines() if l.startswith("start")]
+    assert len(starts) == 9
+    assert peak(log) == 2, log.read_text()
+
+
+def test_max_concurrent_repos_one_with_nesting_does_not_deadlock(tako, ws, tmp_path):
+    log = tmp_path / "one.log"
+    src = ws.repo("src", emitter("src"))
+    for m in range(2):
+        body = f"""subscriptions:
+  - artifact: o/src:*
+    events: [ping]
+    workflow: react
+workflows:
+  react:
+    steps:
+      - run: echo "start $TAKO_REPO" >> {log}; echo "end $TAKO_REPO" >> {log}
+      - id: fan
+        uses: tako/fan-out@v1
+        with: {{event_type: mid_{m}, wait_for_children: true}}
+"""
+        ws.repo(f"mid{m}", yml(f"mid{m}", body, "o"))
+        ws.repo(f"leaf{m}", subscriber(f"leaf{m}", f"o/mid{m}",
+                                       f'      - run: echo "start $TAKO_REPO" >> {log}; echo "end $TAKO_REPO" >> {log}\n',
+                                       event=f"mid_{m}"))
+    r = tako("exec", "go", "--local", "--max-concurrent-repos", "1", cwd=src, timeout=120)
+    assert r.code == 0, r
+    assert peak(log) == 1 and len(log.read_text().splitlines()) == 8
+
+
+def test_invalid_max_concurrent_repos(tako, ws):
+    src = ws.repo("src", emitter("src"))
+    r = tako("exec", "go", "--local", "--max-concurrent-repos", "0", cwd=src)
+    assert r.code == 1 and r.err.startswith("Error: "), r
+
+
+SLOW = '      - id: slow\n        run: "sleep 60 & echo $! > {pid}; wait"\n'
+
+
+def test_timeout_kills_child_and_leaves_no_process(tako, ws, env, tmp_path):
+    pidf = tmp_path / "slow.pid"
+    src = ws.repo("src", emitter("src", extra_with="          timeout: 4s\n"))
+    ws.repo("slow", subscriber("slow", "o/src", SLOW.format(pid=pidf)))
+    t0 = time.monotonic()
+    r = tako("exec", "go", "--local", cwd=src, timeout=120)
+    elapsed = time.monotonic() - t0
+    assert r.code == 1, r
+    assert elapsed < 45, elapsed          # not the child's 60 s
+    assert r.err.splitlines()[-1] == ("Error: workflow execution failed: step 'fan' failed: fan-out timed out after 4s: "
+                                      "1 children still running (o/slow:react)")
+    pid = int(pidf.read_text())
+    assert not pid_alive(pid)
+    assert re.search(r"\[INFO\] Child workflow execution completed \[repository o/slow workflow react status timed_out "
+                     r"duration_ms \d+ run_id " + RUN_ID + r"\]", r.err), r.err
+    assert esc("    └── ✗ o/slow:react (DUR, timed out)").replace(re.escape(", timed out)"), "") or True
+    assert re.search(r"^    └── ✗ o/slow:react \(\d[^,)]*, timed out\)$", r.out, re.M), r.out
+    rid = run_id_of(r.out)
+    doc = state_of(env, rid)
+    child = find_run(doc, "o/slow")
+    assert child["status"] == "timed_out"
+    assert doc["root"]["status"] == "failed"
+    s = tako("status", rid)
+    assert re.search(r"^    └── o/slow \[TIMED_OUT\] \(\d+m?s\) - timed out$", s.out, re.M), s.out
+
+
+def test_timeout_covers_detached_children(tako, ws, env, tmp_path):
+    pidf = tmp_path / "slow.pid"
+    body = emitter("src", extra_with="          timeout: 4s\n", after='      - run: echo after >> AFTER\n').replace(
+        "wait_for_children: true", "wait_for_children: false")
+    src = ws.repo("src", body)
+    ws.repo("slow", subscriber("slow", "o/src", SLOW.format(pid=pidf)))
+    t0 = time.monotonic()
+    r = tako("exec", "go", "--local", cwd=src, timeout=120)
+    assert r.code == 1, r
+    assert time.monotonic() - t0 < 45
+    assert (src / "AFTER").exists()      # the step completed at once; the next step ran
+    assert r.err.splitlines()[-1] == ("Error: workflow execution failed: step 'fan' failed: fan-out timed out after 4s: "
+                                      "1 children still running (o/slow:react)")
+    assert not pid_alive(int(pidf.read_text()))
+    assert find_run(state_of(env, run_id_of(r.out)), "o/slow")["status"] == "timed_out"
+
+
+def test_one_failing_child_of_three(tako, ws, env):
+    src = ws.repo("src", emitter("src", after="      - run: touch FINISHED\n"))
+    ws.repo("a", subscriber("a", "o/src", "      - run: touch RAN\n"))
+    ws.repo("b", subscriber("b", "o/src", "      - id: boom\n        run: echo oops; exit 2\n"))
+    ws.repo("c", subscriber("c", "o/src", "      - run: touch RAN\n"))
+    r = tako("exec", "go", "--local", cwd=src)
+    assert r.code == 1, r
+    assert r.err.splitlines()[-1] == ("Error: workflow execution failed: step 'fan' failed: fan-out failed: 1 of 3 child "
+                                      "workflows failed: o/b:react: step 'boom' failed: exit status 2")
+    assert (ws.src / "a" / "RAN").exists() and (ws.src / "c" / "RAN").exists()
+    assert not (src / "FINISHED").exists()
+    assert "--- last 1 lines of step 'boom' (o/b) ---\noops\n---\n" in r.err
+    doc = state_of(env, run_id_of(r.out))
+    assert [find_run(doc, f"o/{n}")["status"] for n in "abc"] == ["completed", "failed", "completed"]
+    assert "success false triggered_count 3 error_count 1 source_repo o/src" in r.err
+    lines = r.out.splitlines()
+    assert [re.sub(DUR, "(D)", l) for l in lines[-7:]] == [
+        "  ✗ fan (D)",
+        "    ├── ✓ o/a:react (D)",
+        "    │   └── ✓ step-1 (D)",
+        "    ├── ✗ o/b:react (D)",
+        "    │   └── ✗ boom (D)",
+        "    └── ✓ o/c:react (D)",
+        "        └── ✓ step-1 (D)",
+    ]
+
+
+def test_fail_fast_cancels_running_siblings(tako, ws, env, tmp_path):
+    pb, pc = tmp_path / "b.pid", tmp_path / "c.pid"
+    src = ws.repo("src", emitter("src", extra_with="          fail_fast: true\n"))
+    # a fails only once b and c are running, so the cancellation has something to cancel.
+    wait_both = (f'      - id: boom\n        run: "i=0; while [ ! -s {pb} ] || [ ! -s {pc} ]; do '
+                 f'[ $i -gt 600 ] && break; sleep 0.05; i=$((i+1)); done; exit 1"\n')
+    ws.repo("a", subscriber("a", "o/src", wait_both))
+    ws.repo("b", subscriber("b", "o/src", SLOW.format(pid=pb)))
+    ws.repo("c", subscriber("c", "o/src", SLOW.format(pid=pc)))
+    t0 = time.monotonic()
+    r = tako("exec", "go", "--local", cwd=src, timeout=120)
+    assert r.code == 1, r
+    assert time.monotonic() - t0 < 45
+    assert r.err.splitlines()[-1] == (
+        "Error: workflow execution failed: step 'fan' failed: fan-out failed: 3 of 3 child workflows failed: "
+        "o/a:react: step 'boom' failed: exit status 1; o/b:react: cancelled; o/c:react: cancelled")
+    assert not pid_alive(int(pb.read_text())) and not pid_alive(int(pc.read_text()))
+    doc = state_of(env, run_id_of(r.out))
+    assert [find_run(doc, f"o/{n}")["status"] for n in "abc"] == ["failed", "cancelled", "cancelled"]
+
+
+def test_fail_fast_does_not_start_pending(tako, ws, env):
+    src = ws.repo("src", emitter("src", extra_with="          fail_fast: true\n          concurrency_limit: 1\n"))
+    ws.repo("a", subscriber("a", "o/src", "      - run: exit 1\n"))
+    ws.repo("b", subscriber("b", "o/src", "      - run: touch RAN\n"))
+    r = tako("exec", "go", "--local", cwd=src)
+    assert r.code == 1, r
+    assert not (ws.src / "b" / "RAN").exists()
+    assert r.err.splitlines()[-1].endswith("2 of 2 child workflows failed: o/a:react: step 'step-1' failed: exit status 1; "
+                                           "o/b:react: cancelled"), r.err
+    doc = state_of(env, run_id_of(r.out))
+    assert find_run(doc, "o/b")["status"] == "cancelled"
+    assert "    └── - o/b:react (not run)" in r.out.splitlines(), r.out
+
+
+def test_timeout_counts_only_running_children_and_cancels_pending(tako, ws, env, tmp_path):
+    pa, pb = tmp_path / "a.pid", tmp_path / "b.pid"
+    src = ws.repo("src", emitter("src", extra_with="          timeout: 4s\n          concurrency_limit: 1\n"))
+    ws.repo("a", subscriber("a", "o/src", SLOW.format(pid=pa)))
+    ws.repo("b", subscriber("b", "o/src", SLOW.format(pid=pb)))
+    r = tako("exec", "go", "--local", cwd=src, timeout=120)
+    assert r.code == 1, r
+    assert r.err.splitlines()[-1] == ("Error: workflow execution failed: step 'fan' failed: fan-out timed out after 4s: "
+                                      "1 children still running (o/a:react)")
+    assert not pid_alive(int(pa.read_text())) and not pb.exists()
+    doc = state_of(env, run_id_of(r.out))
+    assert find_run(doc, "o/a")["status"] == "timed_out" and find_run(doc, "o/b")["status"] == "cancelled"
+    assert "    └── - o/b:react (not run)" in r.out.splitlines(), r.out
+
+
+def test_interrupt_stops_children(tako, ws, env, tmp_path):
+    import os
+    import signal
+    import subprocess
+    from conftest import TAKO_BIN
+    pidf = tmp_path / "slow.pid"
+    src = ws.repo("src", emitter("src"))
+    ws.repo("slow", subscriber("slow", "o/src", SLOW.format(pid=pidf)))
+    p = subprocess.Popen([TAKO_BIN, "exec", "go", "--local"], cwd=src, env=env, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not (pidf.exists() and pidf.read_text().strip()) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert pidf.exists()
+        p.send_signal(signal.SIGINT)
+        out, err = p.communicate(timeout=60)
+    finally:
+        if p.poll() is None:
+            p.kill()
+    assert p.returncode == 130, (out, err)
+    assert err.splitlines()[-1] == "Error: workflow execution interrupted"
+    assert not pid_alive(int(pidf.read_text()))
+    rid = run_id_of(out)
+    doc = state_of(env, rid)
+    assert find_run(doc, "o/slow")["status"] == "cancelled"
+    assert (ws.base / "home" / ".tako" / "workspaces" / rid).is_dir()
