@@ -244,7 +244,6 @@ def test_appendix_b_resume(tako, ws, env, cascade):
     assert again.code == 0 and again.out.strip().endswith(f"Run {rid} already completed; nothing to resume."), again
 
 
-@pytest.mark.xfail(strict=True, reason="failed-only not implemented")
 def test_appendix_b_failed_only(tako, ws, env, cascade):
     lib, r, rid = failed_run(tako, ws, cascade)
     one, two = ws.src / "app-one", ws.src / "app-two"
