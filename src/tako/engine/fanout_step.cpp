@@ -211,7 +211,7 @@ StepOutcome RunExecutor::run_fan_out(const config::Step& step, const nlohmann::j
     rec.timeout = st->params.timeout_text;
     sn.fan_out = rec;
   }
-  (void)tree_.save(true);
+  (void)tree_.save(false);  // forced below, with the children, before any of them starts
 
   // Discovery (§10.4).
   auto universe = tree_.universe();

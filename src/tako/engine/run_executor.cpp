@@ -184,10 +184,9 @@ bool RunExecutor::execute() {
       if (s.status == state::StepStatus::Completed && !s.on_failure_of) record_outputs(s.id, s.outputs);
     }
   }
-  if (auto s = tree_.save(true); !s && !failed) {
-    failed = true;
-    error = s.error().message;
-  }
+  // Coalesced: the first step's forced `running` write (before any process
+  // starts) puts the run start on disk too.
+  (void)tree_.save(false);
 
   if (!failed) {
     nlohmann::json base = step_data();
@@ -217,6 +216,11 @@ bool RunExecutor::execute() {
         }
       }
       StepOutcome out = run_step(step, std::nullopt, &failure_notes);
+      if (!state_error_.empty()) {
+        failed = true;
+        error = state_error_;
+        break;
+      }
       if (!out.ok && !out.skipped) {
         failed = true;
         error = "step '" + step.id + "' failed: " + out.error + failure_notes;
@@ -295,7 +299,14 @@ StepOutcome RunExecutor::run_step(const config::Step& step, const std::optional<
     }
     n.current_step = step.id;
   }
-  (void)tree_.save(true);
+  if (auto saved = tree_.save(true); !saved) {
+    // The state can no longer be persisted (e.g. over 100 MB): the run aborts.
+    state_error_ = saved.error().message;
+    StepOutcome failed;
+    failed.error = state_error_;
+    finish_step(step.id, failed);
+    return failed;
+  }
 
   nlohmann::json data = step_data();
   StepOutcome out;
@@ -338,7 +349,10 @@ void RunExecutor::finish_step(const std::string& step_id, const StepOutcome& out
     if (out.ok) sn.events = out.events;
   }
   if (out.ok) record_outputs(step_id, out.outputs);
-  (void)tree_.save(true);
+  // Coalesced: the next step's forced `running` write, or the forced write at
+  // the end of the run, puts this final status on disk before anything else
+  // starts (§11.3).
+  (void)tree_.save(false);
 }
 
 void RunExecutor::run_on_failure(const config::Step& step, std::string* failure_notes) {

@@ -314,8 +314,26 @@ Status StateStore::write_locked_io() {
 }
 
 Status StateStore::write_now() {
+  std::uint64_t mine;
+  {
+    std::lock_guard<std::mutex> s(sched_mu_);
+    mine = ++requested_;
+  }
   std::lock_guard<std::mutex> io(io_mu_);
-  return write_locked_io();
+  std::uint64_t covering;
+  {
+    std::lock_guard<std::mutex> s(sched_mu_);
+    // A write whose snapshot was taken after this request already covered it.
+    if (covered_ >= mine) return last_status_;
+    covering = requested_;  // read before the snapshot: every request up to here is covered
+  }
+  Status result = write_locked_io();
+  {
+    std::lock_guard<std::mutex> s(sched_mu_);
+    covered_ = covering;
+    last_status_ = result;
+  }
+  return result;
 }
 
 Status StateStore::flush() {

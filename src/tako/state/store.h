@@ -121,6 +121,9 @@ struct StoreOptions {
 // * `write_now()`, `flush()` and `update_now()` MUST NOT be called while holding the
 //   document lock (they take it; std::mutex is not recursive). They return once a
 //   snapshot taken after the call began is on disk (§11.3's forced points).
+//   Concurrent write_now() calls are group-committed: a caller that finds a write
+//   in progress waits for it and then either returns (if a later write already
+//   covered its request) or performs one write covering every pending request.
 // * Lock order: I/O mutex -> document lock -> internal scheduling mutex.
 // * Each write stamps updated_at (now), pid (getpid), hostname and tako_version
 //   into the document before the snapshot.
@@ -200,6 +203,12 @@ class StateStore {
   SerializedState buffers_;   // under io_mu_: reused between writes
   std::chrono::steady_clock::time_point last_write_{};
   std::uint64_t writes_ = 0;
+  // Group commit: forced writes requested while another is in progress share
+  // the next write. requested_ counts write_now() calls; covered_ is the
+  // highest request whose changes are on disk; last_status_ its result.
+  std::uint64_t requested_ = 0;
+  std::uint64_t covered_ = 0;
+  Status last_status_;
   std::optional<Error> first_error_;
   std::thread thread_;
 };
