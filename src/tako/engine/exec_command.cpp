@@ -70,9 +70,13 @@ struct Entry {
   std::shared_ptr<const config::Config> config;
 };
 
-Result<Entry> load_entry(const ExecOptions& o, repo::Resolver& resolver) {
+Result<Entry> load_entry(const ExecOptions& o, repo::Resolver& resolver,
+                         const std::optional<std::string>& recorded_path) {
   Entry e;
-  if (o.repo_flag) {
+  if (recorded_path) {
+    // Resume: the recorded checkout, wherever tako is started from (§11.4).
+    e.path = *recorded_path;
+  } else if (o.repo_flag) {
     auto spec = repo::parse_spec(*o.repo_flag);
     if (!spec) return spec.error();
     repo::Resolver* r = &resolver;
@@ -165,9 +169,9 @@ int run_exec(const ExecOptions& o) {
 
   Tree tree(o);
   repo::Resolver resolver(o.settings);
-  auto entry = load_entry(o, resolver);
+  auto entry = load_entry(o, resolver,
+                          loaded ? std::optional<std::string>(loaded->doc.root.path) : std::nullopt);
   if (!entry) return fail(entry.error().message);
-  if (loaded) entry->path = loaded->doc.root.path;
   const config::Workflow* wf = entry->config->find_workflow(workflow_name);
   if (wf == nullptr) return fail("workflow '" + workflow_name + "' not found");
 
