@@ -34,6 +34,15 @@ void out(const ExecOptions& o, const std::string& text) {
   std::fflush(stdout);
 }
 
+// The run lock's informational payload (§14), so a refused resume can name the holder's pid.
+void write_run_lock_holder(util::FileLock& lock, const std::string& run_id) {
+  util::LockHolder self;
+  self.pid = ::getpid();
+  self.run_id = run_id;
+  self.acquired_at = state::format_time(state::now());
+  (void)lock.write_payload(util::lock_holder_json(self));
+}
+
 int fail(const std::string& message, const Tree* tree = nullptr) {
   std::string m = tree ? tree->mask(message) : message;
   std::fflush(stdout);
@@ -153,6 +162,7 @@ int run_exec(const ExecOptions& o) {
                   (holder ? std::to_string(holder->pid) : std::string("unknown")) + ")");
     }
     run_lock = std::move(**lock);
+    write_run_lock_holder(*run_lock, *o.resume);
     const state::RunNode& root = loaded->doc.root;
     if (root.status == state::RunStatus::Completed) {
       out(o, "Run " + *o.resume + " already completed; nothing to resume.\n");
@@ -198,6 +208,7 @@ int run_exec(const ExecOptions& o) {
     auto lock = util::FileLock::try_acquire(util::run_lock_path(home, run_id));
     if (!lock || !lock->has_value()) return fail("could not lock run " + run_id);
     run_lock = std::move(**lock);
+    write_run_lock_holder(*run_lock, run_id);
   }
 
   // The repository lock, held for the whole execution of the root run.
