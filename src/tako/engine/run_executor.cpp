@@ -11,6 +11,7 @@
 #include "tako/engine/expressions.h"
 #include "tako/engine/outputs.h"
 #include "tako/engine/step_cache.h"
+#include "tako/proc/interrupt.h"
 #include "tako/proc/spawn.h"
 #include "tako/state/ids.h"
 #include "tako/util/fs.h"
@@ -186,6 +187,7 @@ bool RunExecutor::execute() {
   std::string failure_notes;
   if (!failed) {
     for (const config::Step& step : wf.steps) {
+      if (const proc::InterruptGuard* g = proc::InterruptGuard::active(); g && g->interrupted()) interrupted_ = true;
       if (cancelled_.load() || interrupted_) break;
       {
         auto l = tree_.lock();
@@ -322,6 +324,9 @@ void RunExecutor::finish_step(const std::string& step_id, const StepOutcome& out
 
 void RunExecutor::run_on_failure(const config::Step& step, std::string* failure_notes) {
   for (const config::Step& handler : step.on_failure) {
+    // After SIGINT/SIGTERM tako stops what it started (§7.12); it starts nothing new.
+    const proc::InterruptGuard* guard = proc::InterruptGuard::active();
+    if (interrupted_ || tree_.interrupted.load() || (guard && guard->interrupted())) break;
     std::string nested;
     StepOutcome out = run_step(handler, step.id, &nested);
     if (!out.ok && !out.skipped) {
