@@ -465,7 +465,7 @@ def test_failure_log_shows_last_20_lines(tako, ws):
   w:
     steps:
       - id: noisy
-        run: 'for i in $(seq 1 30); do echo "line $i"; done; echo "err" >&2; exit 1'
+        run: 'for i in $(seq 1 30); do echo "line $i"; done; echo "err"; exit 1'
 """))
     r = tako("exec", "w", cwd=app)
     assert r.code == 1

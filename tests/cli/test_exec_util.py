@@ -73,12 +73,20 @@ def pid_alive(pid: int) -> bool:
         return False
 
 
-def spawn(env, *args, cwd=None, extra_env=None) -> subprocess.Popen:
+def spawn(env, *args, cwd=None, extra_env=None, out=None, err=None) -> subprocess.Popen:
+    """Starts tako in the background. out/err: paths to redirect to (default: pipes)."""
     e = dict(env)
     if extra_env:
         e.update(extra_env)
-    return subprocess.Popen([TAKO_BIN, *map(str, args)], cwd=cwd, env=e, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    stdout = open(out, "w") if out else subprocess.PIPE
+    stderr = open(err, "w") if err else subprocess.PIPE
+    try:
+        return subprocess.Popen([TAKO_BIN, *map(str, args)], cwd=cwd, env=e, stdout=stdout, stderr=stderr,
+                                text=True)
+    finally:
+        for f in (stdout, stderr):
+            if f is not subprocess.PIPE:
+                f.close()
 
 
 def all_files(root: pathlib.Path):
