@@ -319,7 +319,10 @@ void RunExecutor::finish_step(const std::string& step_id, const StepOutcome& out
     if (out.ok) sn.events = out.events;
   }
   if (out.ok) record_outputs(step_id, out.outputs);
-  (void)tree_.save(true);
+  // Coalesced, not forced: §11.3 wants the final status on disk before the next step of
+  // the run starts, and every later step start (run_step), on_failure step and the run's
+  // end force a write that carries it. One fsynced write per step instead of two.
+  (void)tree_.save(false);
 }
 
 void RunExecutor::run_on_failure(const config::Step& step, std::string* failure_notes) {
