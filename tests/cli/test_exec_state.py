@@ -231,3 +231,40 @@ def test_workspace_clean_bad_duration(tako):
     r = tako("workspace", "clean", "--older-than", "soon")
     assert r.code == 1
     assert 'time: invalid duration "soon"' in r.err
+
+
+def test_state_on_disk_before_each_step_process(tako, ws, env, tmp_path):
+    """§11.3: when a step's process starts, the file on disk already records it `running` and the
+    previous steps with their final status (checked from inside the steps themselves)."""
+    snap = tmp_path / "snap"
+    snap.mkdir()
+    copy = f'cp "{home(env)}/state/$TAKO_RUN_ID.json" "{snap}/$TAKO_STEP_ID.json"'
+    app = ws.repo("app", yml(f"""\
+  w:
+    steps:
+      - id: a
+        run: echo out-a
+        produces: {{outputs: {{v: from_stdout}}}}
+      - id: b
+        run: '{copy}'
+      - id: c
+        if: 'false'
+        run: 'true'
+      - id: d
+        run: '{copy}; exit 1'
+        on_failure:
+          - id: h
+            run: '{copy}'
+"""))
+    r = tako("exec", "w", cwd=app)
+    assert r.code == 1, r
+    docs = {n: json.loads((snap / f"{n}.json").read_text()) for n in ("b", "d", "h")}
+    for d in docs.values():
+        assert d["checksum"] == checksum(d)
+    st = {n: {s["id"]: s for s in d["root"]["steps"]} for n, d in docs.items()}
+    assert st["b"]["a"]["status"] == "completed" and st["b"]["a"]["outputs"] == {"v": "out-a"}
+    assert st["b"]["b"]["status"] == "running" and docs["b"]["root"]["current_step"] == "b"
+    assert [st["d"][k]["status"] for k in ("a", "b", "c", "d")] == ["completed", "completed", "skipped", "running"]
+    assert st["h"]["d"]["status"] == "failed" and st["h"]["h"]["status"] == "running"
+    assert st["h"]["h"]["on_failure_of"] == "d"
+    assert docs["b"]["root"]["status"] == "running"
