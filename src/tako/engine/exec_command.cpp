@@ -267,6 +267,7 @@ int run_exec(const ExecOptions& o) {
     snapshot = l->root;
   }
   Status flushed = tree.save(true);
+  if (ok && !flushed) ok = false;  // a run whose final state is not on disk did not succeed
   std::string duration = util::format_go_duration(std::chrono::duration_cast<std::chrono::nanoseconds>(elapsed));
   if (loaded && snapshot.start_time && snapshot.end_time) {
     duration = util::format_go_duration(*snapshot.end_time - *snapshot.start_time);
@@ -275,7 +276,7 @@ int run_exec(const ExecOptions& o) {
   st.color = o.color;
   out(o, "\n" + render_summary(snapshot, ok, duration, st));
 
-  std::string error = snapshot.error.value_or("");
+  std::string error = snapshot.error.value_or(flushed ? std::string() : flushed.error().message);
   if (!ok) {
     std::string logs = render_failure_logs(snapshot);
     std::fflush(stdout);

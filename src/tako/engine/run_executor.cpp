@@ -198,6 +198,11 @@ bool RunExecutor::execute() {
         }
       }
       StepOutcome out = run_step(step, std::nullopt, &failure_notes);
+      if (state_error_) {
+        failed = true;
+        error = *state_error_;
+        break;
+      }
       if (!out.ok && !out.skipped) {
         failed = true;
         error = "step '" + step.id + "' failed: " + out.error + failure_notes;
@@ -276,7 +281,14 @@ StepOutcome RunExecutor::run_step(const config::Step& step, const std::optional<
     }
     n.current_step = step.id;
   }
-  (void)tree_.save(true);
+  if (auto saved = tree_.save(true); !saved) {
+    // §11.3: the step's `running` status must be on disk before anything of it starts.
+    state_error_ = saved.error().message;
+    StepOutcome failed;
+    failed.error = *state_error_;
+    finish_step(step.id, failed);
+    return failed;
+  }
 
   nlohmann::json data = step_data();
   StepOutcome out;

@@ -126,6 +126,8 @@ class RunExecutor {
   std::atomic<int> cancel_status_{0};
   std::mutex sup_mu_;  // guards sup_ pointer for cancel() from other threads
   bool interrupted_ = false;
+  // A forced state write failed: the run aborts with this error (§11.2, §11.3).
+  std::optional<std::string> state_error_;
 };
 
 }  // namespace tako::engine
