@@ -268,3 +268,34 @@ def test_state_on_disk_before_each_step_process(tako, ws, env, tmp_path):
     assert st["h"]["d"]["status"] == "failed" and st["h"]["h"]["status"] == "running"
     assert st["h"]["h"]["on_failure_of"] == "d"
     assert docs["b"]["root"]["status"] == "running"
+
+
+def test_state_write_failure_aborts_before_next_step(tako, ws, env, tmp_path):
+    """A step whose `running` state cannot be written is not started (§11.3); the run fails with
+    the write error. The step's shell parent is tako, so $PPID names tako's temporary file."""
+    block = 'mkdir "$TAKO_HOME/state/$TAKO_RUN_ID.json.tmp.$PPID"'
+    app = ws.repo("app", yml(f"""\
+  w:
+    steps:
+      - id: a
+        run: '{block}'
+      - id: b
+        run: touch {tmp_path}/b-ran
+"""))
+    r = tako("exec", "w", cwd=app)
+    assert r.code == 1, r
+    assert not (tmp_path / "b-ran").exists()
+    assert "Success: false\n" in r.out
+    assert re.search(r"Error: workflow execution failed: open \S+\.json\.tmp\.\d+: is a directory\n$", r.err), r.err
+
+    # The same for the final write of a run: no "Success: true" for a run whose end is not on disk.
+    app2 = ws.repo("app2", yml(f"""\
+  w:
+    steps:
+      - id: last
+        run: '{block}'
+""", name="o/app2"))
+    r = tako("exec", "w", cwd=app2)
+    assert r.code == 1, r
+    assert "Success: false\n" in r.out and "Success: true" not in r.out
+    assert re.search(r"Error: workflow execution failed: open \S+: is a directory\n$", r.err), r.err
