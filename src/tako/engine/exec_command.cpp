@@ -36,6 +36,15 @@ void out(const ExecOptions& o, const std::string& text) {
   std::fflush(stdout);
 }
 
+// The run lock's informational payload (§14), so a refused resume can name the holder's pid.
+void write_run_lock_holder(util::FileLock& lock, const std::string& run_id) {
+  util::LockHolder self;
+  self.pid = ::getpid();
+  self.run_id = run_id;
+  self.acquired_at = state::format_time(state::now());
+  (void)lock.write_payload(util::lock_holder_json(self));
+}
+
 int fail(const std::string& message, const Tree* tree = nullptr) {
   std::string m = tree ? tree->mask(message) : message;
   std::fflush(stdout);
@@ -72,9 +81,13 @@ struct Entry {
   std::shared_ptr<const config::Config> config;
 };
 
-Result<Entry> load_entry(const ExecOptions& o, repo::Resolver& resolver) {
+Result<Entry> load_entry(const ExecOptions& o, repo::Resolver& resolver,
+                         const std::optional<std::string>& recorded_path) {
   Entry e;
-  if (o.repo_flag) {
+  if (recorded_path) {
+    // Resume: the recorded checkout, wherever tako is started from (§11.4).
+    e.path = *recorded_path;
+  } else if (o.repo_flag) {
     auto spec = repo::parse_spec(*o.repo_flag);
     if (!spec) return spec.error();
     repo::Resolver* r = &resolver;
@@ -188,6 +201,7 @@ int run_exec(const ExecOptions& o) {
                   (holder ? std::to_string(holder->pid) : std::string("unknown")) + ")");
     }
     run_lock = std::move(**lock);
+    write_run_lock_holder(*run_lock, *o.resume);
     const state::RunNode& root = loaded->doc.root;
     if (root.status == state::RunStatus::Completed) {
       out(o, "Run " + *o.resume + " already completed; nothing to resume.\n");
@@ -204,9 +218,9 @@ int run_exec(const ExecOptions& o) {
 
   Tree tree(o);
   repo::Resolver resolver(o.settings);
-  auto entry = load_entry(o, resolver);
+  auto entry = load_entry(o, resolver,
+                          loaded ? std::optional<std::string>(loaded->doc.root.path) : std::nullopt);
   if (!entry) return fail(entry.error().message);
-  if (loaded) entry->path = loaded->doc.root.path;
   const config::Workflow* wf = entry->config->find_workflow(workflow_name);
   if (wf == nullptr) return fail("workflow '" + workflow_name + "' not found");
 
@@ -233,6 +247,7 @@ int run_exec(const ExecOptions& o) {
     auto lock = util::FileLock::try_acquire(util::run_lock_path(home, run_id));
     if (!lock || !lock->has_value()) return fail("could not lock run " + run_id);
     run_lock = std::move(**lock);
+    write_run_lock_holder(*run_lock, run_id);
   }
 
   // The repository lock, held for the whole execution of the root run.
@@ -292,6 +307,7 @@ int run_exec(const ExecOptions& o) {
     snapshot = l->root;
   }
   Status flushed = tree.save(true);
+  if (ok && !flushed) ok = false;  // a run whose final state is not on disk did not succeed
   std::string duration = util::format_go_duration(std::chrono::duration_cast<std::chrono::nanoseconds>(elapsed));
   if (loaded && snapshot.start_time && snapshot.end_time) {
     duration = util::format_go_duration(*snapshot.end_time - *snapshot.start_time);
@@ -300,7 +316,7 @@ int run_exec(const ExecOptions& o) {
   st.color = o.color;
   out(o, "\n" + render_summary(snapshot, ok, duration, st));
 
-  std::string error = snapshot.error.value_or("");
+  std::string error = snapshot.error.value_or(flushed ? std::string() : flushed.error().message);
   if (!ok) {
     std::string logs = render_failure_logs(snapshot);
     std::fflush(stdout);

@@ -13,6 +13,7 @@
 #include "tako/engine/outputs.h"
 #include "tako/engine/step_cache.h"
 #include "tako/proc/line_output.h"
+#include "tako/proc/interrupt.h"
 #include "tako/proc/spawn.h"
 #include "tako/state/ids.h"
 #include "tako/util/fs.h"
@@ -206,6 +207,7 @@ bool RunExecutor::execute() {
   std::string failure_notes;
   if (!failed) {
     for (const config::Step& step : wf.steps) {
+      if (const proc::InterruptGuard* g = proc::InterruptGuard::active(); g && g->interrupted()) interrupted_ = true;
       if (cancelled_.load() || interrupted_) break;
       {
         auto l = tree_.lock();
@@ -216,9 +218,9 @@ bool RunExecutor::execute() {
         }
       }
       StepOutcome out = run_step(step, std::nullopt, &failure_notes);
-      if (!state_error_.empty()) {
+      if (state_error_) {
         failed = true;
-        error = state_error_;
+        error = *state_error_;
         break;
       }
       if (!out.ok && !out.skipped) {
@@ -300,10 +302,10 @@ StepOutcome RunExecutor::run_step(const config::Step& step, const std::optional<
     n.current_step = step.id;
   }
   if (auto saved = tree_.save(true); !saved) {
-    // The state can no longer be persisted (e.g. over 100 MB): the run aborts.
+    // §11.3: the step's `running` status must be on disk before anything of it starts.
     state_error_ = saved.error().message;
     StepOutcome failed;
-    failed.error = state_error_;
+    failed.error = *state_error_;
     finish_step(step.id, failed);
     return failed;
   }
@@ -349,14 +351,17 @@ void RunExecutor::finish_step(const std::string& step_id, const StepOutcome& out
     if (out.ok) sn.events = out.events;
   }
   if (out.ok) record_outputs(step_id, out.outputs);
-  // Coalesced: the next step's forced `running` write, or the forced write at
-  // the end of the run, puts this final status on disk before anything else
-  // starts (§11.3).
+  // Coalesced, not forced: §11.3 wants the final status on disk before the next step of
+  // the run starts, and every later step start (run_step), on_failure step and the run's
+  // end force a write that carries it. One fsynced write per step instead of two.
   (void)tree_.save(false);
 }
 
 void RunExecutor::run_on_failure(const config::Step& step, std::string* failure_notes) {
   for (const config::Step& handler : step.on_failure) {
+    // After SIGINT/SIGTERM tako stops what it started (§7.12); it starts nothing new.
+    const proc::InterruptGuard* guard = proc::InterruptGuard::active();
+    if (interrupted_ || tree_.interrupted.load() || (guard && guard->interrupted())) break;
     std::string nested;
     StepOutcome out = run_step(handler, step.id, &nested);
     if (!out.ok && !out.skipped) {

@@ -139,7 +139,8 @@ class RunExecutor {
   // Fan-out steps with wait_for_children: false whose children are still owed (§10.3).
   std::vector<std::shared_ptr<struct FanOutState>> detached_;
   bool holds_slot_ = false;  // a child run executing under the tree-wide cap
-  std::string state_error_;  // a forced state write failed: the run aborts with it
+  // A forced state write failed: the run aborts with this error (§11.2, §11.3).
+  std::optional<std::string> state_error_;
 
  public:
   void set_holds_slot(bool v) { holds_slot_ = v; }

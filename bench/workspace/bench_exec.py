@@ -1,0 +1,96 @@
+#!/usr/bin/env python3
+"""Whole-process benchmark of `tako exec` (workflow engine issue goal).
+
+A workflow of N steps of `true` (default 200) run by `tako exec`, state persistence included
+(every §11.3 write is fsynced), against running `sh -c true` N times sequentially:
+  * baseline "sh loop":  one `sh` running `sh -c true` N times (cheapest honest baseline);
+  * baseline "spawn loop": this Python process spawning `sh -c true` N times (posix_spawn).
+Goal: tako exec <= 2x the sh loop. Also reports `tako exec --dry-run` (load + plan only), the
+number of state writes (= fsync pairs) and, with --strace, a syscall summary of one tako run.
+Reports medians of several repetitions. Results live in docs/ENGINE.md.
+
+usage: bench_exec.py --tako BUILD/tako [--steps 200] [--reps 5] [--strace]
+"""
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+
+def timed(fn, reps):
+    times = []
+    for _ in range(reps):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
+def run(cmd, cwd, env):
+    p = subprocess.run(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    if p.returncode != 0:
+        sys.exit(f"command failed: {cmd}: {p.stderr.decode()[-2000:]}")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--tako", required=True)
+    ap.add_argument("--steps", type=int, default=200)
+    ap.add_argument("--reps", type=int, default=5)
+    ap.add_argument("--strace", action="store_true", help="also print `strace -c -f` of one tako run")
+    args = ap.parse_args()
+    tako = os.path.abspath(args.tako)
+    n = args.steps
+    with tempfile.TemporaryDirectory(prefix="tako-bench-exec-") as tmp:
+        repo = os.path.join(tmp, "repo")
+        os.makedirs(repo)
+        steps = "".join(f"      - id: s{i}\n        run: \"true\"\n" for i in range(n))
+        with open(os.path.join(repo, "tako.yml"), "w") as f:
+            f.write(f"version: '1'\nmetadata:\n  name: bench/repo\nworkflows:\n  bench:\n    steps:\n{steps}")
+        home = os.path.join(tmp, "home")
+        env = dict(os.environ, TAKO_HOME=home, NO_COLOR="1")
+
+        sh_loop = timed(lambda: run(["sh", "-c", f"i=0; while [ $i -lt {n} ]; do sh -c true; i=$((i+1)); done"],
+                                    tmp, env), args.reps)
+
+        def spawn_loop():
+            for _ in range(n):
+                subprocess.run(["sh", "-c", "true"], check=True)
+        py_loop = timed(spawn_loop, args.reps)
+
+        def tako_exec():
+            run([tako, "exec", "bench", "--root", repo], tmp, env)
+        exec_t = timed(tako_exec, args.reps)
+        dry = timed(lambda: run([tako, "exec", "bench", "--root", repo, "--dry-run"], tmp, env), args.reps)
+
+        state_dir = os.path.join(home, "state")
+        states = sorted(os.listdir(state_dir))
+        size = os.path.getsize(os.path.join(state_dir, [s for s in states if s.endswith(".json")][-1]))
+
+        rows = [
+            (f"sh loop: {n} x sh -c true", sh_loop, None),
+            (f"python spawn loop: {n} x sh -c true", py_loop, None),
+            (f"tako exec: {n} steps of true", exec_t, f"{exec_t / sh_loop:.2f}x sh loop (goal <= 2x); "
+                                                    f"{(exec_t - sh_loop) / n * 1000:.2f} ms/step overhead"),
+            (f"tako exec --dry-run: {n} steps", dry, None),
+        ]
+        for name, secs, note in rows:
+            print(f"{name:45s} {secs * 1000:9.1f} ms" + (f"   {note}" if note else ""))
+        print(f"{'final state file size':45s} {size / 1024:9.1f} KiB")
+
+        if args.strace and shutil.which("strace"):
+            out = os.path.join(tmp, "strace.txt")
+            subprocess.run(["strace", "-f", "-c", "-o", out, tako, "exec", "bench", "--root", repo], cwd=tmp, env=env,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            with open(out) as f:
+                lines = f.read().splitlines()
+            print("\nstrace -c -f (one tako exec run):")
+            print("\n".join(lines[:22]))
+
+
+if __name__ == "__main__":
+    main()

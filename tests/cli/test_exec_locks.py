@@ -1,0 +1,94 @@
+"""Repository locks between tako processes (SPEC §14)."""
+import re
+
+from test_exec_util import RUN_ID, home, read_pid, run_id_of, spawn, wait_for, yml
+
+
+def app_yml(tmp):
+    return yml(f"""\
+  w:
+    steps:
+      - id: s
+        run: |
+          echo "start $TAKO_RUN_ID" >> {tmp}/order.log
+          echo $$ > {tmp}/$TAKO_RUN_ID.pid
+          while [ ! -f {tmp}/release-$TAKO_RUN_ID ]; do sleep 0.02; done
+          echo "end $TAKO_RUN_ID" >> {tmp}/order.log
+""")
+
+
+def newest_run_id(env):
+    d = home(env) / "state"
+    files = sorted(p.name for p in d.glob("exec-*.json")) if d.exists() else []
+    return files[-1][:-5] if files else None
+
+
+def test_concurrent_exec_on_same_repo_serialises(ws, env, tmp_path):
+    app = ws.repo("app", app_yml(tmp_path))
+    p1 = spawn(env, "exec", "w", cwd=app, out=tmp_path / "1.out", err=tmp_path / "1.err")
+    p2 = None
+    try:
+        id1 = wait_for(lambda: newest_run_id(env), what="first run")
+        read_pid(tmp_path / f"{id1}.pid")
+        p2 = spawn(env, "exec", "w", cwd=app, out=tmp_path / "2.out", err=tmp_path / "2.err")
+        expected = f"waiting for lock on o/app (held by run {id1}, pid {p1.pid})\n"
+        wait_for(lambda: (tmp_path / "2.err").read_text() == expected, what="wait message")
+        # The second run has not started its step while the first holds the lock.
+        assert (tmp_path / "order.log").read_text() == f"start {id1}\n"
+        (tmp_path / f"release-{id1}").write_text("")
+        assert p1.wait(timeout=60) == 0
+        id2 = wait_for(lambda: _second_id(env, id1), what="second run")
+        read_pid(tmp_path / f"{id2}.pid")
+        (tmp_path / f"release-{id2}").write_text("")
+        assert p2.wait(timeout=60) == 0, (tmp_path / "2.err").read_text()
+    finally:
+        for p in (p1, p2):
+            if p is not None and p.poll() is None:
+                p.kill()
+                p.wait()
+    assert (tmp_path / "order.log").read_text() == f"start {id1}\nend {id1}\nstart {id2}\nend {id2}\n"
+    assert (tmp_path / "2.err").read_text() == expected
+    assert "Success: true" in (tmp_path / "2.out").read_text()
+
+
+def _second_id(env, first):
+    d = home(env) / "state"
+    ids = sorted(p.name[:-5] for p in d.glob("exec-*.json"))
+    others = [i for i in ids if i != first]
+    return others[0] if others else None
+
+
+def test_lock_timeout(tako, ws, env, tmp_path):
+    app = ws.repo("app", app_yml(tmp_path))
+    p1 = spawn(env, "exec", "w", cwd=app, out=tmp_path / "1.out", err=tmp_path / "1.err")
+    try:
+        id1 = wait_for(lambda: newest_run_id(env), what="first run")
+        read_pid(tmp_path / f"{id1}.pid")
+        r = tako("exec", "w", "--lock-timeout", "300ms", cwd=app)
+        assert r.code == 1, r
+        assert r.out == "Executing workflow 'w'\n"  # no summary for a lock timeout
+        assert r.err == (f"waiting for lock on o/app (held by run {id1}, pid {p1.pid})\n"
+                         f"Error: workflow execution failed: timed out after 300ms waiting for lock on o/app "
+                         f"(held by run {id1}, pid {p1.pid})\n")
+        (tmp_path / f"release-{id1}").write_text("")
+        assert p1.wait(timeout=60) == 0
+    finally:
+        if p1.poll() is None:
+            p1.kill()
+            p1.wait()
+    assert (tmp_path / "order.log").read_text() == f"start {id1}\nend {id1}\n"
+
+
+def test_repo_lock_file_payload(tako, ws, env, tmp_path):
+    import hashlib
+    import json
+    app = ws.repo("app", yml("  w:\n    steps: [echo hi]\n"))
+    r = tako("exec", "w", cwd=app)
+    assert r.code == 0
+    h = hashlib.sha256(str(app.resolve()).encode()).hexdigest()[:16]
+    lock = home(env) / "locks" / f"repo-{h}.lock"
+    payload = json.loads(lock.read_text())
+    assert payload["run_id"] == run_id_of(r.out)
+    assert payload["repository"] == "o/app" and payload["path"] == str(app.resolve())
+    assert isinstance(payload["pid"], int) and "acquired_at" in payload
+    assert (home(env) / "locks" / f"run-{run_id_of(r.out)}.lock").exists()

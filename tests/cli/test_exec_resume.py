@@ -1,0 +1,221 @@
+"""Resume (SPEC §11.4, §11.5): after a failure, after kill -9, run lock, mismatch and completed cases."""
+import json
+import os
+import re
+import signal
+
+import pytest
+
+from test_exec_util import (DUR, RUN_ID, home, load_state, pid_alive, read_pid, run_id_of, spawn, state_path,
+                            steps_of, wait_dead, wait_for, yml)
+
+
+def counted(name, tmp):
+    return f'echo x >> {tmp}/{name}.count'
+
+
+def count(tmp, name):
+    p = tmp / f"{name}.count"
+    return p.read_text().count("x") if p.exists() else 0
+
+
+def flaky_yml(tmp):
+    return yml(f"""\
+  w:
+    inputs:
+      x: {{type: string, default: d}}
+    steps:
+      - id: a
+        run: '{counted("a", tmp)}; echo "a-{{{{ .inputs.x }}}}"'
+        produces: {{outputs: {{v: from_stdout}}}}
+      - id: skip
+        if: 'false'
+        run: '{counted("skip", tmp)}'
+      - id: b
+        run: '{counted("b", tmp)}; echo "b sees $(cat {tmp}/fixed 2>/dev/null)"; test -f {tmp}/fixed'
+      - id: c
+        run: '{counted("c", tmp)}; echo "c got {{{{ .steps.a.outputs.v }}}} $TAKO_INPUT_X"'
+        produces: {{outputs: {{v: from_stdout}}}}
+""")
+
+
+def test_resume_after_fix(tako, ws, env, tmp_path):
+    app = ws.repo("app", flaky_yml(tmp_path))
+    r1 = tako("exec", "w", "--inputs.x=val", cwd=app)
+    assert r1.code == 1, r1
+    run_id = run_id_of(r1.out)
+    assert (count(tmp_path, "a"), count(tmp_path, "b"), count(tmp_path, "c")) == (1, 1, 0)
+    first = steps_of(load_state(env, run_id))
+    (tmp_path / "fixed").write_text("yes")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    r2 = tako("exec", "--resume", run_id, cwd=elsewhere)  # the recorded repository, not the cwd
+    assert r2.code == 0, r2
+    assert (count(tmp_path, "a"), count(tmp_path, "skip"), count(tmp_path, "b"), count(tmp_path, "c")) == (1, 0, 2, 1)
+    assert re.fullmatch(
+        "Executing workflow 'w'\n"
+        f"Resuming from: {run_id}\n"
+        "Inputs:\n"
+        "  x: val\n"
+        "\n"
+        f"Execution completed: {run_id}\n"
+        "Success: true\n"
+        r"Duration: \d\S*\n"
+        "\n"
+        "Steps executed: 4\n"
+        f"  ✓ a {DUR}\n"
+        "  - skip \\(skipped\\)\n"
+        f"  ✓ b {DUR}\n"
+        f"  ✓ c {DUR}\n", r2.out), r2.out
+    assert r2.err == ""
+    doc = load_state(env, run_id)
+    st = steps_of(doc)
+    assert doc["root"]["status"] == "completed" and doc["root"]["error"] is None
+    assert st["c"]["outputs"]["v"] == "c got a-val val"
+    # The completed step keeps its recorded result (and is not re-run).
+    assert st["a"]["start_time"] == first["a"]["start_time"]
+    assert st["a"]["duration_ms"] == first["a"]["duration_ms"]
+    # Success removes the workspace.
+    assert not (home(env) / "workspaces" / run_id).exists()
+    # And a completed run cannot be resumed again.
+    r3 = tako("exec", "--resume", run_id)
+    assert r3.code == 0, r3
+    assert r3.out == f"Run {run_id} already completed; nothing to resume.\n"
+    assert (count(tmp_path, "a"), count(tmp_path, "b"), count(tmp_path, "c")) == (1, 2, 1)
+
+
+def test_resume_with_matching_workflow_arg_and_failed_only(tako, ws, env, tmp_path):
+    app = ws.repo("app", flaky_yml(tmp_path))
+    run_id = run_id_of(tako("exec", "w", cwd=app).out)
+    bad = tako("exec", "other", "--resume", run_id, cwd=app)
+    assert bad.code == 1
+    assert bad.err == (f"Error: workflow execution failed: workflow 'other' does not match run {run_id} "
+                       "(workflow 'w')\n")
+    assert count(tmp_path, "b") == 1
+    (tmp_path / "fixed").write_text("")
+    ok = tako("exec", "w", "--resume", run_id, "--failed-only", cwd=app)
+    assert ok.code == 0, ok
+    assert count(tmp_path, "b") == 2
+
+
+def test_resume_still_failing_keeps_state_consistent(tako, ws, env, tmp_path):
+    app = ws.repo("app", flaky_yml(tmp_path))
+    run_id = run_id_of(tako("exec", "w", cwd=app).out)
+    r = tako("exec", "--resume", run_id)
+    assert r.code == 1, r
+    assert "--- last 1 lines of step 'b' (o/app) ---\nb sees \n---\n" in r.err
+    assert r.err.endswith("Error: workflow execution failed: step 'b' failed: exit status 1\n")
+    doc = load_state(env, run_id)
+    assert [s["id"] for s in doc["root"]["steps"]] == ["a", "skip", "b"]
+    assert doc["root"]["status"] == "failed"
+    assert (count(tmp_path, "a"), count(tmp_path, "b")) == (1, 2)
+
+
+def blocking_yml(tmp):
+    return yml(f"""\
+  w:
+    steps:
+      - id: a
+        run: '{counted("a", tmp)}'
+      - id: long
+        run: |
+          {counted("long", tmp)}
+          echo $$ > {tmp}/long.pid
+          while [ ! -f {tmp}/release ]; do sleep 0.02; done
+      - id: c
+        run: '{counted("c", tmp)}'
+""")
+
+
+def newest_run_id(env):
+    d = home(env) / "state"
+    files = sorted(p.name for p in d.glob("exec-*.json")) if d.exists() else []
+    return files[-1][:-5] if files else None
+
+
+def test_kill_9_then_resume(tako, ws, env, tmp_path):
+    app = ws.repo("app", blocking_yml(tmp_path))
+    p = spawn(env, "exec", "w", cwd=app)
+    try:
+        step_pid = read_pid(tmp_path / "long.pid")
+        run_id = wait_for(lambda: newest_run_id(env), what="state file")
+        # The state says `long` is running before its process started (§11.3).
+        doc = load_state(env, run_id)
+        assert steps_of(doc)["long"]["status"] == "running"
+        assert doc["root"]["current_step"] == "long"
+        p.send_signal(signal.SIGKILL)
+        p.wait(timeout=30)
+    finally:
+        if p.poll() is None:
+            p.kill()
+    # tako cannot clean up after SIGKILL: end the orphaned step ourselves.
+    if pid_alive(step_pid):
+        os.killpg(step_pid, signal.SIGKILL)
+    wait_dead(step_pid)
+    st = tako("status", run_id)
+    assert st.out == f"{run_id} (w) [INTERRUPTED]\n└── o/app [INTERRUPTED] - step: long\n", st
+    lst = tako("status")
+    assert re.search(re.escape(run_id) + r"\s+w\s+o/app\s+interrupted\s", lst.out), lst.out
+    (tmp_path / "release").write_text("")
+    r = tako("exec", "--resume", run_id, cwd=app)
+    assert r.code == 0, r
+    assert (count(tmp_path, "a"), count(tmp_path, "long"), count(tmp_path, "c")) == (1, 2, 1)
+    assert load_state(env, run_id)["root"]["status"] == "completed"
+
+
+def test_resume_refused_while_run_is_locked(tako, ws, env, tmp_path):
+    app = ws.repo("app", blocking_yml(tmp_path))
+    p = spawn(env, "exec", "w", cwd=app)
+    try:
+        read_pid(tmp_path / "long.pid")
+        run_id = wait_for(lambda: newest_run_id(env), what="state file")
+        r = tako("exec", "--resume", run_id)
+        assert r.code == 1
+        assert r.err == (f"Error: workflow execution failed: run {run_id} is locked by another tako process "
+                         f"(pid {p.pid})\n")
+        st = tako("status", run_id)
+        assert re.fullmatch(re.escape(f"{run_id} (w) [RUNNING]\n└── o/app [RUNNING] - step: long (") +
+                            r"\d[^)]*\)\n", st.out), st.out
+        (tmp_path / "release").write_text("")
+        out, err = p.communicate(timeout=60)
+        assert p.returncode == 0, err
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+    assert count(tmp_path, "long") == 1
+
+
+def test_resume_lock_held_by_resuming_process(tako, ws, env, tmp_path):
+    # The first attempt fails in `long`; its resume blocks there.
+    app2 = ws.repo("app2", yml(f"""\
+  w:
+    steps:
+      - id: a
+        run: '{counted("a", tmp_path)}'
+      - id: long
+        run: |
+          {counted("long", tmp_path)}
+          test -f {tmp_path}/second || exit 1
+          echo $$ > {tmp_path}/long.pid
+          while [ ! -f {tmp_path}/release ]; do sleep 0.02; done
+""", name="o/app2"))
+    r1 = tako("exec", "w", cwd=app2)
+    assert r1.code == 1
+    run_id = run_id_of(r1.out)
+    (tmp_path / "second").write_text("")
+    p = spawn(env, "exec", "--resume", run_id)
+    try:
+        read_pid(tmp_path / "long.pid")
+        r = tako("exec", "--resume", run_id)
+        assert r.code == 1
+        assert r.err == (f"Error: workflow execution failed: run {run_id} is locked by another tako process "
+                         f"(pid {p.pid})\n")
+        (tmp_path / "release").write_text("")
+        out, err = p.communicate(timeout=60)
+        assert p.returncode == 0, (out, err)
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+    assert (count(tmp_path, "a"), count(tmp_path, "long")) == (1, 2)
