@@ -68,8 +68,7 @@ def usage(msg):
     (["--resume", "exec-20240101-000000-00000000", "--input", "x=1"], "--inputs cannot be used with --resume"),
     (["w", "--failed-only"], "--failed-only requires --resume"),
     ([], "accepts 1 arg(s), received 0"),
-    pytest.param(["w", "extra"], "accepts 1 arg(s), received 2", marks=pytest.mark.xfail(
-        strict=True, reason="cli parser says 'accepts at most 1 arg(s)' (src/tako/cli, not engine)")),
+    (["w", "extra"], "accepts 1 arg(s), received 2"),
     (["w", "--bogus"], "unknown flag: --bogus"),
 ])
 def test_usage_errors(tako, app, env, args, msg):

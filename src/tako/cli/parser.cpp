@@ -279,6 +279,10 @@ ParseOutcome parse_command_line(const std::vector<CommandSpec>& commands,
     return usage_error("requires at least " + std::to_string(cmd->min_args) + " arg(s), only received " +
                        std::to_string(n));
   }
+  // exec's workflow is optional only with --resume; its message is ExactArgs(1)'s.
+  if (cmd->path == "exec" && n > 1) {
+    return usage_error("accepts 1 arg(s), received " + std::to_string(n));
+  }
   if (cmd->max_args >= 0 && n > cmd->max_args) {
     return usage_error("accepts at most " + std::to_string(cmd->max_args) + " arg(s), received " +
                        std::to_string(n));

@@ -33,18 +33,20 @@ bool is_origin(const state::RunNode& run) {
 
 FailedOnlyResult resume_failed_only(Tree& tree) {
   FailedOnlyResult result;
-  // 1. Origins: child runs, outermost first (an origin's subtree resumes with it).
+  // 1. Origins, outermost first (an origin's subtree resumes with it).
   std::vector<state::RunNode> origins;
   {
     auto l = tree.lock();
-    std::function<void(const state::RunNode&, bool)> walk = [&](const state::RunNode& r, bool is_root) {
-      if (!is_root && is_origin(r)) {
+    // The root counts too when its own (non-fan-out) step failed: a
+    // single-repository run resumes like a plain --resume.
+    std::function<void(const state::RunNode&)> walk = [&](const state::RunNode& r) {
+      if (is_origin(r)) {
         origins.push_back(r);
         return;
       }
-      for (const auto& c : r.children) walk(c, false);
+      for (const auto& c : r.children) walk(c);
     };
-    walk(l->root, true);
+    walk(l->root);
   }
   for (const auto& o : origins) {
     auto spec = spec_from_node(o);
@@ -54,7 +56,8 @@ FailedOnlyResult resume_failed_only(Tree& tree) {
       continue;
     }
     std::optional<RepoLock> lock;
-    if (o.isolation == state::Isolation::Shared) {
+    const bool is_root = !o.parent_run_id;  // run_exec already holds the root's lock
+    if (o.isolation == state::Isolation::Shared && !is_root) {
       auto l = acquire_repo_lock(tree.options().settings.home, o.path, o.repository, o.run_id,
                                  tree.options().lock_timeout, tree.options().lock_timeout_text);
       if (!l) {
@@ -65,7 +68,7 @@ FailedOnlyResult resume_failed_only(Tree& tree) {
       lock.emplace(std::move(*l));
     }
     RunExecutor exec(tree, o.run_id, std::move(*spec), nullptr);
-    if (lock) exec.set_locked_path(o.path);
+    if (lock || is_root) exec.set_locked_path(o.path);
     if (!exec.execute()) {
       result.all_origins_completed = false;
       if (result.first_error.empty()) {
