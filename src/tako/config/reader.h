@@ -89,6 +89,7 @@ class Reader {
                  const std::vector<std::string>& earlier);
   void read_produces(const Entry& e, Step& step, WorkflowContext& wc, const std::vector<std::string>& earlier);
   void read_volumes(const Entry& e, Step& step);
+  // Fills `with_pos` with "<key>" -> value position and "key:<key>" -> key position.
   void read_with(const Entry& e, Step& step, WorkflowContext& wc, const std::vector<std::string>& earlier,
                  std::map<std::string, Pos>& with_pos);
   void check_builtin(Step& step, const std::map<std::string, Pos>& with_pos, WorkflowContext& wc,

@@ -68,7 +68,7 @@ Step Reader::read_step(const Entry& e, int index, const std::string& default_id,
   s.id = default_id;
   s.id_pos = s.pos;
   if (e.value.IsScalar()) {
-    s.run = e.value.Scalar();
+    if (!e.value.Scalar().empty()) s.run = e.value.Scalar();
     s.run_pos = s.pos;
   } else if (!e.value.IsMap()) {
     d_.error(s.pos, "step must be either a string or an object");
@@ -205,7 +205,10 @@ void Reader::read_with(const Entry& e, Step& step, WorkflowContext& wc, const st
                        std::map<std::string, Pos>& with_pos) {
   step.with_pos = e.value_pos;
   if (!mapping(e)) return;
-  for (const auto& kv : free_entries(e.value)) with_pos[kv.key] = kv.value_pos;
+  for (const auto& kv : free_entries(e.value)) {
+    with_pos[kv.key] = kv.value_pos;
+    with_pos["key:" + kv.key] = kv.key_pos;
+  }
   step.with = to_json(e.value);
   check_template_leaves(e.value, wc.workflow->name + "." + step.id + ".with", e.value_pos, wc, earlier);
 }
@@ -246,7 +249,7 @@ void Reader::check_builtin(Step& s, const std::map<std::string, Pos>& with_pos, 
   for (const auto& p : check_builtin_params(*builtin, s.with, *s.uses, /*load_time=*/true)) {
     if (p.warning) {
       // unknown parameters: at the key itself
-      d_.warning(pos_for(p.key), p.message);
+      d_.warning(pos_for("key:" + p.key), p.message);
     } else {
       d_.error(pos_for(p.key), p.message);
     }

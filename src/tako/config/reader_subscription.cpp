@@ -1,5 +1,6 @@
 // Subscriptions (SPEC §4.6) and their cross-checks against the workflows (§4.7).
 #include <algorithm>
+#include <cctype>
 
 #include "tako/config/name_rules.h"
 #include "tako/config/reader.h"

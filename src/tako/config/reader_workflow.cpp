@@ -1,6 +1,9 @@
 // Workflows and inputs (SPEC §4.3, §4.4).
 #include <algorithm>
+#include <cctype>
+#include <cerrno>
 #include <cmath>
+#include <cstdlib>
 
 #include "tako/config/container_rules.h"
 #include "tako/config/name_rules.h"

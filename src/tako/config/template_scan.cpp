@@ -162,9 +162,8 @@ TemplateScan scan_template(std::string_view t, std::string_view label) {
     }
     if (!closed) return fail(action_line, "unclosed action");
     // A trim marker " -" before "}}" is not part of the body.
-    std::string_view body(a.blanked);
-    while (!body.empty() && space(body.back())) body.remove_suffix(1);
-    if (body.size() >= 1 && body.back() == '-' && a.blanked.size() > body.size()) body.remove_suffix(1);
+    std::string_view body(a.raw);
+    if (body.size() >= 2 && body.back() == '-' && space(body[body.size() - 2])) body.remove_suffix(1);
     while (!body.empty() && space(body.front())) body.remove_prefix(1);
     while (!body.empty() && space(body.back())) body.remove_suffix(1);
     if (body.empty()) return fail(action_line, "missing value for command");

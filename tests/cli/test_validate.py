@@ -1,0 +1,280 @@
+"""Black-box tests of `tako validate` (SPEC §1.3, §3.1, §4)."""
+
+import json
+
+GREETER = """version: "1"
+metadata: {name: my-org/greeter}
+workflows:
+  greet:
+    inputs:
+      name:  {type: string, default: World}
+    steps:
+      - id: compose
+        run: echo "Hello, {{ .inputs.name }}!"
+        produces: {outputs: {greeting: from_stdout}}
+      - id: shout
+        run: echo {{ .steps.compose.outputs.greeting | upper | shell_quote }}
+"""
+
+GO_LIB = """version: "1"
+metadata: {name: my-org/go-lib}
+artifacts:
+  go-lib: {path: ./go.mod, ecosystem: go}
+events:
+  produces:
+    - type: library_built
+      schema_version: 1.4.0
+      payload: {version: {type: string, required: true}}
+workflows:
+  release:
+    inputs: {version: {type: string, required: true}}
+    steps:
+      - id: build
+        run: echo "{{ .inputs.version }}" > VERSION
+        produces:
+          artifact: go-lib
+          outputs:
+            version: from_file:VERSION
+          events:
+            - {type: library_built, schema_version: 1.4.0, payload: {version: "{{ .outputs.version }}"}}
+      - id: notify_dependents
+        uses: tako/fan-out@v1
+        with:
+          event_type: library_built
+          wait_for_children: true
+          timeout: 30m
+      - id: finish
+        run: echo "released {{ .steps.build.outputs.version }}"
+"""
+
+APP_TWO = """version: "1"
+metadata: {name: my-org/app-two}
+events:
+  subscriptions:
+    - artifact: my-org/go-lib:go-lib
+      events:
+        - {type: library_built, schema_version: "(1.1.0...2.0.0]"}
+      filter: payload.version.startsWith("2.")
+      workflow: upgrade
+      inputs: {lib_version: "{{ .payload.version }}"}
+    - artifact: my-org/app-one:*
+      events: [app_released]
+      workflow: deploy
+      inputs: {lib_version: "{{ .payload.lib_version }}"}
+workflows:
+  upgrade:
+    inputs: {lib_version: {type: string, required: true}}
+    steps:
+      - run: echo "major upgrade to {{ .inputs.lib_version }}"
+  deploy:
+    inputs: {lib_version: {type: string, required: true}}
+    steps:
+      - id: deploy
+        run: echo "app-two deployed with go-lib {{ .inputs.lib_version }}" > deployed.txt
+"""
+
+INVALID = """version: "1"
+workflows:
+  build:
+    steps:
+      - id: one
+        uses: tako/checkout
+      - id: one
+        run: echo {{ .inputs.missing }}
+  empty: {}
+"""
+
+
+def test_valid_in_current_directory(ws, tako):
+    repo = ws.repo("greeter", GREETER)
+    r = tako("validate", cwd=repo)
+    assert (r.code, r.out, r.err) == (0, "Validation successful!\n", "")
+
+
+def test_valid_appendix_b_configs(ws, tako):
+    for name, text in (("go-lib", GO_LIB), ("app-two", APP_TWO)):
+        repo = ws.repo(name, text)
+        r = tako("validate", "--root", repo)
+        assert (r.code, r.out, r.err) == (0, "Validation successful!\n", ""), name
+
+
+def test_root_is_made_absolute(ws, tako):
+    repo = ws.repo("greeter", GREETER + "colour: blue\n")
+    r = tako("validate", "--root", "./greeter/", cwd=ws.src)
+    assert r.code == 0
+    assert r.out == "Validation successful!\n"
+    assert r.err == f"warning: {repo}/tako.yml:13:1: unknown key 'colour'\n"
+
+
+def test_root_with_tilde(ws, tako, env):
+    home = ws.base / "home"
+    (home / "proj").mkdir(parents=True, exist_ok=True)
+    (home / "proj" / "tako.yml").write_text("version: 1\n")
+    r = tako("validate", "--root", "~/proj")
+    assert (r.code, r.out, r.err) == (0, "Validation successful!\n", "")
+
+
+def test_warnings_in_file_order(ws, tako):
+    text = GREETER.replace("      name:  {type: string, default: World}",
+                           "      name:  {type: string, default: World, required: true}")
+    text = text.replace("      - id: shout\n", "      - id: shout\n        retries: 2\n")
+    text += "      - uses: tako/checkout@v1\n        with: {ref: main, depth: 1}\n"
+    repo = ws.repo("greeter", text)
+    r = tako("validate", cwd=repo)
+    f = f"{repo}/tako.yml"
+    assert r.code == 0
+    assert r.out == "Validation successful!\n"
+    assert r.err.splitlines() == [
+        f"warning: {f}:6:38: input 'name' is required; its default is never used",
+        f"warning: {f}:12:9: unknown key 'retries'",
+        f"warning: {f}:15:27: unknown parameter 'depth' for tako/checkout@v1",
+    ]
+
+
+def test_errors_in_file_order(ws, tako):
+    repo = ws.repo("bad", INVALID)
+    r = tako("validate", cwd=repo)
+    f = f"{repo}/tako.yml"
+    assert r.code == 1
+    assert r.out == ""
+    assert r.err.splitlines() == [
+        f"{f}:6:15: invalid workflow 'build': invalid step 0: built-in step 'tako/checkout' must include version "
+        "(e.g., 'tako/checkout@v1')",
+        f"{f}:7:13: invalid workflow 'build': duplicate step id 'one'",
+        f"{f}:8:14: invalid workflow 'build': invalid step 1: template references undeclared input 'missing'",
+        f"{f}:9:10: invalid workflow 'empty': workflow must have at least one step",
+        "Error: validation failed with 4 error(s)",
+    ]
+
+
+def test_warnings_are_not_printed_on_failure(ws, tako):
+    repo = ws.repo("bad", "version: 1\nextra: 1\nworkflows: {w: {steps: []}}\n")
+    r = tako("validate", cwd=repo)
+    assert r.code == 1
+    assert r.err.splitlines() == [
+        f"{repo}/tako.yml:3:24: invalid workflow 'w': workflow must have at least one step",
+        "Error: validation failed with 1 error(s)",
+    ]
+
+
+def test_subscription_cross_checks(ws, tako):
+    text = APP_TWO.replace("workflow: upgrade", "workflow: upgrade_all").replace(
+        "inputs: {lib_version: \"{{ .payload.lib_version }}\"}", "inputs: {version: x}")
+    repo = ws.repo("app-two", text)
+    r = tako("validate", "--root", repo)
+    f = f"{repo}/tako.yml"
+    assert r.code == 1
+    assert r.err.splitlines() == [
+        f"{f}:9:17: subscription 0 references non-existent workflow 'upgrade_all'",
+        f"{f}:14:15: invalid subscriptions: subscription 1: required input 'lib_version' of workflow 'deploy' "
+        "is not mapped",
+        f"{f}:14:16: invalid subscriptions: subscription 1: input 'version' is not declared by workflow 'deploy'",
+        "Error: validation failed with 3 error(s)",
+    ]
+
+
+def test_missing_tako_yml(ws, tako):
+    path = ws.src / "empty"
+    path.mkdir()
+    r = tako("validate", cwd=path)
+    assert (r.code, r.out) == (1, "")
+    assert r.err == f"Error: could not read config file: open {path}/tako.yml: no such file or directory\n"
+    r = tako("validate", "--root", ws.src / "nowhere")
+    assert r.err == f"Error: could not read config file: open {ws.src}/nowhere/tako.yml: no such file or directory\n"
+
+
+def test_yaml_syntax_error_only_reports_the_load_error(ws, tako):
+    repo = ws.repo("broken", "version: 1\nworkflows:\n  w: {steps: [a, b}\n")
+    r = tako("validate", cwd=repo)
+    assert (r.code, r.out) == (1, "")
+    assert r.err.startswith(f"Error: could not unmarshal config: {repo}/tako.yml:")
+    assert len(r.err.splitlines()) == 1
+
+
+def test_duplicate_keys_are_an_unmarshal_error(ws, tako):
+    repo = ws.repo("dup", "version: 1\nversion: 2\n")
+    r = tako("validate", cwd=repo)
+    assert r.code == 1
+    assert r.err == (f"Error: could not unmarshal config: {repo}/tako.yml:2:1: mapping key \"version\" already "
+                     "defined at line 1\n")
+
+
+def test_json_success_with_warnings(ws, tako):
+    repo = ws.repo("greeter", GREETER + "colour: blue\n")
+    r = tako("validate", "--json", cwd=repo)
+    assert r.code == 0
+    assert r.err == ""
+    assert r.out.endswith("\n")
+    assert list(json.loads(r.out).keys()) == ["valid", "errors", "warnings"]
+    assert json.loads(r.out) == {
+        "valid": True,
+        "errors": [],
+        "warnings": [{"file": f"{repo}/tako.yml", "line": 13, "column": 1, "message": "unknown key 'colour'"}],
+    }
+
+
+def test_json_failure(ws, tako):
+    repo = ws.repo("bad", INVALID)
+    r = tako("validate", "--json", cwd=repo)
+    assert r.code == 1
+    assert r.err == ""
+    doc = json.loads(r.out)
+    assert doc["valid"] is False
+    assert doc["warnings"] == []
+    assert [(e["line"], e["column"]) for e in doc["errors"]] == [(6, 15), (7, 13), (8, 14), (9, 10)]
+    assert all(e["file"] == f"{repo}/tako.yml" for e in doc["errors"])
+    assert doc["errors"][1]["message"] == "invalid workflow 'build': duplicate step id 'one'"
+
+
+def test_json_load_error(ws, tako):
+    path = ws.src / "empty"
+    path.mkdir()
+    r = tako("validate", "--json", cwd=path)
+    assert r.code == 1
+    message = f"could not read config file: open {path}/tako.yml: no such file or directory"
+    assert json.loads(r.out) == {
+        "valid": False,
+        "errors": [{"file": f"{path}/tako.yml", "line": 0, "column": 0, "message": message}],
+        "warnings": [],
+    }
+    assert r.err == f"Error: {message}\n"
+
+
+def test_json_survives_invalid_utf8(ws, tako):
+    repo = ws.src / "junk"
+    repo.mkdir()
+    (repo / "tako.yml").write_bytes(b"version: 1\nworkflows:\n  \xff\xfe: {steps: [x]}\n")
+    r = tako("validate", "--json", cwd=repo)
+    assert r.code == 1
+    doc = json.loads(r.out)
+    assert doc["valid"] is False
+    assert "invalid workflow name" in doc["errors"][0]["message"]
+
+
+def test_repo_flag_not_supported_yet(ws, tako):
+    r = tako("validate", "--repo", "o/r")
+    assert (r.code, r.out) == (1, "")
+    assert r.err == "Error: --repo is not supported by 'tako validate' yet; use --root or run it in the repository\n"
+
+
+def test_bad_input_never_crashes(ws, tako):
+    repo = ws.src / "junk"
+    repo.mkdir()
+    cases = [
+        b"\x00\x01\x02\xff" * 100,
+        b"[" * 5000,
+        b"a: &a [*a]\nversion: 1\n",
+        b"version: 1\na: &a [x,x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\n"
+        b"c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\n"
+        b"e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e,*e]\n"
+        b"g: [*f,*f,*f,*f,*f,*f,*f,*f,*f,*f]\n",
+        b"version: 1\nworkflows: {w: {steps: [{run: [1], uses: {a: b}, with: [x], env: 5, on_failure: x}]}}\n",
+        b"version: 1\nworkflows:\n  w:\n    steps:\n      - with: {n: " + b"9" * 200000 + b"}\n        uses: x\n",
+        b"? [a, b]\n: c\nversion: 1\n",
+        b"\t\tversion: 1\n",
+    ]
+    for data in cases:
+        (repo / "tako.yml").write_bytes(data)
+        r = tako("validate", cwd=repo)
+        assert r.code in (0, 1), (data[:40], r)
+        assert r.err.rstrip("\n").splitlines()[-1].startswith(("Error: ", "warning: ")) or r.code == 0, r

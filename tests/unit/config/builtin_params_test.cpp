@@ -1,0 +1,155 @@
+// Built-in step parameters (SPEC §10.1, §13) at load time and run time.
+#include <gtest/gtest.h>
+
+#include "tako/config/builtin_steps.h"
+#include "test_support.h"
+
+namespace tako::config {
+namespace {
+
+using nlohmann::json;
+using testing::errors_of;
+using testing::warnings_of;
+using testing::with_steps;
+using V = std::vector<std::string>;
+
+const std::string W = "invalid workflow 'w': ";
+
+V messages(Builtin b, const char* with_json, bool load_time = true, const char* uses = "tako/fan-out@v1") {
+  V out;
+  for (const auto& p : check_builtin_params(b, json::parse(with_json), uses, load_time)) {
+    out.push_back((p.warning ? "W " : "E ") + p.key + ": " + p.message);
+  }
+  return out;
+}
+
+TEST(FanOutParams, Valid) {
+  EXPECT_EQ(messages(Builtin::FanOut, R"({"event_type":"lib_built","payload":{"v":"1"},"schema_version":"1.2.3",
+    "artifact":"lib","wait_for_children":true,"timeout":"30m","concurrency_limit":"2","isolation":"worktree",
+    "fail_fast":false})"),
+            V{});
+}
+
+TEST(FanOutParams, EveryRule) {
+  EXPECT_EQ(messages(Builtin::FanOut, R"({})"), V{"E event_type: event_type is required for fan-out step"});
+  EXPECT_EQ(messages(Builtin::FanOut, R"({"event_type":""})"),
+            V{"E event_type: event_type is required for fan-out step"});
+  EXPECT_EQ(messages(Builtin::FanOut, R"({"event_type":"Lib-Built","payload":[1],"schema_version":1,
+    "artifact":5,"wait_for_children":"yes","timeout":5,"concurrency_limit":1.5,"isolation":"copy","fail_fast":1})"),
+            (V{"E event_type: event_type 'Lib-Built' must be snake_case (lowercase letters, numbers, underscores only)",
+               "E payload: payload must be a map", "E schema_version: schema_version must be a string",
+               "E artifact: artifact must be a string", "E wait_for_children: wait_for_children must be a boolean",
+               "E timeout: timeout must be a string", "E concurrency_limit: concurrency_limit must be an integer",
+               "E isolation: isolation must be one of: shared, worktree", "E fail_fast: fail_fast must be a boolean"}));
+  EXPECT_EQ(messages(Builtin::FanOut, R"({"event_type":"e","schema_version":"1.0","timeout":"0s",
+    "concurrency_limit":-1})"),
+            (V{"E schema_version: schema_version '1.0' must follow semantic versioning format (x.y.z)",
+               "E timeout: timeout must be positive", "E concurrency_limit: concurrency_limit must be >= 0"}));
+  EXPECT_EQ(messages(Builtin::FanOut, R"({"event_type":"e","timeout":"soon","concurrency_limit":"x"})"),
+            (V{"E timeout: time: invalid duration \"soon\"", "E concurrency_limit: concurrency_limit must be an integer"}));
+}
+
+TEST(FanOutParams, TemplatesAreNotTypeCheckedAtLoadTime) {
+  const char* with = R"({"event_type":"{{ .inputs.t }}","wait_for_children":"{{ .inputs.w }}","timeout":"{{ .inputs.d }}"})";
+  EXPECT_EQ(messages(Builtin::FanOut, with, true), V{});
+  EXPECT_EQ(messages(Builtin::FanOut, with, false).size(), 3u);
+}
+
+TEST(FanOutParams, UnknownParametersAreWarnings) {
+  EXPECT_EQ(messages(Builtin::FanOut, R"({"event_type":"e","zeta":1,"alpha":2})"),
+            (V{"W alpha: unknown parameter 'alpha' for tako/fan-out@v1",
+               "W zeta: unknown parameter 'zeta' for tako/fan-out@v1"}));
+}
+
+TEST(FanOutParams, ParseForRunTime) {
+  auto p = parse_fan_out_params(json::parse(R"({"event_type":"e","timeout":"1m30s","concurrency_limit":"3",
+    "payload":{"a":1},"wait_for_children":true})"));
+  ASSERT_TRUE(p.ok()) << p.error().message;
+  EXPECT_EQ(p->event_type, "e");
+  EXPECT_EQ(p->timeout, std::chrono::seconds(90));
+  EXPECT_EQ(*p->timeout_text, "1m30s");
+  EXPECT_EQ(p->concurrency_limit, 3);
+  EXPECT_TRUE(p->wait_for_children);
+  EXPECT_FALSE(p->fail_fast);
+  EXPECT_EQ(p->payload, json::parse(R"({"a":1})"));
+  auto bad = parse_fan_out_params(json::parse(R"({"payload":{}})"));
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().message, "event_type is required for fan-out step");
+}
+
+TEST(PollParams, Rules) {
+  EXPECT_EQ(messages(Builtin::Poll, R"({})", true, "tako/poll@v1"),
+            V{"E target: poll target must be 'step' or 'command'"});
+  EXPECT_EQ(messages(Builtin::Poll, R"({"target":"step"})", true, "tako/poll@v1"),
+            V{"E step_id: poll target 'step' requires step_id"});
+  EXPECT_EQ(messages(Builtin::Poll, R"({"target":"command","interval":"fast","success_on_exit_code":"x"})", true,
+                     "tako/poll@v1"),
+            (V{"E command: poll target 'command' requires command", "E interval: time: invalid duration \"fast\"",
+               "E success_on_exit_code: success_on_exit_code must be an integer"}));
+  auto p = parse_poll_params(json::parse(R"({"target":"command","command":"true","timeout":"2s"})"));
+  ASSERT_TRUE(p.ok()) << p.error().message;
+  EXPECT_EQ(p->interval, std::chrono::seconds(5));
+  EXPECT_EQ(p->timeout, std::chrono::seconds(2));
+  EXPECT_EQ(p->timeout_text, "2s");
+}
+
+TEST(OtherBuiltins, RequiredParameters) {
+  EXPECT_EQ(messages(Builtin::Checkout, R"({"fetch":"no"})", true, "tako/checkout@v1"),
+            (V{"E ref: ref is required for tako/checkout@v1", "E fetch: fetch must be a boolean"}));
+  EXPECT_EQ(messages(Builtin::UpdateDependency, R"({"ecosystem":"gradle"})", true, "tako/update-dependency@v1"),
+            (V{"E name: name is required for tako/update-dependency@v1",
+               "E version: version is required for tako/update-dependency@v1",
+               "E ecosystem: ecosystem must be one of: go, npm, maven, cargo, pip"}));
+  EXPECT_EQ(messages(Builtin::UpdateDependency, R"({"name":"x","version":1.5})", true, "tako/update-dependency@v1"),
+            V{});
+  EXPECT_EQ(messages(Builtin::CreatePullRequest, R"({"body":"b","draft":true,"labels":[]})", true,
+                     "tako/create-pull-request@v1"),
+            (V{"E title: title is required for tako/create-pull-request@v1",
+               "W labels: unknown parameter 'labels' for tako/create-pull-request@v1"}));
+}
+
+TEST(BuiltinsInFiles, PositionsAndWarnings) {
+  EXPECT_EQ(errors_of(with_steps(R"(      - uses: tako/fan-out@v1
+        with:
+          event_type: Bad
+          timeout: 10
+      - uses: tako/checkout@v1
+      - uses: tako/fan-out@v1
+        with: x
+)")),
+            (V{"7:23: " + W + "invalid step 0: event_type 'Bad' must be snake_case (lowercase letters, numbers, "
+                              "underscores only)",
+               "8:20: " + W + "invalid step 0: timeout must be a string",
+               "9:9: " + W + "invalid step 1: ref is required for tako/checkout@v1",
+               "11:15: " + W + "invalid step 2: with: expected a mapping",
+               "11:15: " + W + "invalid step 2: event_type is required for fan-out step"}));
+  EXPECT_EQ(warnings_of(with_steps("      - uses: tako/checkout@v1\n        with: {ref: main, depth: 1}\n")),
+            V{"6:27: unknown parameter 'depth' for tako/checkout@v1"});
+}
+
+TEST(BuiltinsInFiles, FanOutEventTypeMustBeDeclared) {
+  const std::string head =
+      "version: 1\nevents:\n  produces: [{type: built}]\nworkflows:\n  w:\n    inputs: {t: {}}\n    steps:\n";
+  EXPECT_EQ(errors_of(head + "      - {uses: tako/fan-out@v1, with: {event_type: built}}\n"
+                             "      - {uses: tako/fan-out@v1, with: {event_type: released}}\n"
+                             "      - {uses: tako/fan-out@v1, with: {event_type: \"{{ .inputs.t }}\"}}\n"),
+            V{"9:52: " + W + "invalid step 1: fan-out event_type 'released' is not declared under events.produces"});
+  // Without events.produces any event type may be emitted.
+  EXPECT_EQ(errors_of(with_steps("      - {uses: tako/fan-out@v1, with: {event_type: released}}\n")), V{});
+}
+
+TEST(BuiltinsInFiles, PollTargetStepMustBeAnEarlierLongRunningStep) {
+  EXPECT_EQ(errors_of(with_steps(R"(      - {id: srv, run: serve, long_running: true}
+      - {id: plain, run: x}
+      - {uses: tako/poll@v1, with: {target: step, step_id: srv}}
+      - {uses: tako/poll@v1, with: {target: step, step_id: plain}}
+      - {uses: tako/poll@v1, with: {target: step, step_id: later}}
+      - {uses: tako/poll@v1, with: {target: command, command: "curl -f localhost"}}
+      - {id: later, run: y, long_running: true}
+)")),
+            (V{"8:60: " + W + "invalid step 3: step 'plain' is not a long_running step",
+               "9:60: " + W + "invalid step 4: step 'later' is not a long_running step"}));
+}
+
+}  // namespace
+}  // namespace tako::config
