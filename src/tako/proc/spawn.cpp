@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <thread>
 
@@ -135,7 +136,14 @@ std::optional<ExitStatus> Child::peek() {
   do {
     rc = ::waitid(P_PID, static_cast<id_t>(pid_), &si, WEXITED | WNOHANG | WNOWAIT);
   } while (rc < 0 && errno == EINTR);
-  if (rc < 0 || si.si_pid == 0) return std::nullopt;
+  if (rc < 0) {
+    // ECHILD: reaped behind our back (SIGCHLD ignored or waitpid(-1)). Report it as
+    // gone, or a pidfd poller would spin forever.
+    status_ = ExitStatus{};
+    reaped_ = true;
+    return status_;
+  }
+  if (si.si_pid == 0) return std::nullopt;
   status_ = ExitStatus::from_siginfo(si.si_code, si.si_status);
   return status_;
 }
@@ -226,7 +234,10 @@ struct SpawnAttrs {
   SpawnAttrs& operator=(const SpawnAttrs&) = delete;
 };
 
+std::atomic<bool> g_pidfd_disabled{false};
+
 int open_pidfd(pid_t pid) {
+  if (g_pidfd_disabled.load(std::memory_order_relaxed)) return -1;
 #ifdef SYS_pidfd_open
   long fd = ::syscall(SYS_pidfd_open, pid, 0);
   return fd < 0 ? -1 : static_cast<int>(fd);  // pidfds are always close-on-exec
@@ -237,6 +248,10 @@ int open_pidfd(pid_t pid) {
 }
 
 }  // namespace
+
+namespace detail {
+void set_pidfd_disabled(bool disabled) { g_pidfd_disabled.store(disabled); }
+}  // namespace detail
 
 Result<Child> spawn(const SpawnOptions& options) {
   if (options.argv.empty() || options.argv[0].empty()) return Error{"exec: no command"};

@@ -123,4 +123,9 @@ class Child {
 // `fork/exec <path>: <reason>`, `chdir <dir>: <reason>`, `pipe: <reason>`.
 Result<Child> spawn(const SpawnOptions& options);
 
+namespace detail {
+// Tests only: pretend the kernel has no pidfd_open (exercises the polling fallback).
+void set_pidfd_disabled(bool disabled);
+}  // namespace detail
+
 }  // namespace tako::proc

@@ -66,20 +66,28 @@ TEST(Supervisor, SeparatesStreamsAndKeepsFinalPartialLine) {
 }
 
 TEST(Supervisor, ArrivalOrderAcrossStreams) {
-  // The child waits for us (through a FIFO) after each line, so the order is defined.
+  // The child waits for us after each line (one FIFO per step, so a late close of the
+  // previous one cannot satisfy the next open), so the order is defined.
   util::TempDir dir("tako-proc");
-  std::string fifo = dir.path() + "/fifo";
-  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  std::vector<std::string> fifos;
+  for (int i = 0; i < 3; ++i) {
+    fifos.push_back(dir.path() + "/fifo" + std::to_string(i));
+    ASSERT_EQ(::mkfifo(fifos.back().c_str(), 0600), 0);
+  }
   Supervisor sup;
   Recorder rec;
-  auto spec = piped(sh_command("echo o1; read x < " + fifo + "; echo e1 >&2; read x < " + fifo +
-                               "; echo o2; read x < " + fifo + "; echo e2 >&2"));
+  auto spec = piped(sh_command("echo o1; read x < " + fifos[0] + "; echo e1 >&2; read x < " + fifos[1] +
+                               "; echo o2; read x < " + fifos[2] + "; echo e2 >&2"));
   rec.attach(spec);
   spec.on_line = [&](Stream s, std::string_view l, bool eol) {
     rec.lines.push_back({s, std::string(l), eol});
-    if (rec.lines.size() < 4) {
-      int fd = ::open(fifo.c_str(), O_WRONLY | O_CLOEXEC);  // blocks until the child opens it
-      ASSERT_GE(fd, 0);
+    if (rec.lines.size() <= fifos.size()) {
+      // Succeeds once the child has opened it for reading (ENXIO before), with a deadline.
+      int fd = -1;
+      ASSERT_TRUE(eventually([&] {
+        fd = ::open(fifos[rec.lines.size() - 1].c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+        return fd >= 0;
+      }));
       ASSERT_EQ(::write(fd, "\n", 1), 1);
       ::close(fd);
     }
@@ -372,6 +380,34 @@ TEST(Supervisor, SpawnErrorIsReturned) {
   auto r = sup.spawn(piped({"tako-no-such-command-xyz"}));
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(sup.active(), 0u);
+}
+
+TEST(Supervisor, WorksWithoutPidfd) {
+  detail::set_pidfd_disabled(true);
+  {
+    Supervisor sup;
+    Recorder rec, slow;
+    auto spec = piped(sh_command("echo hi; exit 5"));
+    rec.attach(spec);
+    ASSERT_TRUE(sup.spawn(std::move(spec)).ok());
+    ChildSpec spec2;
+    spec2.spawn.argv = {"sleep", "60"};
+    spec2.timeout = 50ms;
+    slow.attach(spec2);
+    ASSERT_TRUE(sup.spawn(std::move(spec2)).ok());
+    ASSERT_TRUE(sup.wait_all(in(10s)));
+    EXPECT_EQ(rec.exit->status.describe(), "exit status 5");
+    EXPECT_EQ(rec.of(Stream::Stdout), std::vector<std::string>{"hi"});
+    EXPECT_EQ(slow.exit->status.describe(), "signal: terminated");
+    EXPECT_TRUE(slow.exit->timed_out);
+    auto c = spawn({.argv = {"sleep", "60"}});
+    ASSERT_TRUE(c.ok());
+    EXPECT_EQ(c->pidfd(), -1);
+    EXPECT_FALSE(c->wait_for(20ms).has_value());
+    c->signal_group(SIGKILL);
+    ASSERT_TRUE(c->wait_for(10s).has_value());
+  }
+  detail::set_pidfd_disabled(false);
 }
 
 TEST(RunCapture, Basic) {
