@@ -251,10 +251,71 @@ def test_json_survives_invalid_utf8(ws, tako):
     assert "invalid workflow name" in doc["errors"][0]["message"]
 
 
-def test_repo_flag_not_supported_yet(ws, tako):
-    r = tako("validate", "--repo", "o/r")
+def test_repo_flag_clones_and_validates(ws, tako, env):
+    ws.repo("greeter", GREETER)
+    r = tako("validate", "--repo", "o/greeter")
+    assert (r.code, r.out, r.err) == (0, "Validation successful!\n", "")
+    checkout = f"{env['TAKO_HOME']}/cache/repos/o/greeter/main"
+    assert open(f"{checkout}/tako.yml").read() == GREETER
+    # A second run updates the existing checkout (fetch + fast-forward).
+    (ws.src / "greeter" / "tako.yml").write_text(INVALID)
+    ws.push("greeter")
+    r = tako("validate", "--repo", "o/greeter:main")
     assert (r.code, r.out) == (1, "")
-    assert r.err == "Error: --repo is not supported by 'tako validate' yet; use --root or run it in the repository\n"
+    f = f"{checkout}/tako.yml"
+    assert r.err == (
+        f"{f}:6:15: invalid workflow 'build': invalid step 0: unknown built-in step 'tako/checkout'\n"
+        f"{f}:7:13: invalid workflow 'build': duplicate step id 'one'\n"
+        f"{f}:8:14: invalid workflow 'build': invalid step 1: template references undeclared input 'missing'\n"
+        f"{f}:9:10: invalid workflow 'empty': workflow must have at least one step\n"
+        "Error: validation failed with 4 error(s)\n")
+
+
+def test_repo_flag_with_ref_and_json(ws, tako, env):
+    from conftest import git
+    path = ws.repo("greeter", GREETER)
+    git("checkout", "-q", "-b", "feature", cwd=path)
+    (path / "tako.yml").write_text(GREETER + "colour: blue\n")
+    ws.push("greeter")
+    r = tako("validate", "--repo", "o/greeter:feature", "--json")
+    assert (r.code, r.err) == (0, "")
+    f = f"{env['TAKO_HOME']}/cache/repos/o/greeter/feature/tako.yml"
+    assert json.loads(r.out) == {
+        "valid": True,
+        "errors": [],
+        "warnings": [{"file": f, "line": 13, "column": 1, "message": "unknown key 'colour'"}],
+    }
+
+
+def test_repo_flag_local_uses_the_cache_only(ws, tako, env, tmp_path):
+    import shutil
+    ws.repo("greeter", GREETER)
+    cache = tmp_path / "cache"
+    missing = f"{cache}/repos/o/greeter/main"
+    r = tako("validate", "--local", "--repo", "o/greeter", "--cache-dir", cache)
+    assert (r.code, r.out) == (1, "")
+    assert r.err == (f"Error: TAKO_E006: repository o/greeter:main not found in cache or local test structure - "
+                     f"stat {missing}: no such file or directory\n")
+    assert not (cache / "repos").exists()
+    assert tako("validate", "--repo", "o/greeter", "--cache-dir", cache).code == 0
+    shutil.rmtree(ws.remotes)  # no remote any more: --local must not need it
+    r = tako("validate", "--local", "--repo", "o/greeter", "--cache-dir", cache)
+    assert (r.code, r.out, r.err) == (0, "Validation successful!\n", "")
+
+
+def test_repo_flag_errors(ws, tako, env):
+    r = tako("validate", "--repo", "not-a-spec")
+    assert (r.code, r.out) == (1, "")
+    assert r.err == ("Error: TAKO_E005: invalid repository specification: not-a-spec "
+                     "(expected format: owner/repo or owner/repo:branch)\n")
+    r = tako("validate", "--repo", "o/nothing-there")
+    assert (r.code, r.out) == (1, "")
+    assert r.err.startswith("Error: TAKO_E001: failed to clone repo file://")
+    assert len(r.err.splitlines()) == 1
+    ws.repo("no-config", None)
+    r = tako("validate", "--repo", "o/no-config")
+    path = f"{env['TAKO_HOME']}/cache/repos/o/no-config/main/tako.yml"
+    assert r.err == f"Error: could not read config file: open {path}: no such file or directory\n"
 
 
 def test_bad_input_never_crashes(ws, tako):

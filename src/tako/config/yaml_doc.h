@@ -14,7 +14,7 @@ namespace tako::config::detail {
 
 // Limits that keep every later recursive walk bounded (aliases are expanded
 // by reference in yaml-cpp, so a small file can describe a huge or even a
-// cyclic tree).
+// cyclic tree); enforced by util::check_yaml_tree (tako/util/yaml_guard.h).
 inline constexpr int kMaxDepth = 256;
 inline constexpr long kMaxNodes = 1'000'000;
 
