@@ -1,6 +1,9 @@
 """Black-box tests of `tako validate` (SPEC §1.3, §3.1, §4)."""
 
 import json
+import shutil
+
+from conftest import git
 
 GREETER = """version: "1"
 metadata: {name: my-org/greeter}
@@ -251,10 +254,72 @@ def test_json_survives_invalid_utf8(ws, tako):
     assert "invalid workflow name" in doc["errors"][0]["message"]
 
 
-def test_repo_flag_not_supported_yet(ws, tako):
-    r = tako("validate", "--repo", "o/r")
+def test_repo_flag_clones_and_validates(ws, tako, env):
+    ws.repo("greeter", GREETER)
+    r = tako("validate", "--repo", "o/greeter")
+    assert (r.code, r.out, r.err) == (0, "Validation successful!\n", "")
+    checkout = f"{env['TAKO_HOME']}/cache/repos/o/greeter/main"
+    assert open(f"{checkout}/tako.yml").read() == GREETER
+    # A second run updates the existing checkout (fetch + fast-forward).
+    (ws.src / "greeter" / "tako.yml").write_text(INVALID)
+    ws.push("greeter")
+    r = tako("validate", "--repo", "o/greeter:main")
     assert (r.code, r.out) == (1, "")
-    assert r.err == "Error: --repo is not supported by 'tako validate' yet; use --root or run it in the repository\n"
+    f = f"{checkout}/tako.yml"
+    assert r.err == (
+        f"{f}:6:15: invalid workflow 'build': invalid step 0: built-in step 'tako/checkout' must include version "
+        "(e.g., 'tako/checkout@v1')\n"
+        f"{f}:7:13: invalid workflow 'build': duplicate step id 'one'\n"
+        f"{f}:8:14: invalid workflow 'build': invalid step 1: template references undeclared input 'missing'\n"
+        f"{f}:9:10: invalid workflow 'empty': workflow must have at least one step\n"
+        "Error: validation failed with 4 error(s)\n")
+
+
+def test_repo_flag_with_ref_and_json(ws, tako, env):
+    path = ws.repo("greeter", GREETER)
+    git("checkout", "-q", "-b", "feature", cwd=path)
+    (path / "tako.yml").write_text(GREETER + "colour: blue\n")
+    ws.push("greeter")
+    r = tako("validate", "--repo", "o/greeter:feature", "--json")
+    assert (r.code, r.err) == (0, "")
+    f = f"{env['TAKO_HOME']}/cache/repos/o/greeter/feature/tako.yml"
+    assert json.loads(r.out) == {
+        "valid": True,
+        "errors": [],
+        "warnings": [{"file": f, "line": 13, "column": 1, "message": "unknown key 'colour'"}],
+    }
+
+
+def test_repo_flag_local_uses_the_cache_only(ws, tako, env, tmp_path):
+    ws.repo("greeter", GREETER)
+    cache = tmp_path / "cache"
+    missing = f"{cache}/repos/o/greeter/main"
+    r = tako("validate", "--local", "--repo", "o/greeter", "--cache-dir", cache)
+    assert (r.code, r.out) == (1, "")
+    assert r.err == (f"Error: TAKO_E006: repository o/greeter:main not found in cache or local test structure - "
+                     f"stat {missing}: no such file or directory\n")
+    assert not (cache / "repos").exists()
+    assert tako("validate", "--repo", "o/greeter", "--cache-dir", cache).code == 0
+    shutil.rmtree(ws.remotes)  # no remote any more: --local must not need it
+    r = tako("validate", "--local", "--repo", "o/greeter", "--cache-dir", cache)
+    assert (r.code, r.out, r.err) == (0, "Validation successful!\n", "")
+
+
+def test_repo_flag_errors(ws, tako, env):
+    r = tako("validate", "--repo", "not-a-spec")
+    assert (r.code, r.out) == (1, "")
+    assert r.err == ("Error: TAKO_E005: invalid repository specification: not-a-spec "
+                     "(expected format: owner/repo or owner/repo:branch)\n")
+    r = tako("validate", "--repo", "o/nothing-there")
+    assert (r.code, r.out) == (1, "")
+    bare = f"{ws.remotes}/o/nothing-there.git"
+    assert r.err == (f"Error: TAKO_E001: failed to clone repo file://{bare}: fatal: '{bare}' does not appear to be "
+                     "a git repository\nfatal: Could not read from remote repository.\n\nPlease make sure you have "
+                     "the correct access rights\nand the repository exists. - exit status 128\n")
+    ws.repo("no-config", None)
+    r = tako("validate", "--repo", "o/no-config")
+    path = f"{env['TAKO_HOME']}/cache/repos/o/no-config/main/tako.yml"
+    assert r.err == f"Error: could not read config file: open {path}: no such file or directory\n"
 
 
 def test_bad_input_never_crashes(ws, tako):
@@ -278,3 +343,195 @@ def test_bad_input_never_crashes(ws, tako):
         r = tako("validate", cwd=repo)
         assert r.code in (0, 1), (data[:40], r)
         assert r.err.rstrip("\n").splitlines()[-1].startswith(("Error: ", "warning: ")) or r.code == 0, r
+
+
+# --- SPEC appendices and the shipped examples validate ----------------------
+
+APPENDIX_A = """version: "1"
+metadata: {name: my-org/greeter}
+workflows:
+  greet:
+    inputs:
+      name:  {type: string, default: World}
+      shout: {type: boolean, default: false}
+      fail:  {type: boolean, default: false}
+    steps:
+      - id: compose
+        run: echo "Hello, {{ .inputs.name }}!"
+        produces: {outputs: {greeting: from_stdout}}
+      - id: shout
+        if: inputs.shout
+        run: echo {{ .steps.compose.outputs.greeting | upper | shell_quote }}
+      - id: publish
+        run: |
+          echo "publishing {{ .steps.compose.greeting | shell_quote }}"
+          echo "published_by=$TAKO_RUN_ID" >> "$TAKO_OUTPUT"
+          test "{{ .inputs.fail }}" != "true"
+        produces: {outputs: {published_by: "from_env:published_by"}}
+        on_failure:
+          - id: cleanup
+            run: echo "cleaning up after $TAKO_FAILED_STEP"
+"""
+
+APPENDIX_B_GO_LIB = """version: "1"
+metadata: {name: my-org/go-lib}
+artifacts:
+  go-lib: {path: ./go.mod, ecosystem: go}
+events:
+  produces:
+    - type: library_built
+      schema_version: 1.4.0
+      payload: {version: {type: string, required: true}}
+workflows:
+  release:
+    inputs: {version: {type: string, required: true}}
+    steps:
+      - id: build
+        run: echo "{{ .inputs.version }}" > VERSION && echo "built go-lib {{ .inputs.version }}"
+        produces:
+          artifact: go-lib
+          outputs:
+            version: from_file:VERSION
+          events:
+            - {type: library_built, schema_version: 1.4.0, payload: {version: "{{ .outputs.version }}"}}
+      - id: notify_dependents
+        uses: tako/fan-out@v1
+        with:
+          event_type: library_built
+          wait_for_children: true
+          timeout: 30m
+      - id: finish
+        run: echo "released {{ .steps.build.outputs.version }}"
+"""
+
+APPENDIX_B_APP_ONE = """version: "1"
+metadata: {name: my-org/app-one}
+subscriptions:
+  - artifact: my-org/go-lib:go-lib
+    events: [library_built]
+    schema_version: ^1.0.0
+    filters:
+      - has(payload.version)
+      - semver.major(event.payload.version) >= 1
+    workflow: integration_test
+    inputs: {lib_version: "{{ .event.payload.version }}"}
+workflows:
+  integration_test:
+    inputs: {lib_version: {type: string, required: true}}
+    steps:
+      - id: run_tests
+        run: echo "testing app-one against go-lib {{ .inputs.lib_version }}"
+      - id: announce
+        uses: tako/fan-out@v1
+        with:
+          event_type: app_released
+          payload: {lib_version: "{{ .inputs.lib_version }}"}
+          wait_for_children: true
+"""
+
+
+def test_spec_appendices_validate(ws, tako):
+    for name, text in [("greeter", APPENDIX_A), ("go-lib", APPENDIX_B_GO_LIB), ("app-one", APPENDIX_B_APP_ONE),
+                       ("app-two", APP_TWO)]:
+        repo = ws.repo(name, text, git_init=False)
+        r = tako("validate", "--root", repo)
+        assert (r.code, r.out, r.err) == (0, "Validation successful!\n", ""), name
+
+
+def test_examples_validate(tako):
+    import pathlib
+    root = pathlib.Path(__file__).resolve().parents[2] / "examples" / "workspace"
+    dirs = sorted(p.parent for p in root.glob("*/tako.yml"))
+    assert len(dirs) >= 5
+    for d in dirs:
+        r = tako("validate", "--root", d)
+        assert (r.code, r.out, r.err) == (0, "Validation successful!\n", ""), d
+
+
+# --- load-time CEL and template checks (SPEC §4.7) --------------------------
+
+def test_cel_and_template_errors(ws, tako):
+    text = """version: "1"
+workflows:
+  w:
+    inputs: {go: {type: boolean}}
+    secrets: [TOKEN]
+    env: {E: "{{ .steps.x.outputs.y }}"}
+    steps:
+      - id: a
+        if: inputs.go && inputs.stop
+        run: echo {{ .inputs.go | nosuch }}
+      - id: b
+        if: "steps.a.outputs.x == 'y' &&"
+        run: echo {{ .env.TOKEN }} {{ .steps.c.outputs.v }}
+      - id: c
+        if: size() == 0
+        run: echo ok
+subscriptions:
+  - artifact: o/r:a
+    events: [e]
+    workflow: w
+    filter: payload.ok && inputs.go
+    filters: ["event_type == 'e'", "payload.x +"]
+    inputs: {go: "{{ .payload.go }", x: "{{ if }}"}
+"""
+    repo = ws.repo("bad", text, git_init=False)
+    r = tako("validate", "--root", repo)
+    f = f"{repo}/tako.yml"
+    s0 = "invalid subscriptions: subscription 0: "
+    assert (r.code, r.out) == (1, "")
+    assert r.err == (
+        f"{f}:6:14: invalid workflow 'w': template references unknown step 'x'\n"
+        f"{f}:9:13: invalid workflow 'w': invalid step 0: if: template references undeclared input 'stop'\n"
+        f"{f}:10:14: invalid workflow 'w': invalid step 0: template parse error: template: w.a.run:1: "
+        "function \"nosuch\" not defined\n"
+        f"{f}:12:13: invalid workflow 'w': invalid step 1: if: CEL compilation error: syntax error at line 1, "
+        "column 28: unexpected end of expression\n"
+        f"{f}:13:14: invalid workflow 'w': invalid step 1: secret 'TOKEN' must not be used in a template\n"
+        f"{f}:13:14: invalid workflow 'w': invalid step 1: template references unknown step 'c'\n"
+        f"{f}:15:13: invalid workflow 'w': invalid step 2: if: CEL compilation error: found no matching overload "
+        "for 'size' applied to 0 argument(s)\n"
+        f"{f}:21:13: {s0}filter 0: CEL compilation error: undeclared reference to 'inputs'\n"
+        f"{f}:22:36: {s0}filter 2: CEL compilation error: syntax error at line 1, column 12: "
+        "unexpected end of expression\n"
+        f"{f}:23:18: {s0}input 'go': template parse error: template: subscriptions.0.inputs.go:1: "
+        "unexpected \"}\" in operand\n"
+        f"{f}:23:38: {s0}input 'x' is not declared by workflow 'w'\n"
+        f"{f}:23:41: {s0}input 'x': template parse error: template: subscriptions.0.inputs.x:1: "
+        "missing value for if\n"
+        "Error: validation failed with 12 error(s)\n")
+
+
+# --- data documents of `tako render` / `tako eval` (shared YAML guard) -----
+
+def test_bad_data_documents_are_clean_errors(ws, tako, tmp_path):
+    bomb = "a: &a [x,x,x,x,x,x,x,x,x,x]\n"
+    for i, n in enumerate("bcdefg"):
+        prev = "abcdefg"[i]
+        bomb += f"{n}: &{n} [" + ",".join([f"*{prev}"] * 10) + "]\n"
+    cases = {
+        "self.yml": ("a: &a [*a]\n", "1:4: document nesting exceeds 256 levels (or an alias refers to itself)"),
+        "bomb.yml": (bomb, "1:14: document too large: more than 1000000 nodes after alias expansion"),
+        "deep.yml": ("a: " + "[" * 300 + "]" * 300 + "\n",
+                     "1:260: document nesting exceeds 256 levels (or an alias refers to itself)"),
+    }
+    for name, (text, detail) in cases.items():
+        path = tmp_path / name
+        path.write_text(text)
+        r = tako("render", "{{ .a }}", "--data", path)
+        assert (r.code, r.out, r.err) == (1, "", f"Error: could not parse data file {path}:{detail}\n"), name
+        r = tako("eval", "a", "--data", path)
+        assert (r.code, r.out, r.err) == (1, "", f"Error: could not parse data file {path}:{detail}\n"), name
+    r = tako("render", "{{ .a }}", "--data", "-", input="a: &a {k: *a}\n")
+    assert (r.code, r.out) == (1, "")
+    assert r.err == ("Error: could not parse data file <stdin>:1:8: document nesting exceeds 256 levels "
+                     "(or an alias refers to itself)\n")
+    path = tmp_path / "deep.json"
+    path.write_text("[" * 100000 + "]" * 100000)
+    r = tako("render", "{{ . }}", "--data", path)
+    assert (r.code, r.out, r.err) == (1, "", f"Error: could not parse data file {path}: document nesting exceeds "
+                                             "256 levels\n")
+    path = tmp_path / "long.yml"
+    path.write_text("a: " + "9" * 100000 + "\nb: " + "1" * 100000 + "x\n")
+    r = tako("render", "{{ .a }} {{ len .b }}", "--data", path)
+    assert (r.code, r.out, r.err) == (0, "+Inf 100001", "")

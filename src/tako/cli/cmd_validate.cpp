@@ -10,8 +10,11 @@
 #include <nlohmann/json.hpp>
 
 #include "tako/cli/commands.h"
+#include "tako/cli/context.h"
 #include "tako/cli/output.h"
 #include "tako/config/loader.h"
+#include "tako/repo/resolver.h"
+#include "tako/repo/spec.h"
 #include "tako/util/fs.h"
 
 namespace tako::cli {
@@ -21,9 +24,20 @@ void print(FILE* f, const std::string& s) {
   std::fwrite(s.data(), 1, s.size(), f);
 }
 
-// The entry directory (SPEC §3.1) for --root or the current directory.
-// TODO(repo): replace by the shared entry-repository resolution once it lands.
+// The entry directory (SPEC §3.1): --repo (resolved, cloned or updated like
+// every other command; --local never touches the network), else --root, else
+// the current directory.
 Result<std::string> entry_directory(const Invocation& inv) {
+  if (inv.global.repo) {
+    auto spec = repo::parse_spec(*inv.global.repo);
+    if (!spec) return spec.error();
+    auto settings = settings_for(inv);
+    if (!settings) return settings.error();
+    repo::Resolver resolver(*settings);
+    auto resolved = resolver.resolve(*spec, /*from_dependents=*/false, "");
+    if (!resolved) return resolved.error();
+    return resolved->path;
+  }
   if (inv.global.root) {
     std::string root = *inv.global.root;
     if (root == "~" || root.rfind("~/", 0) == 0) {
@@ -61,9 +75,6 @@ std::string location(const config::Diagnostic& d) {
 }  // namespace
 
 int cmd_validate(const Invocation& inv) {
-  if (inv.global.repo) {
-    return report_error("--repo is not supported by 'tako validate' yet; use --root or run it in the repository");
-  }
   auto dir = entry_directory(inv);
   if (!dir) return report_error(dir.error().message);
   std::string path = *dir;

@@ -8,8 +8,10 @@
 // prefix; the loader adds the wrapping ("invalid workflow 'w': invalid step
 // 2: ", "if: ", "filter <k>: ", "input '<n>': ") and the position.
 //
-// Today both are structural stand-ins (see template_scan.h); the template
-// and CEL engines replace the bodies in expr_check.cpp, nothing else.
+// check_template() parses with tako::tmpl::parse and applies the reference
+// rules to tmpl::field_references(); check_cel() compiles with tako::cel in
+// strict mode against the variables of the context (SPEC §9.4) and applies
+// the same input/step rules to Program::references() for `if:`.
 #pragma once
 
 #include <span>
@@ -52,12 +54,13 @@ struct CelSite {
   ExprScope scope;        // empty for SubscriptionFilter
 };
 
-// Messages such as "template parse error: <detail>",
+// Messages such as "template parse error: template: <label>:<line>: <detail>",
 // "template references undeclared input '<x>'",
 // "template references unknown step '<id>'", "secret '<S>' must not be used in a template".
 std::vector<std::string> check_template(const TemplateSite& site);
 
-// Messages such as "CEL compilation error: <detail>" (the caller prefixes "if: " or "filter <k>: ").
+// Messages such as "CEL compilation error: <detail>" (the caller prefixes "if: " or "filter <k>: ");
+// for `if:` also the template reference messages for `inputs.<x>` / `steps.<id>`.
 std::vector<std::string> check_cel(const CelSite& site);
 
 }  // namespace tako::config

@@ -2,9 +2,9 @@
 #include <algorithm>
 #include <cctype>
 
+#include "tako/cel/semver.h"
 #include "tako/config/name_rules.h"
 #include "tako/config/reader.h"
-#include "tako/config/version_range.h"
 #include "tako/config/yaml_doc.h"
 
 namespace tako::config::detail {
@@ -68,8 +68,8 @@ Subscription Reader::read_subscription(const Entry& e, int index, bool from_even
           if (const Entry* r = find(fs, "schema_version")) {
             if (auto v = scalar(*r); v && !v->empty()) {
               se.schema_version = *v;
-              if (!VersionRange::parse(*v)) {
-                d_.error(r->value_pos, ev + ": invalid schema version: " + invalid_range_message(*v));
+              if (auto st = cel::semver::validate_range(*v); !st) {
+                d_.error(r->value_pos, ev + ": invalid schema version: " + st.error().message);
               }
             }
           }
@@ -92,8 +92,8 @@ Subscription Reader::read_subscription(const Entry& e, int index, bool from_even
     if (const Entry* r = find(es, "schema_version")) {
       if (auto v = scalar(*r); v && !v->empty()) {
         s.schema_version = *v;
-        if (!VersionRange::parse(*v)) {
-          d_.error(r->value_pos, "invalid schema version: " + invalid_range_message(*v));
+        if (auto st = cel::semver::validate_range(*v); !st) {
+          d_.error(r->value_pos, "invalid schema version: " + st.error().message);
         }
       }
     }

@@ -2,7 +2,6 @@
 // events.produces; then workflows and subscriptions (other files).
 #include "tako/config/name_rules.h"
 #include "tako/config/reader.h"
-#include "tako/config/version_range.h"
 #include "tako/config/yaml_doc.h"
 
 namespace tako::config::detail {

@@ -1,11 +1,11 @@
 #include "tako/config/yaml_doc.h"
 
 #include <exception>
-#include <map>
 #include <string_view>
 #include <vector>
 
 #include "tako/util/data_doc.h"
+#include "tako/util/yaml_guard.h"
 
 namespace tako::config::detail {
 namespace {
@@ -15,60 +15,6 @@ std::string position(const YAML::Mark& m) {
   int col = m.column < 0 ? 1 : m.column + 1;
   return std::to_string(line) + ":" + std::to_string(col);
 }
-
-struct GuardError {
-  YAML::Mark mark;
-  std::string message;
-};
-
-// Walks the expanded tree once, enforcing depth and size limits and unique keys.
-class Guard {
- public:
-  std::optional<GuardError> run(const YAML::Node& root) {
-    walk(root, 0);
-    return error_;
-  }
-
- private:
-  void walk(const YAML::Node& node, int depth) {
-    if (error_) return;
-    if (++nodes_ > kMaxNodes) {
-      error_ = GuardError{node.Mark(), "document too large: more than " + std::to_string(kMaxNodes) +
-                                           " nodes after alias expansion"};
-      return;
-    }
-    if (depth > kMaxDepth) {
-      error_ = GuardError{node.Mark(), "document nesting exceeds " + std::to_string(kMaxDepth) +
-                                           " levels (or an alias refers to itself)"};
-      return;
-    }
-    if (node.IsSequence()) {
-      for (const auto& child : node) {
-        walk(child, depth + 1);
-        if (error_) return;
-      }
-    } else if (node.IsMap()) {
-      std::map<std::string, int> seen;  // key -> 1-based line
-      for (const auto& kv : node) {
-        if (kv.first.IsScalar()) {
-          const std::string& k = kv.first.Scalar();
-          auto [it, inserted] = seen.emplace(k, kv.first.Mark().line + 1);
-          if (!inserted) {
-            error_ = GuardError{kv.first.Mark(), "mapping key \"" + k + "\" already defined at line " +
-                                                     std::to_string(it->second)};
-            return;
-          }
-        }
-        walk(kv.first, depth + 1);
-        walk(kv.second, depth + 1);
-        if (error_) return;
-      }
-    }
-  }
-
-  long nodes_ = 0;
-  std::optional<GuardError> error_;
-};
 
 // True when a line in [from, to] (0-based, inclusive) starts a document
 // explicitly ("---" or "..." at column 0).
@@ -114,7 +60,11 @@ Result<YAML::Node> parse_yaml(const std::string& text, const std::string& path) 
     }
   }
   try {
-    if (auto err = Guard().run(docs[0])) {
+    util::YamlLimits limits;
+    limits.max_depth = kMaxDepth;
+    limits.max_nodes = kMaxNodes;
+    limits.unique_keys = true;
+    if (auto err = util::check_yaml_tree(docs[0], limits)) {
       return Error{prefix + position(err->mark) + ": " + err->message};
     }
   } catch (const std::exception& e) {

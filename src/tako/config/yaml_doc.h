@@ -14,7 +14,7 @@ namespace tako::config::detail {
 
 // Limits that keep every later recursive walk bounded (aliases are expanded
 // by reference in yaml-cpp, so a small file can describe a huge or even a
-// cyclic tree).
+// cyclic tree); enforced by util::check_yaml_tree (tako/util/yaml_guard.h).
 inline constexpr int kMaxDepth = 256;
 inline constexpr long kMaxNodes = 1'000'000;
 
@@ -31,8 +31,10 @@ Pos pos_of(const YAML::Node& node);
 // "mapping", "sequence", "scalar" or "null".
 const char* kind_name(const YAML::Node& node);
 
-// YAML core-schema conversion (SPEC §8.2) like util::yaml_to_json, but safe on
-// very long plain scalars (those over 1024 bytes stay strings).
+// YAML core-schema conversion (SPEC §8.2) like util::yaml_to_json, except
+// that plain scalars over 1024 bytes stay strings (a 2000-digit number in
+// `with` is kept as written rather than becoming +inf), and non-scalar keys
+// are skipped. Only for trees that passed parse_yaml's guard.
 nlohmann::json to_json(const YAML::Node& node);
 
 // The core-schema type of one scalar node (null for Null nodes).

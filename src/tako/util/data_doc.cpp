@@ -1,13 +1,16 @@
 #include "tako/util/data_doc.h"
 
+#include <algorithm>
+#include <cerrno>
 #include <cmath>
 #include <cstdlib>
 #include <limits>
-#include <regex>
+#include <string_view>
 
 #include <yaml-cpp/yaml.h>
 
 #include "tako/util/fs.h"
+#include "tako/util/yaml_guard.h"
 
 namespace tako::util {
 
@@ -24,43 +27,103 @@ void normalize_numbers(nlohmann::json& value) {
   }
 }
 
+namespace {
+
+// Hand-written matchers for the YAML 1.2 core schema (no std::regex: its
+// recursive matcher overflows the stack on long scalars). Each matches the
+// whole string.
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_octal(char c) { return c >= '0' && c <= '7'; }
+bool is_hex(char c) { return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+
+// Advances i over characters satisfying `pred`; returns how many.
+template <class Pred>
+size_t skip(std::string_view s, size_t& i, Pred pred) {
+  size_t start = i;
+  while (i < s.size() && pred(s[i])) ++i;
+  return i - start;
+}
+
+size_t skip_sign(std::string_view s) { return !s.empty() && (s[0] == '-' || s[0] == '+') ? 1 : 0; }
+
+// [-+]?[0-9]+
+bool match_int(std::string_view s) {
+  size_t i = skip_sign(s);
+  return skip(s, i, is_digit) > 0 && i == s.size();
+}
+
+// <prefix>[digits]+ for 0o (octal) and 0x (hex).
+template <class Pred>
+bool match_prefixed(std::string_view s, std::string_view prefix, Pred pred) {
+  if (s.substr(0, prefix.size()) != prefix) return false;
+  size_t i = prefix.size();
+  return skip(s, i, pred) > 0 && i == s.size();
+}
+
+// [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?
+bool match_float(std::string_view s) {
+  size_t i = skip_sign(s);
+  if (i < s.size() && s[i] == '.') {
+    ++i;
+    if (skip(s, i, is_digit) == 0) return false;
+  } else {
+    if (skip(s, i, is_digit) == 0) return false;
+    if (i < s.size() && s[i] == '.') {
+      ++i;
+      skip(s, i, is_digit);
+    }
+  }
+  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+    ++i;
+    if (i < s.size() && (s[i] == '-' || s[i] == '+')) ++i;
+    if (skip(s, i, is_digit) == 0) return false;
+  }
+  return i == s.size();
+}
+
+// [-+]?\.(inf|Inf|INF)
+bool match_inf(std::string_view s) {
+  std::string_view t = s.substr(skip_sign(s));
+  return t == ".inf" || t == ".Inf" || t == ".INF";
+}
+
+// \.(nan|NaN|NAN)
+bool match_nan(std::string_view s) { return s == ".nan" || s == ".NaN" || s == ".NAN"; }
+
+}  // namespace
+
 nlohmann::json yaml_plain_scalar(const std::string& s) {
   if (s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL") return nullptr;
   if (s == "true" || s == "True" || s == "TRUE") return true;
   if (s == "false" || s == "False" || s == "FALSE") return false;
-  static const std::regex kInt("[-+]?[0-9]+");
-  static const std::regex kOct("0o[0-7]+");
-  static const std::regex kHex("0x[0-9a-fA-F]+");
-  static const std::regex kFloat("[-+]?(\\.[0-9]+|[0-9]+(\\.[0-9]*)?)([eE][-+]?[0-9]+)?");
-  static const std::regex kInf("[-+]?\\.(inf|Inf|INF)");
-  static const std::regex kNan("\\.(nan|NaN|NAN)");
   errno = 0;
-  if (std::regex_match(s, kInt)) {
-    char* end = nullptr;
-    long long v = std::strtoll(s.c_str(), &end, 10);
+  if (match_int(s)) {
+    long long v = std::strtoll(s.c_str(), nullptr, 10);
     if (errno == 0) return static_cast<int64_t>(v);
-    return std::strtod(s.c_str(), nullptr);
+    return std::strtod(s.c_str(), nullptr);  // out of int64 range: a double (±inf when huge)
   }
-  if (std::regex_match(s, kOct)) {
+  if (match_prefixed(s, "0o", is_octal)) {
     unsigned long long v = std::strtoull(s.c_str() + 2, nullptr, 8);
     if (errno == 0 && v <= uint64_t(std::numeric_limits<int64_t>::max())) return static_cast<int64_t>(v);
     return s;
   }
-  if (std::regex_match(s, kHex)) {
+  if (match_prefixed(s, "0x", is_hex)) {
     unsigned long long v = std::strtoull(s.c_str() + 2, nullptr, 16);
     if (errno == 0 && v <= uint64_t(std::numeric_limits<int64_t>::max())) return static_cast<int64_t>(v);
     return s;
   }
-  if (std::regex_match(s, kFloat)) return std::strtod(s.c_str(), nullptr);
-  if (std::regex_match(s, kInf)) {
-    return s[0] == '-' ? -std::numeric_limits<double>::infinity()
-                       : std::numeric_limits<double>::infinity();
+  if (match_float(s)) return std::strtod(s.c_str(), nullptr);
+  if (match_inf(s)) {
+    return s[0] == '-' ? -std::numeric_limits<double>::infinity() : std::numeric_limits<double>::infinity();
   }
-  if (std::regex_match(s, kNan)) return std::numeric_limits<double>::quiet_NaN();
+  if (match_nan(s)) return std::numeric_limits<double>::quiet_NaN();
   return s;
 }
 
-nlohmann::json yaml_to_json(const YAML::Node& node) {
+namespace {
+
+// Conversion of a tree that passed check_yaml_tree: recursion is bounded.
+nlohmann::json convert(const YAML::Node& node) {
   switch (node.Type()) {
     case YAML::NodeType::Undefined:
     case YAML::NodeType::Null:
@@ -76,13 +139,13 @@ nlohmann::json yaml_to_json(const YAML::Node& node) {
     }
     case YAML::NodeType::Sequence: {
       nlohmann::json arr = nlohmann::json::array();
-      for (const auto& item : node) arr.push_back(yaml_to_json(item));
+      for (const auto& item : node) arr.push_back(convert(item));
       return arr;
     }
     case YAML::NodeType::Map: {
       nlohmann::json obj = nlohmann::json::object();
       for (const auto& kv : node) {
-        obj[kv.first.Scalar()] = yaml_to_json(kv.second);
+        obj[kv.first.Scalar()] = convert(kv.second);
       }
       return obj;
     }
@@ -90,18 +153,61 @@ nlohmann::json yaml_to_json(const YAML::Node& node) {
   return nullptr;
 }
 
+std::string position(const YAML::Mark& m) {
+  int line = m.line < 0 ? 1 : m.line + 1;
+  int col = m.column < 0 ? 1 : m.column + 1;
+  return std::to_string(line) + ":" + std::to_string(col);
+}
+
+// Deepest nesting of arrays/objects in valid JSON text (strings skipped).
+int json_depth(std::string_view text) {
+  int depth = 0, max_depth = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      max_depth = std::max(max_depth, ++depth);
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return max_depth;
+}
+
+}  // namespace
+
+Result<nlohmann::json> yaml_to_json(const YAML::Node& node) {
+  if (auto err = check_yaml_tree(node)) return Error{position(err->mark) + ": " + err->message};
+  return convert(node);
+}
+
 Result<nlohmann::json> parse_data_document(std::string_view text, const std::string& name) {
+  const std::string prefix = "could not parse data file " + name + ":";
+  const YamlLimits limits;
   nlohmann::json doc = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (!doc.is_discarded()) {
+    // JSON has no aliases, but deep nesting would still overflow the
+    // recursive consumers (normalize_numbers, CEL conversion, templates).
+    if (json_depth(text) > limits.max_depth) {
+      return Error{prefix + " document nesting exceeds " + std::to_string(limits.max_depth) + " levels"};
+    }
     normalize_numbers(doc);
     return doc;
   }
   try {
     YAML::Node node = YAML::Load(std::string(text));
-    return yaml_to_json(node);
+    auto converted = yaml_to_json(node);
+    if (!converted) return Error{prefix + converted.error().message};
+    return converted;
   } catch (const YAML::Exception& e) {
-    return Error{"could not parse data file " + name + ":" + std::to_string(e.mark.line + 1) + ":" +
-                 std::to_string(e.mark.column + 1) + ": " + e.msg};
+    return Error{prefix + position(e.mark) + ": " + e.msg};
+  } catch (const std::exception& e) {
+    return Error{prefix + "1:1: " + e.what()};
   }
 }
 

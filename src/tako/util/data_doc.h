@@ -17,14 +17,21 @@ class Node;
 namespace tako::util {
 
 // Parses `text` as JSON when it is valid JSON, else as YAML (core schema).
-// `name` is used in error messages ("<name>:<line>:<col>: <detail>").
+// Errors: "could not parse data file <name>:<line>:<col>: <detail>" for YAML
+// syntax errors and the resource limits of util::check_yaml_tree (nesting
+// deeper than 256 levels, incl. self-referencing aliases; more than 1,000,000
+// nodes after alias expansion); "could not parse data file <name>: document
+// nesting exceeds 256 levels" for JSON nested deeper than 256 arrays/objects.
 Result<nlohmann::json> parse_data_document(std::string_view text, const std::string& name);
 
-// Reads a data document from `path`, or from standard input when path is "-".
+// Reads a data document from `path`, or from standard input when path is "-"
+// (name "<stdin>"). Read errors: "could not read data file: <reason>".
 Result<nlohmann::json> load_data_document(const std::string& path);
 
-// YAML core-schema conversion of one node (plain scalars typed, quoted ones strings).
-nlohmann::json yaml_to_json(const YAML::Node& node);
+// YAML core-schema conversion of one node (plain scalars typed, quoted ones
+// strings), after check_yaml_tree with the default limits. Error:
+// "<line>:<col>: <guard message>".
+Result<nlohmann::json> yaml_to_json(const YAML::Node& node);
 
 // The typed value of one plain YAML scalar under the core schema.
 nlohmann::json yaml_plain_scalar(const std::string& text);

@@ -262,10 +262,38 @@ TEST(Step, OnFailureStepsSeeTheirParent) {
 }
 
 TEST(Step, IfIsKept) {
-  auto r = validate_text(with_steps("      - {run: x, if: \"inputs.go == true\"}\n      - {run: x, if: ''}\n"));
+  auto r = validate_text("version: 1\nworkflows:\n  w:\n    inputs: {go: {type: boolean}}\n    steps:\n"
+                         "      - {run: x, if: \"inputs.go == true\"}\n      - {run: x, if: ''}\n");
   ASSERT_TRUE(r.errors.empty());
   EXPECT_EQ(*r.config.workflows[0].steps[0].if_expr, "inputs.go == true");
   EXPECT_FALSE(r.config.workflows[0].steps[1].if_expr);
+}
+
+TEST(Step, IfIsCompiledAndChecked) {
+  const std::string head = "version: 1\nworkflows:\n  w:\n    inputs: {go: {type: boolean}}\n    steps:\n";
+  EXPECT_EQ(errors_of(head + R"(      - id: a
+        run: x
+        if: inputs.go && steps.b.outputs.ok == 'y'
+      - id: b
+        run: x
+        if: "inputs.nope ||"
+      - id: c
+        run: x
+        if: payload.x
+      - id: d
+        run: x
+        if: >-
+          steps.a.outputs.ok == 'y' &&
+          inputs.stop && .steps.c.outputs.x != '' && env.HOME != '' && run.depth == 0 && event == {}
+        on_failure:
+          - {run: x, if: "steps.d.outputs.x == '' && steps.e.outputs.y == ''"}
+)"),
+            (V{"8:13: " + W + "invalid step 0: if: template references unknown step 'b'",
+               "11:13: " + W + "invalid step 1: if: CEL compilation error: syntax error at line 1, column 15: "
+                               "unexpected end of expression",
+               "14:13: " + W + "invalid step 2: if: CEL compilation error: undeclared reference to 'payload'",
+               "17:13: " + W + "invalid step 3: if: template references undeclared input 'stop'",
+               "21:26: " + W + "invalid step 3: invalid failure step 0: if: template references unknown step 'e'"}));
 }
 
 TEST(Step, UnknownKeys) {

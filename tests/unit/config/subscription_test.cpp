@@ -97,11 +97,25 @@ TEST(Subscription, SchemaVersions) {
 
 TEST(Subscription, Filters) {
   const std::string head = "  - artifact: o/r:a\n    events: [e]\n    workflow: deploy\n    inputs: {version: v}\n";
-  EXPECT_EQ(errors_of(subs(head + "    filter: ''\n    filters: [ok, '', '  ']\n")),
-            (V{"15:19: " + S0 + "filter 1: CEL expression cannot be empty",
-               "15:23: " + S0 + "filter 2: CEL expression cannot be empty"}));
-  EXPECT_EQ(errors_of(subs(head + "    filter: a\n    filters: ['']\n")),
+  EXPECT_EQ(errors_of(subs(head + "    filter: ''\n    filters: ['true', '', '  ']\n")),
+            (V{"15:23: " + S0 + "filter 1: CEL expression cannot be empty",
+               "15:27: " + S0 + "filter 2: CEL expression cannot be empty"}));
+  EXPECT_EQ(errors_of(subs(head + "    filter: 'true'\n    filters: ['']\n")),
             V{"15:15: " + S0 + "filter 1: CEL expression cannot be empty"});
+}
+
+TEST(Subscription, FiltersAreCompiled) {
+  const std::string head = "  - artifact: o/r:a\n    events: [e]\n    workflow: deploy\n    inputs: {version: v}\n";
+  EXPECT_EQ(errors_of(subs(head + "    filter: inputs.x == 1\n"
+                                  "    filters: [payload.ok, 'event_type ==', \"size(payload) > 0 && steps.a\"]\n")),
+            (V{"14:13: " + S0 + "filter 0: CEL compilation error: undeclared reference to 'inputs'",
+               "15:27: " + S0 + "filter 2: CEL compilation error: syntax error at line 1, column 14: "
+                                "unexpected end of expression",
+               "15:44: " + S0 + "filter 3: CEL compilation error: undeclared reference to 'steps'"}));
+  // Every variable of §9.4 is declared, and the input/step rules of `if:` do not apply.
+  EXPECT_EQ(errors_of(subs(head + "    filter: >-\n      event.payload.v == payload.v && event_type != '' &&\n"
+                                  "      source != '' && schema_version != '' && artifact != ''\n")),
+            V{});
 }
 
 TEST(Subscription, Workflow) {

@@ -1,6 +1,12 @@
 #include "tako/util/data_doc.h"
 
 #include <gtest/gtest.h>
+#include <yaml-cpp/yaml.h>
+
+#include <cmath>
+#include <limits>
+
+#include "tako/util/fs.h"
 
 using tako::util::parse_data_document;
 
@@ -45,4 +51,158 @@ TEST(DataDoc, MissingFileError) {
   ASSERT_FALSE(d.ok());
   EXPECT_EQ(d.error().message,
             "could not read data file: open /nonexistent/file.json: no such file or directory");
+}
+
+// --- core-schema scalars (hand-written matchers, SPEC §8.2) -----------------
+
+using tako::util::yaml_plain_scalar;
+using nlohmann::json;
+
+TEST(DataDoc, PlainScalarTable) {
+  // null / bool
+  for (const char* s : {"", "~", "null", "Null", "NULL"}) EXPECT_TRUE(yaml_plain_scalar(s).is_null()) << s;
+  for (const char* s : {"true", "True", "TRUE"}) EXPECT_EQ(yaml_plain_scalar(s), json(true)) << s;
+  for (const char* s : {"false", "False", "FALSE"}) EXPECT_EQ(yaml_plain_scalar(s), json(false)) << s;
+  // int
+  EXPECT_EQ(yaml_plain_scalar("0"), json(int64_t{0}));
+  EXPECT_EQ(yaml_plain_scalar("-17"), json(int64_t{-17}));
+  EXPECT_EQ(yaml_plain_scalar("+17"), json(int64_t{17}));
+  EXPECT_EQ(yaml_plain_scalar("007"), json(int64_t{7}));
+  EXPECT_EQ(yaml_plain_scalar("9223372036854775807"), json(int64_t{9223372036854775807}));
+  EXPECT_EQ(yaml_plain_scalar("-9223372036854775808"), json(std::numeric_limits<int64_t>::min()));
+  EXPECT_TRUE(yaml_plain_scalar("9223372036854775808").is_number_float());  // beyond int64: a double
+  EXPECT_EQ(yaml_plain_scalar("9223372036854775808").get<double>(), 9223372036854775808.0);
+  // octal / hex
+  EXPECT_EQ(yaml_plain_scalar("0o17"), json(int64_t{15}));
+  EXPECT_EQ(yaml_plain_scalar("0x1F"), json(int64_t{31}));
+  EXPECT_EQ(yaml_plain_scalar("0xff"), json(int64_t{255}));
+  EXPECT_EQ(yaml_plain_scalar("0x7fffffffffffffff"), json(int64_t{9223372036854775807}));
+  EXPECT_EQ(yaml_plain_scalar("0x8000000000000000"), json("0x8000000000000000"));  // too large: a string
+  EXPECT_EQ(yaml_plain_scalar("0o18"), json("0o18"));
+  EXPECT_EQ(yaml_plain_scalar("0o"), json("0o"));
+  EXPECT_EQ(yaml_plain_scalar("0x"), json("0x"));
+  EXPECT_EQ(yaml_plain_scalar("0xg"), json("0xg"));
+  EXPECT_EQ(yaml_plain_scalar("-0x1"), json("-0x1"));
+  EXPECT_EQ(yaml_plain_scalar("0X1"), json("0X1"));
+  // float
+  EXPECT_EQ(yaml_plain_scalar("1.5"), json(1.5));
+  EXPECT_EQ(yaml_plain_scalar("-.5"), json(-0.5));
+  EXPECT_EQ(yaml_plain_scalar("+.5e1"), json(5.0));
+  EXPECT_EQ(yaml_plain_scalar("1."), json(1.0));
+  EXPECT_EQ(yaml_plain_scalar("1e3"), json(1000.0));
+  EXPECT_EQ(yaml_plain_scalar("1E-2"), json(0.01));
+  EXPECT_EQ(yaml_plain_scalar("2.5e+2"), json(250.0));
+  for (const char* s : {".", "-.", "1e", "1e+", "e3", ".e3", "1.2.3", "1,5", "1_000", " 1", "1 ", "--1", "+-1",
+                        "1.5x", "0b101"}) {
+    EXPECT_EQ(yaml_plain_scalar(s), json(s)) << s;
+  }
+  // inf / nan
+  for (const char* s : {".inf", ".Inf", ".INF", "+.inf"}) {
+    EXPECT_EQ(yaml_plain_scalar(s).get<double>(), std::numeric_limits<double>::infinity()) << s;
+  }
+  EXPECT_EQ(yaml_plain_scalar("-.inf").get<double>(), -std::numeric_limits<double>::infinity());
+  for (const char* s : {".nan", ".NaN", ".NAN"}) EXPECT_TRUE(std::isnan(yaml_plain_scalar(s).get<double>())) << s;
+  for (const char* s : {"-.nan", ".iNf", "inf", "nan", ".infinity"}) EXPECT_EQ(yaml_plain_scalar(s), json(s)) << s;
+  // strings
+  for (const char* s : {"yes", "no", "on", "off", "hello", "1.2.3", "v1"}) {
+    EXPECT_EQ(yaml_plain_scalar(s), json(s)) << s;
+  }
+}
+
+TEST(DataDoc, VeryLongScalars) {
+  const std::string digits(100000, '9');
+  auto d = parse_data_document("n: " + digits + "\nf: 1." + std::string(100000, '0') + "\nh: 0x" +
+                                   std::string(100000, 'f') + "\ns: " + std::string(100000, 'a') + "\no: 0o" +
+                                   std::string(100000, '7') + "\n",
+                               "long.yml");
+  ASSERT_TRUE(d.ok()) << d.error().message;
+  EXPECT_TRUE((*d)["n"].is_number_float());
+  EXPECT_EQ((*d)["n"].get<double>(), std::numeric_limits<double>::infinity());
+  EXPECT_EQ((*d)["f"], json(1.0));
+  EXPECT_EQ((*d)["h"], json("0x" + std::string(100000, 'f')));
+  EXPECT_EQ((*d)["s"], json(std::string(100000, 'a')));
+  EXPECT_EQ((*d)["o"], json("0o" + std::string(100000, '7')));
+  EXPECT_EQ(yaml_plain_scalar("-" + digits).get<double>(), -std::numeric_limits<double>::infinity());
+  EXPECT_EQ(yaml_plain_scalar(std::string(100000, '0') + "12"), json(int64_t{12}));
+  EXPECT_EQ(yaml_plain_scalar(std::string(100000, '1') + "x"), json(std::string(100000, '1') + "x"));
+}
+
+// --- resource guard -----------------------------------------------------------
+
+TEST(DataDoc, SelfReferencingAlias) {
+  auto d = parse_data_document("a: &a [*a]\n", "self.yml");
+  ASSERT_FALSE(d.ok());
+  EXPECT_EQ(d.error().message,
+            "could not parse data file self.yml:1:4: document nesting exceeds 256 levels (or an alias refers to "
+            "itself)");
+  d = parse_data_document("x: 1\nb: &b {k: *b}\n", "self.yml");
+  ASSERT_FALSE(d.ok());
+  EXPECT_EQ(d.error().message,
+            "could not parse data file self.yml:2:8: document nesting exceeds 256 levels (or an alias refers to "
+            "itself)");
+}
+
+TEST(DataDoc, AliasBomb) {
+  std::string bomb = "a: &a [x,x,x,x,x,x,x,x,x,x]\n";
+  const char* names = "abcdefg";
+  for (int i = 1; i < 7; ++i) {
+    bomb += std::string(1, names[i]) + ": &" + names[i] + " [";
+    for (int k = 0; k < 10; ++k) bomb += std::string(k ? "," : "") + "*" + names[i - 1];
+    bomb += "]\n";
+  }
+  auto d = parse_data_document(bomb, "bomb.yml");
+  ASSERT_FALSE(d.ok());
+  EXPECT_EQ(d.error().message,
+            "could not parse data file bomb.yml:1:14: document too large: more than 1000000 nodes after alias "
+            "expansion");
+  // Aliases below the limit are expanded normally.
+  d = parse_data_document("a: &a {k: [1, 2]}\nb: *a\nc: [*a, *a]\n", "ok.yml");
+  ASSERT_TRUE(d.ok()) << d.error().message;
+  EXPECT_EQ(d->dump(), R"({"a":{"k":[1,2]},"b":{"k":[1,2]},"c":[{"k":[1,2]},{"k":[1,2]}]})");
+}
+
+TEST(DataDoc, DeepNesting) {
+  // YAML (not JSON): flow sequences 300 deep under a key.
+  auto d = parse_data_document("a: " + std::string(300, '[') + std::string(300, ']') + "\n", "deep.yml");
+  ASSERT_FALSE(d.ok());
+  EXPECT_EQ(d.error().message,
+            "could not parse data file deep.yml:1:260: document nesting exceeds 256 levels (or an alias refers to "
+            "itself)");
+  // 256 levels are fine (the root mapping is level 0, the scalar level 256).
+  d = parse_data_document("a: " + std::string(254, '[') + "1" + std::string(254, ']') + "\n", "deep.yml");
+  ASSERT_TRUE(d.ok()) << d.error().message;
+  // Deeper than yaml-cpp's own recursion limit: its error, no crash.
+  d = parse_data_document("a: " + std::string(100000, '[') + "\n", "deeper.yml");
+  ASSERT_FALSE(d.ok());
+  EXPECT_EQ(d.error().message.rfind("could not parse data file deeper.yml:", 0), 0u) << d.error().message;
+  // JSON: at most 256 nested arrays/objects.
+  d = parse_data_document(std::string(257, '[') + std::string(257, ']'), "deep.json");
+  ASSERT_FALSE(d.ok());
+  EXPECT_EQ(d.error().message, "could not parse data file deep.json: document nesting exceeds 256 levels");
+  d = parse_data_document("{\"a\": \"[[[[\\\"[[\", \"b\": " + std::string(255, '[') + std::string(255, ']') + "}",
+                          "ok.json");
+  ASSERT_TRUE(d.ok()) << d.error().message;
+  d = parse_data_document(std::string(1000000, '[') + std::string(1000000, ']'), "huge.json");
+  ASSERT_FALSE(d.ok());
+  EXPECT_EQ(d.error().message, "could not parse data file huge.json: document nesting exceeds 256 levels");
+}
+
+TEST(DataDoc, YamlToJsonIsGuarded) {
+  YAML::Node n = YAML::Load("a: &a [*a]\n");
+  auto j = tako::util::yaml_to_json(n);
+  ASSERT_FALSE(j.ok());
+  EXPECT_EQ(j.error().message, "1:4: document nesting exceeds 256 levels (or an alias refers to itself)");
+  j = tako::util::yaml_to_json(YAML::Load("k: [1, '2', 0x10]"));
+  ASSERT_TRUE(j.ok());
+  EXPECT_EQ(j->dump(), R"({"k":[1,"2",16]})");
+}
+
+TEST(DataDoc, LoadDataDocumentNamesTheFile) {
+  tako::util::TempDir dir;
+  std::string path = dir.path() + "/bad.yml";
+  ASSERT_TRUE(tako::util::write_file_atomic(path, "a: &a [*a]\n").ok());
+  auto d = tako::util::load_data_document(path);
+  ASSERT_FALSE(d.ok());
+  EXPECT_EQ(d.error().message, "could not parse data file " + path +
+                                   ":1:4: document nesting exceeds 256 levels (or an alias refers to itself)");
 }
