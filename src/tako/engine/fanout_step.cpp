@@ -4,6 +4,8 @@
 // fail_fast, aggregates failures and records everything in the tree's state.
 #include "tako/engine/fanout_step.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -18,6 +20,7 @@
 #include "tako/fanout/matching.h"
 #include "tako/repo/git.h"
 #include "tako/state/ids.h"
+#include "tako/util/file_lock.h"
 #include "tako/util/fs.h"
 #include "tako/util/go_format.h"
 #include "tako/util/strings.h"
@@ -430,11 +433,22 @@ void RunExecutor::run_child(const std::shared_ptr<FanOutState>& st, ChildTask& t
   bool have_step_slot = false, have_tree_slot = false;
 
   if (!stop() && !ancestor_lock) {
-    set_waiting(t.run_id, "lock on " + t.identity);
-    auto l = acquire_repo_lock(tree_.options().settings.home, t.repo_path, t.identity, t.run_id,
-                               tree_.options().lock_timeout, tree_.options().lock_timeout_text, ex.cancel_fd());
-    if (l) lock.emplace(std::move(*l));
-    else if (!stop()) start_error = l.error().message;
+    auto free_now = try_repo_lock(tree_.options().settings.home, t.repo_path, t.identity, t.run_id);
+    if (free_now && free_now->has_value()) {
+      lock.emplace(std::move(**free_now));
+    } else {
+      // Waiting for a lock: step out of the slot lines meanwhile, or a sibling
+      // that holds this lock and needs a slot to finish would wait behind us.
+      st->step_slots->suspend(t.step_ticket);
+      tree_.slots().suspend(t.tree_ticket);
+      set_waiting(t.run_id, "lock on " + t.identity);
+      auto l = acquire_repo_lock(tree_.options().settings.home, t.repo_path, t.identity, t.run_id,
+                                 tree_.options().lock_timeout, tree_.options().lock_timeout_text, ex.cancel_fd());
+      if (l) lock.emplace(std::move(*l));
+      else if (!stop()) start_error = l.error().message;
+      st->step_slots->resume(t.step_ticket);
+      tree_.slots().resume(t.tree_ticket);
+    }
   }
   if (!stop() && start_error.empty()) {
     set_waiting(t.run_id, "concurrency slot");

@@ -19,4 +19,8 @@ Result<RepoLock> acquire_repo_lock(const std::string& home, const std::string& p
                                    const std::string& repository, const std::string& run_id,
                                    util::Nanos timeout, const std::string& timeout_text, int cancel_fd = -2);
 
+// Non-blocking variant: nullopt when another holder has the lock.
+Result<std::optional<RepoLock>> try_repo_lock(const std::string& home, const std::string& path,
+                                              const std::string& repository, const std::string& run_id);
+
 }  // namespace tako::engine

@@ -23,6 +23,11 @@ class Slots {
   void release();
   // Wakes waiters so they re-check their cancellation.
   void poke();
+  // Leaves / rejoins the line without giving up the ticket's place: a child that
+  // waits for a repository lock must not hold up the children behind it (they may
+  // hold that lock and need a slot to finish).
+  void suspend(uint64_t ticket);
+  void resume(uint64_t ticket);
 
  private:
   std::mutex mu_;
@@ -64,6 +69,17 @@ inline void Slots::release() {
   std::lock_guard<std::mutex> lock(mu_);
   --used_;
   cv_.notify_all();
+}
+
+inline void Slots::suspend(uint64_t ticket) {
+  std::lock_guard<std::mutex> lock(mu_);
+  waiting_.erase(ticket);
+  cv_.notify_all();
+}
+
+inline void Slots::resume(uint64_t ticket) {
+  std::lock_guard<std::mutex> lock(mu_);
+  waiting_.insert(ticket);
 }
 
 inline void Slots::poke() {

@@ -168,6 +168,18 @@ std::string held_by(const std::optional<LockHolder>& h) {
 
 }  // namespace
 
+Result<std::optional<FileLock>> try_acquire_lock(const LockRequest& req) {
+  auto r = FileLock::try_acquire(req.lock_path);
+  if (!r) return r.error();
+  if (!r->has_value()) return std::optional<FileLock>();
+  FileLock lock = std::move(**r);
+  LockHolder self = req.self;
+  if (self.pid == 0) self.pid = ::getpid();
+  if (self.acquired_at.empty()) self.acquired_at = rfc3339_now();
+  if (auto st = lock.write_payload(lock_holder_json(self)); !st) return st.error();
+  return std::optional<FileLock>(std::move(lock));
+}
+
 Result<FileLock> acquire_lock(const LockRequest& req) {
   auto deadline = Clock::now() + req.timeout;
   auto backoff = std::chrono::milliseconds(5);
@@ -182,16 +194,9 @@ Result<FileLock> acquire_lock(const LockRequest& req) {
     }
   };
   for (;;) {
-    auto r = FileLock::try_acquire(req.lock_path);
+    auto r = try_acquire_lock(req);
     if (!r) return r.error();
-    if (r->has_value()) {
-      FileLock lock = std::move(**r);
-      LockHolder self = req.self;
-      if (self.pid == 0) self.pid = ::getpid();
-      if (self.acquired_at.empty()) self.acquired_at = rfc3339_now();
-      if (auto st = lock.write_payload(lock_holder_json(self)); !st) return st.error();
-      return lock;
-    }
+    if (r->has_value()) return std::move(**r);
     auto now = Clock::now();
     if (!blocked_since) blocked_since = now;
     if (!reported) {

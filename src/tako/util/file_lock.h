@@ -88,6 +88,8 @@ struct LockRequest {
 //   timed out after <timeout> waiting for lock on <repository> (held by run <run-id>, pid <pid>)
 // Fields the holder has not written (yet) show as "unknown".
 Result<FileLock> acquire_lock(const LockRequest& request);
+// Non-blocking: the lock with `self` written as payload, or nullopt when busy.
+Result<std::optional<FileLock>> try_acquire_lock(const LockRequest& request);
 
 // <home>/locks/repo-<first 16 hex of SHA-256(canonical_path)>.lock
 std::string repo_lock_path(const std::string& home, const std::string& canonical_path);
