@@ -5,6 +5,7 @@
 
 #include <chrono>
 
+#include "tako/config/builtin_steps.h"
 #include "tako/engine/expressions.h"
 #include "tako/engine/run_executor.h"
 #include "tako/repo/git.h"
@@ -85,29 +86,20 @@ StepOutcome RunExecutor::run_poll(const config::Step& step, const nlohmann::json
     out.error = "failed to execute template: " + with.error().message;
     return out;
   }
-  const std::string target = param_string(*with, "target");
-  const std::string interval_text = param_string(*with, "interval", "5s");
-  const std::string timeout_text = param_string(*with, "timeout", "30m");
-  int success_code = 0;
-  if (with->contains("success_on_exit_code")) {
-    const auto& v = (*with)["success_on_exit_code"];
-    if (v.is_number_integer()) success_code = int(v.get<int64_t>());
-    else if (v.is_string()) success_code = std::atoi(v.get<std::string>().c_str());
-  }
-  auto interval = util::parse_go_duration(interval_text);
-  auto timeout = util::parse_go_duration(timeout_text);
-  if (!interval) {
-    out.error = interval.error().message;
+  // Parameters with the same rules (and messages) as the load-time checks.
+  auto params = config::parse_poll_params(*with);
+  if (!params) {
+    out.error = params.error().message;
     return out;
   }
-  if (!timeout) {
-    out.error = timeout.error().message;
-    return out;
-  }
-  const auto deadline = std::chrono::steady_clock::now() + *timeout;
+  const std::string& target = params->target;
+  const std::string& timeout_text = params->timeout_text;
+  const int success_code = int(params->success_on_exit_code);
+  const auto interval = params->interval;
+  const auto deadline = std::chrono::steady_clock::now() + params->timeout;
 
   if (target == "step") {
-    const std::string target_id = param_string(*with, "step_id");
+    const std::string& target_id = params->step_id;
     if (target_id.empty()) {
       out.error = "poll target 'step' requires step_id";
       return out;
@@ -137,7 +129,7 @@ StepOutcome RunExecutor::run_poll(const config::Step& step, const nlohmann::json
     return out;
   }
   if (target == "command") {
-    const std::string command = param_string(*with, "command");
+    const std::string& command = params->command;
     if (command.empty()) {
       out.error = "poll target 'command' requires command";
       return out;
@@ -174,7 +166,7 @@ StepOutcome RunExecutor::run_poll(const config::Step& step, const nlohmann::json
         out.outputs["attempts"] = std::to_string(attempts);
         return out;
       }
-      auto next = std::chrono::steady_clock::now() + *interval;
+      auto next = std::chrono::steady_clock::now() + interval;
       if (next >= deadline) {
         out.error = "poll timed out after " + timeout_text + ": command last exited with code " + std::to_string(last);
         return out;

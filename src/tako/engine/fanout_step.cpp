@@ -15,6 +15,7 @@
 #include "tako/engine/expressions.h"
 #include "tako/engine/repo_lock.h"
 #include "tako/engine/run_executor.h"
+#include "tako/engine/run_spec.h"
 #include "tako/fanout/aggregate.h"
 #include "tako/fanout/event.h"
 #include "tako/fanout/matching.h"
@@ -67,14 +68,6 @@ struct FanOutState {
 };
 
 namespace {
-
-std::string input_text(const nlohmann::json& v) {
-  if (v.is_string()) return v.get<std::string>();
-  if (v.is_boolean()) return v.get<bool>() ? "true" : "false";
-  if (v.is_number_integer()) return std::to_string(v.get<int64_t>());
-  if (v.is_number_float()) return util::format_go_float(v.get<double>());
-  return v.dump();
-}
 
 std::string status_word(state::RunStatus s) { return std::string(state::to_string(s)); }
 
@@ -667,11 +660,6 @@ StepOutcome RunExecutor::resume_fan_out(const config::Step& step, const std::sha
                                         const state::FanOutRecord& recorded) {
   (void)step;
   StepOutcome out;
-  auto universe = tree_.universe();
-  if (!universe) {
-    out.error = universe.error().message;
-    return out;
-  }
   for (const auto& id : recorded.children) {
     state::RunNode copy;
     {
@@ -691,27 +679,14 @@ StepOutcome RunExecutor::resume_fan_out(const config::Step& step, const std::sha
     task->workflow = copy.workflow;
     task->repo_path = copy.path;
     task->worktree = copy.isolation == state::Isolation::Worktree;
-    int m = (*universe)->find(copy.repository);
-    std::shared_ptr<const config::Config> cfg;
-    if (m >= 0) cfg = (*universe)->members()[size_t(m)].config;
-    const config::Workflow* wf = cfg ? cfg->find_workflow(copy.workflow) : nullptr;
-    if (wf == nullptr) {
+    // Configuration re-read from disk; recorded inputs, event and workspace (§11.4).
+    auto spec = spec_from_node(copy);
+    if (!spec) {
       st->rejected.push_back({copy.repository, copy.workflow,
-                              copy.repository + ":" + copy.workflow + ": workflow '" + copy.workflow + "' not found"});
+                              copy.repository + ":" + copy.workflow + ": " + spec.error().message});
       continue;
     }
-    RunSpec cs;
-    cs.run_id = id;
-    cs.identity = copy.repository;
-    cs.path = copy.path;
-    cs.checkout = copy.worktree && util::read_file(*copy.worktree + "/.git").ok() ? *copy.worktree : copy.path;
-    cs.config = cfg;
-    cs.workflow = wf;
-    cs.inputs.values = copy.inputs;
-    for (const auto& [k, v] : copy.inputs.items()) cs.inputs.texts[k] = input_text(v);
-    cs.event = copy.event;
-    cs.workspace = copy.workspace;
-    cs.depth = copy.depth;
+    RunSpec cs = std::move(*spec);
     if (cs.checkout != copy.path) task->worktree = false;  // reuse the kept worktree
     {
       auto l = tree_.lock();
