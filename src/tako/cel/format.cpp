@@ -75,8 +75,6 @@ std::string double_to_string(double d) {
   return (d < 0 ? "-" : "") + body;
 }
 
-namespace {
-
 void quote_string(std::string& out, std::string_view s) {
   out.push_back('"');
   for (char ch : s) {
@@ -103,6 +101,8 @@ void quote_string(std::string& out, std::string_view s) {
   }
   out.push_back('"');
 }
+
+namespace {
 
 void quote_bytes(std::string& out, std::string_view s) {
   out += "b\"";

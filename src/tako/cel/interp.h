@@ -71,4 +71,8 @@ std::string net_to_string(const NetAddr& n);
 // Go-style `%g`-shortest formatting used by string(double).
 std::string double_to_string(double d);
 
+// Appends `s` as a double-quoted CEL string literal (§9.6 escapes); shared by
+// `tako eval` output and strings.quote.
+void quote_string(std::string& out, std::string_view s);
+
 }  // namespace tako::cel

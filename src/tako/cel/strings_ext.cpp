@@ -219,30 +219,8 @@ Value fn_reverse(const Value* a, size_t) {
 
 Value fn_quote(const Value* a, size_t) {
   if (!is_str(a[0])) return no_such_overload();
-  std::string out = "\"";
-  for (char ch : a[0].str()) {
-    unsigned char c = static_cast<unsigned char>(ch);
-    switch (c) {
-      case '\a': out += "\\a"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\v': out += "\\v"; break;
-      case '\\': out += "\\\\"; break;
-      case '"': out += "\\\""; break;
-      default:
-        if (c < 0x20 || c == 0x7f) {
-          char b[8];
-          std::snprintf(b, sizeof b, "\\x%02x", c);
-          out += b;
-        } else {
-          out.push_back(ch);
-        }
-    }
-  }
-  out += "\"";
+  std::string out;
+  quote_string(out, a[0].str());
   return make_string_checked(std::move(out));
 }
 
