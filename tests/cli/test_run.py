@@ -195,3 +195,22 @@ def test_sigint_stops_children_and_leaves_no_lock(tako, ws, env, tmp_path):
     # the lock is free again: a second run gets through at once
     r = tako("run", "--local", "--lock-timeout", "1s", "true", cwd=ws.src / "solo")
     assert r.code == 0, r
+
+
+def test_clone_waits_for_the_cache_lock(tako, ws, env):
+    """§3.2/§14: clone and update of a checkout happen under <cache>/locks/<owner>+<repo>+<ref>.lock."""
+    import fcntl
+    ws.repo("top", yml("top", ["dep"]))
+    ws.repo("dep", yml("dep"))
+    locks = os.path.join(env["TAKO_HOME"], "cache", "locks")
+    os.makedirs(locks, exist_ok=True)
+    with open(os.path.join(locks, "o+dep+main.lock"), "w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        r = tako("run", "--lock-timeout", "300ms", "true", cwd=ws.src / "top")
+        assert r.code == 1
+        assert "waiting for lock on o/dep:main" in r.err
+        assert r.err.rstrip().endswith("timed out after 300ms waiting for lock on o/dep:main "
+                                       "(held by run unknown, pid unknown)"), r.err
+    r = tako("run", "--lock-timeout", "300ms", "true", cwd=ws.src / "top")
+    assert r.code == 0, r
+    assert os.path.isdir(os.path.join(env["TAKO_HOME"], "cache", "repos", "o", "dep", "main"))

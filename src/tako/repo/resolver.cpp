@@ -11,7 +11,9 @@
 #include <thread>
 
 #include "tako/repo/git.h"
+#include "tako/util/file_lock.h"
 #include "tako/util/fs.h"
+#include "tako/util/go_duration.h"
 #include "tako/util/strings.h"
 
 namespace tako::repo {
@@ -69,6 +71,18 @@ Result<Resolved> Resolver::resolve(const RepoSpec& spec, bool from_dependents, c
                    " not found in cache or local test structure - stat " + cached +
                    ": no such file or directory"};
     }
+    // All clone/update work on one checkout happens under its cache lock (§3.2, §14).
+    auto timeout = util::parse_go_duration(settings_.lock_timeout);
+    util::LockRequest req;
+    req.lock_path = util::cache_lock_path(settings_.cache_dir, spec.owner, spec.name, spec.ref);
+    req.repository = spec.display();
+    req.self.run_id = "tako-cache";
+    req.self.repository = spec.display();
+    req.self.path = cached;
+    req.timeout = timeout ? *timeout : std::chrono::minutes(10);
+    req.timeout_text = settings_.lock_timeout;
+    auto lock = util::acquire_lock(req);
+    if (!lock) return lock.error();
     if (!is_dir(cached)) {
       auto cloned = clone(spec, cached);
       if (!cloned) return cloned.error();
