@@ -76,10 +76,13 @@ Result<std::shared_ptr<const config::Config>> load_repo_config(const std::string
 }
 
 int Universe::find(const std::string& identity) const {
-  for (size_t i = 0; i < members_.size(); ++i) {
-    if (util::iequals(members_[i].identity, identity)) return int(i);
-  }
-  return -1;
+  auto it = index_.find(util::to_lower(identity));
+  return it == index_.end() ? -1 : it->second;
+}
+
+void Universe::append(Member m) {
+  index_.emplace(util::to_lower(m.identity), int(members_.size()));
+  members_.push_back(std::move(m));
 }
 
 Result<Universe> Universe::build(Resolver& resolver, const EntryOptions& entry_opts, bool strict) {
@@ -113,7 +116,7 @@ Result<Universe> Universe::build(Resolver& resolver, const EntryOptions& entry_o
   if (!entry_cfg) return entry_cfg.error();
   entry.config = *entry_cfg;
   entry.identity = compute_identity(entry.path, entry.config->metadata_name, repos_dir);
-  u.members_.push_back(std::move(entry));
+  u.append(std::move(entry));
 
   auto find_path = [&](const std::string& path) -> int {
     for (size_t i = 0; i < u.members_.size(); ++i) {
@@ -125,7 +128,7 @@ Result<Universe> Universe::build(Resolver& resolver, const EntryOptions& entry_o
   auto add = [&](Member m) -> int {
     int existing = u.find(m.identity);
     if (existing >= 0) return existing;
-    u.members_.push_back(std::move(m));
+    u.append(std::move(m));
     return int(u.members_.size()) - 1;
   };
 
@@ -229,7 +232,7 @@ Result<Universe> Universe::build(Resolver& resolver, const EntryOptions& entry_o
       m.ref = ref;
       m.source = "cache";
       m.config = *cfg;
-      u.members_.push_back(std::move(m));
+      u.append(std::move(m));
     }
   }
   // Cache members' own dependents are not followed (they are used as they are),

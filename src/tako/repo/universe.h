@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "tako/config/config.h"
@@ -40,7 +41,10 @@ class Universe {
   int find(const std::string& identity) const;
 
  private:
+  void append(Member m);
+
   std::vector<Member> members_;
+  std::unordered_map<std::string, int> index_;  // lowercased identity -> member
 };
 
 // §3.1: the entry directory (--root made absolute, else the current directory).
