@@ -57,7 +57,7 @@ coverage: deps
 	cmake -S . -B $(COV_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DTAKO_COVERAGE=ON -DTAKO_BUILD_BENCH=OFF
 	ninja -C $(COV_BUILD) -j $(JOBS)
 	bash scripts/run-tests.sh $(abspath $(COV_BUILD)) "$(CONFORMANCE_DIR)"
-	gcovr -r . $(COV_BUILD) --filter src/ --print-summary --html-details $(COV_BUILD)/coverage.html
+	gcovr -r . $(COV_BUILD) --filter src/ --gcov-ignore-parse-errors --print-summary --txt $(COV_BUILD)/coverage.txt --html-details $(COV_BUILD)/coverage.html
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) $(COV_BUILD)
