@@ -3,34 +3,10 @@ import re
 
 import pytest
 
+from spec_examples import APPENDIX_A
 from test_exec_util import DUR, RUN_ID, home, load_state, run_id_of, state_path
 
-GREETER = """\
-version: "1"
-metadata: {name: my-org/greeter}
-workflows:
-  greet:
-    inputs:
-      name:  {type: string, default: World}
-      shout: {type: boolean, default: false}
-      fail:  {type: boolean, default: false}
-    steps:
-      - id: compose
-        run: echo "Hello, {{ .inputs.name }}!"
-        produces: {outputs: {greeting: from_stdout}}
-      - id: shout
-        if: inputs.shout
-        run: echo {{ .steps.compose.outputs.greeting | upper | shell_quote }}
-      - id: publish
-        run: |
-          echo "publishing {{ .steps.compose.greeting | shell_quote }}"
-          echo "published_by=$TAKO_RUN_ID" >> "$TAKO_OUTPUT"
-          test "{{ .inputs.fail }}" != "true"
-        produces: {outputs: {published_by: "from_env:published_by"}}
-        on_failure:
-          - id: cleanup
-            run: echo "cleaning up after $TAKO_FAILED_STEP"
-"""
+GREETER = APPENDIX_A
 
 
 @pytest.fixture
