@@ -4,88 +4,22 @@ import re
 import pytest
 
 from test_fanout_util import (DUR, LOGTS, RUN_ID, esc, find_run, match_lines, run_id_of, state_of, step_of)
+from spec_examples import APPENDIX_B_APP_ONE, APPENDIX_B_APP_TWO, APPENDIX_B_GO_LIB
 
-GO_LIB = """version: "1"
-metadata: {name: my-org/go-lib}
-artifacts:
-  go-lib: {path: ./go.mod, ecosystem: go}
-events:
-  produces:
-    - type: library_built
-      schema_version: 1.4.0
-      payload: {version: {type: string, required: true}}
-workflows:
-  release:
-    inputs: {version: {type: string, required: true}}
-    steps:
-      - id: build
-        run: echo "{{ .inputs.version }}" > VERSION && echo "built go-lib {{ .inputs.version }}" && echo x >> COUNT_build
-        produces:
-          artifact: go-lib
-          outputs:
-            version: from_file:VERSION
-          events:
-            - {type: library_built, schema_version: 1.4.0, payload: {version: "{{ .outputs.version }}"}}
-      - id: notify_dependents
-        uses: tako/fan-out@v1
-        with:
-          event_type: library_built
-          wait_for_children: true
-          timeout: 30m
-      - id: finish
-        run: echo "released {{ .steps.build.outputs.version }}" && echo x >> COUNT_finish
-"""
-
-APP_ONE = """version: "1"
-metadata: {name: my-org/app-one}
-subscriptions:
-  - artifact: my-org/go-lib:go-lib
-    events: [library_built]
-    schema_version: ^1.0.0
-    filters:
-      - has(payload.version)
-      - semver.major(event.payload.version) >= 1
-    workflow: integration_test
-    inputs: {lib_version: "{{ .event.payload.version }}"}
-workflows:
-  integration_test:
-    inputs: {lib_version: {type: string, required: true}}
-    steps:
-      - id: run_tests
-        run: echo "testing app-one against go-lib {{ .inputs.lib_version }}" && echo x >> COUNT_run_tests
-      - id: announce
-        uses: tako/fan-out@v1
-        with:
-          event_type: app_released
-          payload: {lib_version: "{{ .inputs.lib_version }}"}
-          wait_for_children: true
-"""
-
-APP_TWO = """version: "1"
-metadata: {name: my-org/app-two}
-events:
-  subscriptions:
-    - artifact: my-org/go-lib:go-lib
-      events:
-        - {type: library_built, schema_version: "(1.1.0...2.0.0]"}
-      filter: payload.version.startsWith("2.")
-      workflow: upgrade
-      inputs: {lib_version: "{{ .payload.version }}"}
-    - artifact: my-org/app-one:*
-      events: [app_released]
-      workflow: deploy
-      inputs: {lib_version: "{{ .payload.lib_version }}"}
-workflows:
-  upgrade:
-    inputs: {lib_version: {type: string, required: true}}
-    steps:
-      - run: echo "major upgrade to {{ .inputs.lib_version }}" && touch UPGRADED
-  deploy:
-    inputs: {lib_version: {type: string, required: true}}
-    steps:
-      - id: deploy
-        run: echo x >> COUNT_deploy && echo "app-two deployed with go-lib {{ .inputs.lib_version }}" > deployed.txt__FAIL__
-"""
+# SPEC Appendix B, with counter files and markers so the tests can see what ran.
+GO_LIB = APPENDIX_B_GO_LIB.replace(
+    'echo "built go-lib {{ .inputs.version }}"',
+    'echo "built go-lib {{ .inputs.version }}" && echo x >> COUNT_build').replace(
+    'echo "released {{ .steps.build.outputs.version }}"',
+    'echo "released {{ .steps.build.outputs.version }}" && echo x >> COUNT_finish')
+APP_ONE = APPENDIX_B_APP_ONE.replace(
+    'echo "testing app-one against go-lib {{ .inputs.lib_version }}"',
+    'echo "testing app-one against go-lib {{ .inputs.lib_version }}" && echo x >> COUNT_run_tests')
+APP_TWO = APPENDIX_B_APP_TWO.replace(
+    'echo "major upgrade to {{ .inputs.lib_version }}"',
+    'echo "major upgrade to {{ .inputs.lib_version }}" && touch UPGRADED').replace(
+    'run: echo "app-two deployed with go-lib {{ .inputs.lib_version }}" > deployed.txt',
+    'run: echo x >> COUNT_deploy && echo "app-two deployed with go-lib {{ .inputs.lib_version }}" > deployed.txt__FAIL__')
 
 SUMMARY_OK = [
     "Executing workflow 'release'",
