@@ -62,6 +62,40 @@ void BM_SupervisorBashEcho(benchmark::State& state) {
 }
 BENCHMARK(BM_SupervisorBashEcho)->Unit(benchmark::kMicrosecond);
 
+// Baseline for `tako exec` steps: fork + exec of `sh -c true` + waitpid, as a shell loop does.
+void BM_ForkExecShTrue(benchmark::State& state) {
+  for (auto _ : state) {
+    pid_t pid = ::fork();
+    if (pid == 0) {
+      char* argv[] = {const_cast<char*>("sh"), const_cast<char*>("-c"), const_cast<char*>("true"), nullptr};
+      ::execvp("sh", argv);
+      ::_exit(127);
+    }
+    int st = 0;
+    ::waitpid(pid, &st, 0);
+  }
+}
+BENCHMARK(BM_ForkExecShTrue)->Unit(benchmark::kMicrosecond);
+
+// What `tako exec` does per shell step: `sh -c` in its own process group, stdin from /dev/null,
+// both streams piped and line-split, waited through the supervisor.
+void BM_SupervisorShTrueStep(benchmark::State& state) {
+  Supervisor sup;
+  for (auto _ : state) {
+    ChildSpec spec;
+    spec.spawn.argv = sh_command("true");
+    spec.spawn.stdout_mode = Stdio::Pipe;
+    spec.spawn.stderr_mode = Stdio::Pipe;
+    spec.capture_stdout = true;
+    spec.capture_stderr = true;
+    spec.on_line = [](Stream, std::string_view, bool) {};
+    auto id = sup.spawn(std::move(spec));
+    if (!id.ok()) state.SkipWithError("spawn failed");
+    sup.wait(*id);
+  }
+}
+BENCHMARK(BM_SupervisorShTrueStep)->Unit(benchmark::kMicrosecond);
+
 // 1,000 `bash -c true` with N running at once.
 void BM_Supervisor1000BashTrue(benchmark::State& state) {
   const int parallel = static_cast<int>(state.range(0));

@@ -12,6 +12,7 @@
 #include "tako/engine/expressions.h"
 #include "tako/engine/outputs.h"
 #include "tako/engine/step_cache.h"
+#include "tako/engine/step_log.h"
 #include "tako/proc/line_output.h"
 #include "tako/proc/interrupt.h"
 #include "tako/proc/spawn.h"
@@ -301,14 +302,10 @@ StepOutcome RunExecutor::run_step(const config::Step& step, const std::optional<
     }
     n.current_step = step.id;
   }
-  if (auto saved = tree_.save(true); !saved) {
-    // §11.3: the step's `running` status must be on disk before anything of it starts.
-    state_error_ = saved.error().message;
-    StepOutcome failed;
-    failed.error = *state_error_;
-    finish_step(step.id, failed);
-    return failed;
-  }
+  // §11.3: the step's `running` status must be on disk before anything of it starts. The write
+  // runs on the store's thread while the step is prepared (data, `if`, template, scratch dir,
+  // environment); settle_state() awaits it before the step acts (process, built-in action).
+  pending_save_ = tree_.request_save();
 
   nlohmann::json data = step_data();
   StepOutcome out;
@@ -323,6 +320,18 @@ StepOutcome RunExecutor::run_step(const config::Step& step, const std::optional<
     if (cond && *cond) out = dispatch(step, data, on_failure_of);
   } else {
     out = dispatch(step, data, on_failure_of);
+  }
+  if (auto settled = settle_state(); !settled) {  // a step that started nothing (skipped, cached, error)
+    out = StepOutcome{};
+    out.error = settled.error().message;
+  }
+  if (state_error_) {
+    StepOutcome failed;
+    failed.error = *state_error_;
+    if (!out.background) {
+      finish_step(step.id, failed);
+      return failed;
+    }
   }
   if (out.background) return out;  // a long-running step: recorded when it exits
   finish_step(step.id, out);
@@ -370,10 +379,22 @@ void RunExecutor::run_on_failure(const config::Step& step, std::string* failure_
   }
 }
 
+Status RunExecutor::settle_state() {
+  if (!pending_save_) return {};
+  Status saved = tree_.await_save(pending_save_);
+  pending_save_.reset();
+  if (!saved && !state_error_) state_error_ = saved.error().message;
+  return saved;
+}
+
 StepOutcome RunExecutor::dispatch(const config::Step& step, const nlohmann::json& data,
                                   const std::optional<std::string>& on_failure_of) {
   StepOutcome out;
   if (step.uses) {
+    if (auto settled = settle_state(); !settled) {
+      out.error = settled.error().message;
+      return out;
+    }
     std::string name = step.uses->substr(0, step.uses->find('@'));
     if (name == "tako/fan-out") return run_fan_out(step, data);
     if (name == "tako/poll") return run_poll(step, data);
@@ -466,23 +487,23 @@ StepOutcome RunExecutor::run_shell(const config::Step& step, const nlohmann::jso
   const std::string tmp_dir = spec_.workspace + "/tmp/" + step.id;
   const std::string log_path = spec_.workspace + "/logs/" + step.id + ".log";
   const std::string output_file = tmp_dir + "/output";
-  if (auto s = util::make_dirs(spec_.workspace + "/logs"); !s) {
+  if (auto s = tree_.scratch_dirs().make_scratch(tmp_dir, 0777); !s) {
     out.error = s.error().message;
     return out;
   }
-  if (auto s = util::make_dirs(tmp_dir, 0777); !s) {
-    out.error = s.error().message;
-    return out;
-  }
-  ::chmod(tmp_dir.c_str(), 0777);
-  { util::UniqueFd f(::open(output_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666)); }
-  auto log_fd = std::make_shared<util::UniqueFd>(
-      ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0600));
+  // The log is created at the step's first line, not up front: a file creation costs about as
+  // much as a short step on some file systems (a silent step leaves no log file; docs/ENGINE.md).
+  auto log = std::make_shared<StepLog>(log_path);
 
   Status env_error;
   std::vector<std::string> env = step_environment(step, data, on_failure_of, output_file, &env_error);
   if (!env_error) {
     out.error = env_error.error().message;
+    return out;
+  }
+
+  if (auto settled = settle_state(); !settled) {
+    out.error = settled.error().message;
     return out;
   }
 
@@ -501,9 +522,9 @@ StepOutcome RunExecutor::run_shell(const config::Step& step, const nlohmann::jso
   const bool stream = tree_.options().verbose || (!tree_.options().json && ::isatty(STDOUT_FILENO) == 1);
   const std::string prefix = "[" + spec_.identity + "/" + step.id + "] ";
   Tree* tree = &tree_;
-  spec.on_line = [tree, log_fd, stream, prefix](proc::Stream which, std::string_view line, bool) {
+  spec.on_line = [tree, log, stream, prefix](proc::Stream which, std::string_view line, bool) {
     std::string masked = tree->mask(line);
-    if (log_fd->valid()) proc::write_line(log_fd->get(), "", masked);
+    log->write_line(masked);
     if (stream) {
       if (which == proc::Stream::Stdout) tree->out_line(prefix + masked);
       else tree->err_line(prefix + masked);
@@ -582,6 +603,8 @@ StepOutcome RunExecutor::run_shell(const config::Step& step, const nlohmann::jso
     return out;
   }
   sup_->wait(*id);
+  // The process group is gone and the outputs are read: an empty scratch dir can serve the next step.
+  tree_.scratch_dirs().retire(tmp_dir);
   if (!result) {
     out.error = "interrupted";
     return out;

@@ -141,6 +141,10 @@ class RunExecutor {
   bool holds_slot_ = false;  // a child run executing under the tree-wide cap
   // A forced state write failed: the run aborts with this error (§11.2, §11.3).
   std::optional<std::string> state_error_;
+  // The forced write of the current step's `running` status, requested at step start and
+  // awaited (settle_state) before the step does anything outside tako (§11.3).
+  std::optional<std::uint64_t> pending_save_;
+  Status settle_state();
 
  public:
   void set_holds_slot(bool v) { holds_slot_ = v; }

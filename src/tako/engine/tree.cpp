@@ -24,6 +24,16 @@ Status Tree::save(bool force) {
   return {};
 }
 
+std::optional<std::uint64_t> Tree::request_save() {
+  if (options_.dry_run || !store_) return std::nullopt;
+  return store_->request_write();
+}
+
+Status Tree::await_save(std::optional<std::uint64_t> ticket) {
+  if (!ticket || !store_) return {};
+  return store_->wait_written(*ticket);
+}
+
 void Tree::add_secret(const std::string& value) {
   std::lock_guard<std::mutex> lock(mask_mu_);
   masker_.add(value);

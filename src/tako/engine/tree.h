@@ -16,6 +16,7 @@
 #include <string>
 #include <string_view>
 
+#include "tako/engine/dir_pool.h"
 #include "tako/engine/exec_options.h"
 #include "tako/engine/masker.h"
 #include "tako/engine/slots.h"
@@ -40,6 +41,11 @@ class Tree {
   // Writes the document now (force: §11.3's points) or coalesced. Must be
   // called without the document lock. A failed forced write is returned.
   Status save(bool force);
+  // A forced write in two halves (state::StateStore::request_write/wait_written): the run
+  // prepares its step while the write is under way and awaits it before the step acts.
+  // Dry-run: no ticket, and awaiting it is a no-op.
+  std::optional<std::uint64_t> request_save();
+  Status await_save(std::optional<std::uint64_t> ticket);
 
   // Masking with every secret seen so far in the tree.
   void add_secret(const std::string& value);
@@ -54,6 +60,9 @@ class Tree {
   Result<const repo::Universe*> universe();
 
   Slots& slots() { return slots_; }
+
+  // Per-step scratch directories (reused when a finished step left its own empty).
+  DirPool& scratch_dirs() { return scratch_dirs_; }
 
   // Idempotency keys of §10.11 (requires `mu`).
   std::set<std::string> keys;
@@ -72,6 +81,7 @@ class Tree {
   std::optional<repo::Resolver> resolver_;
   std::optional<Result<repo::Universe>> universe_;
   Slots slots_;
+  DirPool scratch_dirs_;
 };
 
 }  // namespace tako::engine

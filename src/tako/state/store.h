@@ -160,6 +160,12 @@ class StateStore {
 
   void mark_dirty();
   Status write_now();
+  // write_now() in two halves, so a caller can prepare its next action while the write is
+  // under way: request_write() wakes the background thread to write at once (no coalescing
+  // delay) and returns a ticket; wait_written(ticket) returns once a snapshot taken after the
+  // request is on disk, writing it itself if the background thread has not begun.
+  std::uint64_t request_write();
+  Status wait_written(std::uint64_t ticket);
   Status flush();  // writes if dirty; then returns first_error() (ok when none)
 
   // Mutate under the lock, then schedule (update) or force (update_now) a write.
@@ -188,6 +194,7 @@ class StateStore {
 
  private:
   Status write_locked_io();  // requires io_mu_
+  Status cover(std::uint64_t ticket);  // takes io_mu_; writes unless a later write covered `ticket`
   void background();
 
   StoreOptions opts_;
@@ -208,6 +215,7 @@ class StateStore {
   // highest request whose changes are on disk; last_status_ its result.
   std::uint64_t requested_ = 0;
   std::uint64_t covered_ = 0;
+  std::uint64_t async_requested_ = 0;  // highest ticket of request_write()
   Status last_status_;
   std::optional<Error> first_error_;
   std::thread thread_;

@@ -345,3 +345,45 @@ TEST(StateSerialize, FastPathMatchesNlohmannBytes) {
     ASSERT_TRUE(parsed.ok()) << parsed.error().message;
   }
 }
+
+TEST(StateAtomicWrite, RecyclesTheOldBackupAsTheNextTemporary) {
+  tako::util::TempDir tmp("tako-state");
+  StateDocument v1 = appendix_b();
+  StateDocument v2 = v1, v3 = v1;
+  v2.root.error = "second version, a little longer than the first";
+  v3.root.error = "v3";  // shorter: the recycled file must be cut to the new length
+  std::string path = write_doc(tmp.path(), v1);
+  write_doc(tmp.path(), v2);
+  struct stat bak_before {};
+  ASSERT_EQ(::stat((path + ".bak").c_str(), &bak_before), 0);
+  write_doc(tmp.path(), v3);
+  struct stat cur {};
+  ASSERT_EQ(::stat(path.c_str(), &cur), 0);
+  EXPECT_EQ(cur.st_ino, bak_before.st_ino);  // the v1 inode now holds v3
+  EXPECT_EQ(cur.st_mode & 0777, 0600u);
+  EXPECT_EQ(slurp(path), serialize_with_checksum(to_json(v3)));
+  auto bak = read_state_file(path + ".bak");
+  ASSERT_TRUE(bak.ok());
+  EXPECT_EQ(bak->doc, v2);
+  EXPECT_FALSE(exists(path + ".tmp." + std::to_string(::getpid())));
+}
+
+TEST(StateAtomicWrite, NeverWritesThroughAHardLinkedOrSymlinkedBackup) {
+  tako::util::TempDir tmp("tako-state");
+  StateDocument v1 = appendix_b();
+  std::string path = write_doc(tmp.path(), v1);
+  write_doc(tmp.path(), v1);
+  const std::string outside = tmp.path() + "/outside";
+  spit(outside, "precious");
+  ::unlink((path + ".bak").c_str());
+  ASSERT_EQ(::link(outside.c_str(), (path + ".bak").c_str()), 0);
+  write_doc(tmp.path(), v1);
+  EXPECT_EQ(slurp(outside), "precious");
+  ::unlink((path + ".bak").c_str());
+  ASSERT_EQ(::symlink(outside.c_str(), (path + ".bak").c_str()), 0);
+  write_doc(tmp.path(), v1);
+  EXPECT_EQ(slurp(outside), "precious");
+  auto cur = read_state_file(path);
+  ASSERT_TRUE(cur.ok());
+  EXPECT_EQ(cur->doc, v1);
+}

@@ -1,3 +1,4 @@
+#include <fcntl.h>
 #include <atomic>
 #include <thread>
 
@@ -141,4 +142,43 @@ TEST(StateStore, WriteErrorsAreReported) {
   ASSERT_FALSE(st.ok());
   EXPECT_EQ(st.error().message, "mkdir " + blocker + ": not a directory");
   EXPECT_FALSE(store.first_error().ok());
+}
+
+TEST(StateStore, RequestedWriteIsOnDiskWhenAwaited) {
+  tako::util::TempDir tmp("tako-state");
+  StateStore store({tmp.path(), 10s}, appendix_b());  // no coalesced write can interfere
+  for (int i = 0; i < 20; ++i) {
+    {
+      auto l = store.lock();
+      l->root.error = "request " + std::to_string(i);
+    }
+    std::uint64_t ticket = store.request_write();
+    ASSERT_TRUE(store.wait_written(ticket).ok());
+    EXPECT_EQ(loaded(tmp.path()).root.error, "request " + std::to_string(i));
+  }
+  EXPECT_GE(store.write_count(), 1u);
+  EXPECT_LE(store.write_count(), 20u);
+}
+
+TEST(StateStore, RequestedWriteHappensWithoutAWaiter) {
+  tako::util::TempDir tmp("tako-state");
+  StateStore store({tmp.path(), 10s}, appendix_b());
+  store.update([](StateDocument& d) { d.root.error = "async"; });
+  (void)store.request_write();
+  // The background thread writes at once (the coalescing interval is 10 s): poll with a deadline.
+  auto deadline = std::chrono::steady_clock::now() + 20s;
+  while (store.write_count() == 0 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(1ms);
+  ASSERT_EQ(store.write_count(), 1u);
+  EXPECT_EQ(loaded(tmp.path()).root.error, "async");
+}
+
+TEST(StateStore, RequestedWriteReportsItsError) {
+  tako::util::TempDir tmp("tako-state");
+  const std::string file = tmp.path() + "/not-a-dir";
+  { tako::util::UniqueFd fd(::open(file.c_str(), O_WRONLY | O_CREAT, 0600)); }
+  StateStore store({file + "/state", 10s, [](const std::string&) {}}, appendix_b());
+  std::uint64_t ticket = store.request_write();
+  auto st = store.wait_written(ticket);
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.error().message.find("not a directory"), std::string::npos) << st.error().message;
 }
