@@ -83,6 +83,7 @@ FailedOnlyResult resume_failed_only(Tree& tree) {
   // 2. Bottom-up settlement.
   {
     auto l = tree.lock();
+    tree.thaw_all();  // runs resumed above finished (frozen); settlement may change them
     std::function<void(state::RunNode&)> settle = [&](state::RunNode& r) {
       for (auto& c : r.children) settle(c);
       if (r.status == state::RunStatus::Completed) return;

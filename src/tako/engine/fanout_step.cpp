@@ -492,15 +492,19 @@ void RunExecutor::run_child(const std::shared_ptr<FanOutState>& st, ChildTask& t
   }
   // fail_fast: siblings are cancelled before this child's slots are released,
   // so a pending sibling can never take the freed slot and start (§10.9).
+  bool cancelled_siblings = false;
   if (t.status != state::RunStatus::Completed && st->params.fail_fast && !st->fail_fast_fired.exchange(true)) {
     for (auto& sib : st->children) {
       if (sib.get() != &t) sib->exec->cancel(state::RunStatus::Cancelled);
     }
+    cancelled_siblings = true;
   }
   if (have_tree_slot) tree_.slots().release();
   if (have_step_slot) st->step_slots->release();
-  st->step_slots->poke();
-  tree_.slots().poke();
+  if (cancelled_siblings) {  // waiting siblings re-check their cancellation
+    st->step_slots->poke();
+    tree_.slots().poke();
+  }
   lock.reset();
   // A started child was saved with its final status at the end of execute();
   // one that never started is saved here, before the fan-out step completes (§11.3).

@@ -266,6 +266,9 @@ bool RunExecutor::execute() {
       n.status = state::RunStatus::Failed;
     }
     if (!completed) n.error = tree_.mask(error);
+    // Nothing changes this run or its subtree any more (children and detached children are
+    // done): later writes reuse its serialised text.
+    tree_.freeze_run(run_id_);
   }
   (void)tree_.save(true);
   {

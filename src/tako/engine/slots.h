@@ -6,6 +6,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
+#include <map>
 #include <set>
 
 namespace tako::engine {
@@ -21,7 +22,7 @@ class Slots {
   template <class Cancelled>
   bool acquire(uint64_t ticket, Cancelled cancelled);
   void release();
-  // Wakes waiters so they re-check their cancellation.
+  // Wakes every waiter so it re-checks its cancellation (after cancelling runs).
   void poke();
   // Leaves / rejoins the line without giving up the ticket's place: a child that
   // waits for a repository lock must not hold up the children behind it (they may
@@ -30,12 +31,17 @@ class Slots {
   void resume(uint64_t ticket);
 
  private:
+  // Only the head of the line can take a slot, so only its thread is woken: with
+  // hundreds of children waiting, waking all of them on every release cost more CPU
+  // than the children themselves (requires mu_).
+  void wake_head();
+
   std::mutex mu_;
-  std::condition_variable cv_;
   int capacity_;
   int used_ = 0;
   uint64_t next_ticket_ = 1;
   std::set<uint64_t> waiting_;
+  std::map<uint64_t, std::condition_variable*> blocked_;  // waiters asleep in acquire()
 };
 
 inline uint64_t Slots::ticket() {
@@ -45,36 +51,45 @@ inline uint64_t Slots::ticket() {
   return t;
 }
 
+inline void Slots::wake_head() {
+  if (waiting_.empty() || (capacity_ > 0 && used_ >= capacity_)) return;
+  auto it = blocked_.find(*waiting_.begin());
+  if (it != blocked_.end()) it->second->notify_one();
+}
+
 template <class Cancelled>
 bool Slots::acquire(uint64_t ticket, Cancelled cancelled) {
   std::unique_lock<std::mutex> lock(mu_);
+  std::condition_variable cv;
   for (;;) {
     if (cancelled()) {
       waiting_.erase(ticket);
-      cv_.notify_all();
+      wake_head();
       return false;
     }
     bool first = waiting_.empty() || *waiting_.begin() == ticket;
     if (first && (capacity_ <= 0 || used_ < capacity_)) {
       waiting_.erase(ticket);
       ++used_;
-      cv_.notify_all();
+      wake_head();
       return true;
     }
-    cv_.wait(lock);
+    blocked_[ticket] = &cv;
+    cv.wait(lock);
+    blocked_.erase(ticket);
   }
 }
 
 inline void Slots::release() {
   std::lock_guard<std::mutex> lock(mu_);
   --used_;
-  cv_.notify_all();
+  wake_head();
 }
 
 inline void Slots::suspend(uint64_t ticket) {
   std::lock_guard<std::mutex> lock(mu_);
   waiting_.erase(ticket);
-  cv_.notify_all();
+  wake_head();
 }
 
 inline void Slots::resume(uint64_t ticket) {
@@ -84,7 +99,7 @@ inline void Slots::resume(uint64_t ticket) {
 
 inline void Slots::poke() {
   std::lock_guard<std::mutex> lock(mu_);
-  cv_.notify_all();
+  for (auto& [t, cv] : blocked_) cv->notify_one();
 }
 
 }  // namespace tako::engine

@@ -34,6 +34,14 @@ Status Tree::await_save(std::optional<std::uint64_t> ticket) {
   return store_->wait_written(*ticket);
 }
 
+void Tree::freeze_run(const std::string& run_id) {
+  if (store_) store_->freeze_locked(run_id);
+}
+
+void Tree::thaw_all() {
+  if (store_) store_->thaw_all_locked();
+}
+
 void Tree::add_secret(const std::string& value) {
   std::lock_guard<std::mutex> lock(mask_mu_);
   masker_.add(value);

@@ -47,6 +47,12 @@ class Tree {
   std::optional<std::uint64_t> request_save();
   Status await_save(std::optional<std::uint64_t> ticket);
 
+  // Serialisation cache of finished child runs (state::FragmentCache); both require the
+  // document lock. freeze_run: the run's subtree is final. thaw_all: before changing
+  // runs that already finished (--failed-only settlement).
+  void freeze_run(const std::string& run_id);
+  void thaw_all();
+
   // Masking with every secret seen so far in the tree.
   void add_secret(const std::string& value);
   std::string mask(std::string_view text) const;

@@ -3,6 +3,8 @@
 // building a JSON tree. About 10x faster than to_json + two dumps; equality with
 // the nlohmann path is a unit test (and checked by the fuzzer).
 #include <charconv>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 
 #include "tako/state/store.h"
@@ -73,6 +75,9 @@ class Out {
   }
   // Starts an array element.
   void element() { separator(); }
+  // Nesting depth (indentation of the pretty text); a fragment depends on it.
+  int depth() const { return depth_; }
+  void set_depth(int d) { depth_ = d; }
 
   // ---- scalars ----
   void null() { both("null"); }
@@ -332,13 +337,52 @@ void write_step(Out& o, const StepNode& s) {
   o.end_object();
 }
 
-void write_run(Out& o, const RunNode& r) {
+void write_run(Out& o, const RunNode& r, FragmentCache* cache);
+
+// A child run: from the cache when it was serialised at this depth before and is unchanged.
+void write_child(Out& o, const RunNode& ch, FragmentCache* cache) {
+  if (cache == nullptr) {
+    write_run(o, ch, cache);
+    return;
+  }
+  const bool frozen = cache->frozen.contains(ch.run_id);
+  auto it = cache->fragments.find(ch.run_id);
+  if (it != cache->fragments.end() && it->second.depth == o.depth() &&
+      (frozen || (it->second.source && *it->second.source == ch))) {
+#ifndef NDEBUG
+    Out check;
+    check.set_depth(o.depth());
+    write_run(check, ch, nullptr);
+    if (check.c != it->second.compact || check.p != it->second.pretty) {
+      std::fprintf(stderr, "tako: internal error: frozen run %s changed after it was frozen\n", ch.run_id.c_str());
+      std::abort();
+    }
+#endif
+    o.c += it->second.compact;
+    o.p += it->second.pretty;
+    return;
+  }
+  const size_t c0 = o.c.size(), p0 = o.p.size();
+  const int depth = o.depth();
+  write_run(o, ch, cache);
+  FragmentCache::Fragment& f = cache->fragments[ch.run_id];
+  f.depth = depth;
+  f.compact.assign(o.c, c0);
+  f.pretty.assign(o.p, p0);
+  if (frozen) {
+    f.source.reset();
+  } else {
+    f.source = ch;
+  }
+}
+
+void write_run(Out& o, const RunNode& r, FragmentCache* cache) {
   o.begin_object();
   o.key("\"children\":");
   o.begin_array();
   for (const auto& ch : r.children) {
     o.element();
-    write_run(o, ch);
+    write_child(o, ch, cache);
   }
   o.end_array();
   o.key("\"cli_inputs\":");
@@ -406,7 +450,7 @@ constexpr size_t kChecksumLen = 7 + 64;  // sha256:<64 hex>
 
 }  // namespace
 
-void serialize_document_into(const StateDocument& doc, SerializedState& out) {
+void serialize_document_into(const StateDocument& doc, SerializedState& out, FragmentCache* cache) {
   Out o;
   o.c.swap(out.compact);
   o.p.swap(out.content);
@@ -425,7 +469,7 @@ void serialize_document_into(const StateDocument& doc, SerializedState& out) {
   o.key("\"pid\":");
   o.integer(doc.pid);
   o.key("\"root\":");
-  write_run(o, doc.root);
+  write_run(o, doc.root, cache);
   o.key("\"tako_version\":");
   o.string(doc.tako_version);
   o.key("\"updated_at\":");

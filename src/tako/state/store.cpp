@@ -308,7 +308,7 @@ Status StateStore::write_locked_io() {
     doc_.updated_at = now();
     doc_.pid = ::getpid();
     doc_.hostname = hostname_;
-    serialize_document_into(doc_, text);
+    serialize_document_into(doc_, text, &fragments_);
     run_id = doc_.root.run_id;
   }
   Status result;
@@ -376,21 +376,15 @@ Status StateStore::cover(std::uint64_t ticket) {
 }
 
 Status StateStore::flush() {
+  // Always through the I/O mutex: a background write that already took the last changes
+  // may still be on its way to the disk, and flush() returns only once they are there.
+  std::lock_guard<std::mutex> io(io_mu_);
   bool dirty;
   {
     std::lock_guard<std::mutex> s(sched_mu_);
     dirty = dirty_;
   }
-  if (dirty) {
-    std::lock_guard<std::mutex> io(io_mu_);
-    // Re-check under the I/O mutex: a concurrent write may have covered it.
-    bool still;
-    {
-      std::lock_guard<std::mutex> s(sched_mu_);
-      still = dirty_;
-    }
-    if (still) (void)write_locked_io();
-  }
+  if (dirty) (void)write_locked_io();
   return first_error();
 }
 

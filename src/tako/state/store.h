@@ -8,7 +8,9 @@
 #include <cstdint>
 #include <functional>
 #include <mutex>
+#include <set>
 #include <string>
+#include <unordered_map>
 #include <thread>
 #include <vector>
 
@@ -54,8 +56,36 @@ struct SerializedState {
   std::string checksum;  // "sha256:<64 hex>"
 };
 SerializedState serialize_document_parts(const StateDocument& doc);
-// Same, reusing the buffers of `out` (no reallocation on repeated writes).
-void serialize_document_into(const StateDocument& doc, SerializedState& out);
+
+// Serialised text of child runs, reused by later writes of the same tree: with hundreds of
+// children the document is written once or twice per child, and serialising every child
+// each time made the writes quadratic. A fragment is reused when the child equals the copy
+// it was made from (a comparison is several times cheaper than serialising), or without the
+// comparison when the run is "frozen": the engine freezes a child when its executor has
+// finished, and whoever changes a finished run afterwards must thaw it first. Debug builds
+// re-serialise every frozen run they reuse and abort on a difference.
+struct FragmentCache {
+  struct Fragment {
+    int depth = 0;
+    std::string compact, pretty;
+    std::optional<RunNode> source;  // absent for fragments of frozen runs
+  };
+  std::set<std::string> frozen;
+  std::unordered_map<std::string, Fragment> fragments;
+  // The fragment made before the run was final is dropped: the next write makes the final one.
+  void freeze(const std::string& run_id) {
+    frozen.insert(run_id);
+    fragments.erase(run_id);
+  }
+  void thaw_all() {
+    frozen.clear();
+    fragments.clear();
+  }
+};
+
+// Same, reusing the buffers of `out` (no reallocation on repeated writes) and, when given,
+// the fragments of frozen child runs.
+void serialize_document_into(const StateDocument& doc, SerializedState& out, FragmentCache* cache = nullptr);
 std::string serialize_document(const StateDocument& doc);
 
 // Steps (1)-(4) of §11.2 for already serialised `content`: <id>.json.tmp.<pid> +
@@ -186,6 +216,11 @@ class StateStore {
     return write_now();
   }
 
+  // Declares the subtree of run `run_id` final (see FragmentCache) / every run changeable
+  // again. Both require the document lock.
+  void freeze_locked(const std::string& run_id) { fragments_.freeze(run_id); }
+  void thaw_all_locked() { fragments_.thaw_all(); }
+
   // A copy of the document, taken under the lock.
   StateDocument snapshot();
   Status first_error() const;
@@ -208,6 +243,7 @@ class StateStore {
   bool stop_ = false;
   bool warned_size_ = false;  // under io_mu_
   SerializedState buffers_;   // under io_mu_: reused between writes
+  FragmentCache fragments_;   // under doc_mu_
   std::chrono::steady_clock::time_point last_write_{};
   std::uint64_t writes_ = 0;
   // Group commit: forced writes requested while another is in progress share

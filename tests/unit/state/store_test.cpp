@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include "sample.h"
+#include "tako/state/ids.h"
 #include "tako/util/fs.h"
 
 using namespace tako::state;
@@ -386,4 +387,49 @@ TEST(StateAtomicWrite, NeverWritesThroughAHardLinkedOrSymlinkedBackup) {
   auto cur = read_state_file(path);
   ASSERT_TRUE(cur.ok());
   EXPECT_EQ(cur->doc, v1);
+}
+
+TEST(StateSerialize, FragmentCacheGivesTheSameBytesAsAFullSerialisation) {
+  StateDocument d = appendix_b();
+  FragmentCache cache;
+  auto same = [&](const char* when) {
+    SerializedState cached, plain;
+    serialize_document_into(d, cached, &cache);
+    serialize_document_into(d, plain, nullptr);
+    EXPECT_EQ(cached.content, plain.content) << when;
+    EXPECT_EQ(cached.checksum, plain.checksum) << when;
+  };
+  same("first write fills the cache");
+  same("unchanged children are reused");
+  RunNode& child = d.root.children.front();
+  child.status = RunStatus::Failed;
+  child.error = "changed after it was cached";
+  same("a changed child is serialised again");
+  child.children.push_back(run(new_run_id(), "o/grandchild", "w", RunStatus::Pending));
+  same("a new grandchild");
+  child.children.back().status = RunStatus::Completed;
+  same("a changed grandchild changes its parent's text");
+  child.status = RunStatus::Completed;  // the executor's last change, then it freezes the run
+  cache.freeze(child.run_id);
+  same("frozen: made once more with the final content");
+  same("frozen: reused without comparing");
+  cache.thaw_all();
+  EXPECT_TRUE(cache.fragments.empty());
+  child.error = "changed after thaw";
+  same("after thaw_all nothing is reused blindly");
+}
+
+TEST(StateSerialize, FragmentsDependOnDepth) {
+  // The same run serialised at another depth (another indentation) is not reused.
+  StateDocument d = appendix_b();
+  FragmentCache cache;
+  SerializedState out;
+  serialize_document_into(d, out, &cache);
+  RunNode moved = d.root.children.front();
+  d.root.children.front().children.push_back(moved);  // same run id one level deeper
+  d.root.children.pop_back();
+  SerializedState cached, plain;
+  serialize_document_into(d, cached, &cache);
+  serialize_document_into(d, plain, nullptr);
+  EXPECT_EQ(cached.content, plain.content);
 }
