@@ -85,6 +85,31 @@ void BM_WriteState1000Runs(benchmark::State& state) {
 }
 BENCHMARK(BM_WriteState1000Runs)->Unit(benchmark::kMillisecond)->MinTime(3.0);
 
+// The engine's case: between two writes one run changes (a step starts or ends); every
+// other run's serialised text is reused (state::FragmentCache), the changed one and its
+// ancestors are serialised again, and the whole text is hashed and written.
+void BM_WriteState1000RunsOneChange(benchmark::State& state) {
+  tako::util::TempDir tmp("tako-bench");
+  StateStore store({tmp.path() + "/state"}, tree_of_1000_runs());
+  std::uint64_t i = 0;
+  for (auto _ : state) {
+    {
+      auto l = store.lock();
+      // A different run each time, deep in the tree: the first child's last descendant chain.
+      RunNode* n = &l->root;
+      for (std::uint64_t d = 0; !n->children.empty(); ++d) {
+        auto it = n->children.begin();
+        std::advance(it, static_cast<long>((i + d) % n->children.size()));
+        n = &*it;
+      }
+      n->error = "change " + std::to_string(i++);
+    }
+    auto st = store.write_now();
+    if (!st.ok()) state.SkipWithError(st.error().message.c_str());
+  }
+}
+BENCHMARK(BM_WriteState1000RunsOneChange)->Unit(benchmark::kMillisecond)->MinTime(3.0);
+
 // The nlohmann path (to_json + two dumps), for comparison.
 void BM_SerializeOnly1000Runs(benchmark::State& state) {
   StateDocument doc = tree_of_1000_runs();
