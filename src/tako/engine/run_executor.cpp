@@ -324,17 +324,12 @@ StepOutcome RunExecutor::run_step(const config::Step& step, const std::optional<
   } else {
     out = dispatch(step, data, on_failure_of);
   }
-  if (auto settled = settle_state(); !settled) {  // a step that started nothing (skipped, cached, error)
-    out = StepOutcome{};
-    out.error = settled.error().message;
-  }
-  if (state_error_) {
+  (void)settle_state();  // a step that started nothing (skipped, cached, failed early) awaits it here
+  if (state_error_ && !out.background) {
     StepOutcome failed;
     failed.error = *state_error_;
-    if (!out.background) {
-      finish_step(step.id, failed);
-      return failed;
-    }
+    finish_step(step.id, failed);
+    return failed;
   }
   if (out.background) return out;  // a long-running step: recorded when it exits
   finish_step(step.id, out);
