@@ -133,6 +133,14 @@ nlohmann::json RunExecutor::step_data() {
 void RunExecutor::record_outputs(const std::string& step_id, const std::map<std::string, std::string>& outputs) {
   nlohmann::json j = nlohmann::json::object();
   for (const auto& [k, v] : outputs) j[k] = v;
+  if (data_) {
+    if (data_.use_count() > 1) data_ = std::make_shared<nlohmann::json>(*data_);
+    nlohmann::json entry = j;
+    entry["outputs"] = j;
+    // The same shape as step_data(): `steps` and its template alias `Steps`.
+    (*data_)["steps"][step_id] = entry;
+    (*data_)["Steps"][step_id] = std::move(entry);
+  }
   step_outputs_[step_id] = std::move(j);
 }
 
@@ -206,6 +214,7 @@ bool RunExecutor::execute() {
   }
 
   std::string failure_notes;
+  if (!failed) data_ = std::make_shared<nlohmann::json>(step_data());
   if (!failed) {
     for (const config::Step& step : wf.steps) {
       if (const proc::InterruptGuard* g = proc::InterruptGuard::active(); g && g->interrupted()) interrupted_ = true;
@@ -310,7 +319,9 @@ StepOutcome RunExecutor::run_step(const config::Step& step, const std::optional<
   // environment); settle_state() awaits it before the step acts (process, built-in action).
   pending_save_ = tree_.request_save();
 
-  nlohmann::json data = step_data();
+  // Held for the step's duration: a change of data_ meanwhile copies it (record_outputs).
+  std::shared_ptr<const nlohmann::json> data_hold = data_;
+  const nlohmann::json& data = *data_hold;
   StepOutcome out;
   if (step.if_expr) {
     auto cond = evaluate_if(*step.if_expr, step.id, data);
@@ -325,6 +336,7 @@ StepOutcome RunExecutor::run_step(const config::Step& step, const std::optional<
     out = dispatch(step, data, on_failure_of);
   }
   (void)settle_state();  // a step that started nothing (skipped, cached, failed early) awaits it here
+  data_hold.reset();  // before finish_step() adds this step's outputs
   if (state_error_ && !out.background) {
     StepOutcome failed;
     failed.error = *state_error_;
@@ -407,13 +419,29 @@ StepOutcome RunExecutor::dispatch(const config::Step& step, const nlohmann::json
   return run_shell(step, data, on_failure_of);
 }
 
+std::vector<std::pair<std::string, std::string>> RunExecutor::run_variables() const {
+  std::vector<std::pair<std::string, std::string>> vars = {{"TAKO_RUN_ID", run_id_},
+                                                           {"TAKO_WORKSPACE", spec_.workspace},
+                                                           {"TAKO_REPO", spec_.identity},
+                                                           {"TAKO_REPO_PATH", spec_.checkout}};
+  for (const auto& [name, text] : spec_.inputs.texts) vars.emplace_back(input_env_name(name), text);
+  return vars;
+}
+
 std::vector<std::string> RunExecutor::step_environment(const config::Step& step, const nlohmann::json& data,
                                                        const std::optional<std::string>& on_failure_of,
                                                        const std::string& output_file, Status* error) {
-  std::vector<std::string> env = proc::current_environment();
-  for (const auto& name : secrets_) proc::env_unset(env, name);
-  for (const auto& [k, v] : workflow_env_) proc::env_set(env, k, v);
+  if (!base_env_) {
+    std::vector<std::string> base = proc::current_environment();
+    for (const auto& name : secrets_) proc::env_unset(base, name);
+    for (const auto& [k, v] : workflow_env_) proc::env_set(base, k, v);
+    for (const auto& [k, v] : run_variables()) proc::env_set(base, k, v);
+    base_env_ = std::move(base);
+  }
+  std::vector<std::string> env = *base_env_;
+  bool step_sets_tako_vars = false;
   for (const auto& [k, v] : step.env) {
+    step_sets_tako_vars = step_sets_tako_vars || k.starts_with("TAKO_");
     if (std::find(secrets_.begin(), secrets_.end(), v) != secrets_.end()) {
       proc::env_set(env, k, env_value(v));
       continue;
@@ -426,13 +454,12 @@ std::vector<std::string> RunExecutor::step_environment(const config::Step& step,
     tree_.debug("env " + step.id + " " + k + "=" + *rendered);
     proc::env_set(env, k, *rendered);
   }
-  proc::env_set(env, "TAKO_RUN_ID", run_id_);
+  // tako's own variables win over the step's env.
+  if (step_sets_tako_vars) {
+    for (const auto& [k, v] : run_variables()) proc::env_set(env, k, v);
+  }
   proc::env_set(env, "TAKO_STEP_ID", step.id);
-  proc::env_set(env, "TAKO_WORKSPACE", spec_.workspace);
-  proc::env_set(env, "TAKO_REPO", spec_.identity);
-  proc::env_set(env, "TAKO_REPO_PATH", spec_.checkout);
   proc::env_set(env, "TAKO_OUTPUT", output_file);
-  for (const auto& [name, text] : spec_.inputs.texts) proc::env_set(env, input_env_name(name), text);
   if (on_failure_of) proc::env_set(env, "TAKO_FAILED_STEP", *on_failure_of);
   return env;
 }
@@ -529,8 +556,13 @@ StepOutcome RunExecutor::run_shell(const config::Step& step, const nlohmann::jso
     }
   };
 
-  // Computes the outcome once the process has exited (also for long-running steps).
-  auto conclude = [this, &step, data, cache_key, cache_dir](proc::ExitInfo& info) -> StepOutcome {
+  // Computes the outcome once the process has exited (also for long-running steps). A
+  // synchronous step concludes while `data` is alive; a long-running one keeps a copy.
+  std::shared_ptr<const nlohmann::json> kept =
+      step.long_running ? std::make_shared<const nlohmann::json>(data) : nullptr;
+  const nlohmann::json* data_at_start = kept ? kept.get() : &data;
+  auto conclude = [this, &step, data_at_start, kept, cache_key, cache_dir](proc::ExitInfo& info) -> StepOutcome {
+    const nlohmann::json& data = *data_at_start;
     StepOutcome o;
     if (info.timed_out) {
       o.error = "timed out after " + *step.timeout;

@@ -111,6 +111,8 @@ class RunExecutor {
   std::vector<std::string> step_environment(const config::Step& step, const nlohmann::json& data,
                                             const std::optional<std::string>& on_failure_of,
                                             const std::string& output_file, Status* error);
+  // TAKO_RUN_ID, TAKO_WORKSPACE, TAKO_REPO, TAKO_REPO_PATH and the TAKO_INPUT_* variables.
+  std::vector<std::pair<std::string, std::string>> run_variables() const;
   std::optional<std::string> step_cache_key(const config::Step& step, const nlohmann::json& data);
   void record_outputs(const std::string& step_id, const std::map<std::string, std::string>& outputs);
   state::RunNode& node();  // requires the document lock
@@ -127,6 +129,14 @@ class RunExecutor {
   nlohmann::json env_map_ = nlohmann::json::object();  // template `env` root
   std::vector<std::pair<std::string, std::string>> workflow_env_;  // rendered workflow env
   std::map<std::string, nlohmann::json> step_outputs_;  // id -> outputs map (as json)
+  // step_data() kept up to date by record_outputs() once the steps begin, instead of being
+  // rebuilt per step (it grows with every step). Copy-on-write: a step that still holds the
+  // snapshot it started with (a long-running step's outputs, a fan-out waiting for its
+  // children while another step finishes) keeps seeing it unchanged.
+  std::shared_ptr<nlohmann::json> data_;
+  // tako's environment minus secrets plus the workflow env and the per-run TAKO_*
+  // variables: the part of every step's environment that is the same for each step.
+  std::optional<std::vector<std::string>> base_env_;
   std::vector<std::unique_ptr<LongRunning>> long_running_;
   std::atomic<bool> cancelled_{false};
   std::atomic<int> cancel_status_{0};

@@ -14,6 +14,8 @@
 #include <cerrno>
 #include <thread>
 
+#include "tako/proc/command_path.h"
+
 extern char** environ;
 
 namespace tako::proc {
@@ -325,7 +327,12 @@ Result<Child> spawn(const SpawnOptions& options) {
   }
 
   pid_t pid = -1;
-  int rc = ::posix_spawnp(&pid, name.c_str(), &sa.actions, &sa.attr, argv.data(), env);
+  int rc = -1;
+  if (auto where = command_path(name)) {
+    rc = ::posix_spawn(&pid, where->c_str(), &sa.actions, &sa.attr, argv.data(), env);
+    if (rc != 0) forget_command_path(name);  // gone or changed: the full search decides
+  }
+  if (rc != 0) rc = ::posix_spawnp(&pid, name.c_str(), &sa.actions, &sa.attr, argv.data(), env);
   if (rc != 0) {
     if (rc == ENOENT && name.find('/') == std::string::npos) {
       return Error{"exec: \"" + name + "\": executable file not found in $PATH"};

@@ -339,6 +339,29 @@ void write_step(Out& o, const StepNode& s) {
 
 void write_run(Out& o, const RunNode& r, FragmentCache* cache);
 
+// A step: from the cache when it was serialised at this depth before and is unchanged.
+void write_step_cached(Out& o, const StepNode& s, FragmentCache* cache) {
+  if (cache == nullptr) {
+    write_step(o, s);
+    return;
+  }
+  ++cache->steps_visited;
+  FragmentCache::StepFragment& f = cache->steps[&s];
+  if (f.pass != 0 && f.depth == o.depth() && f.source == s) {
+    o.c += f.compact;
+    o.p += f.pretty;
+    f.pass = cache->pass;
+    return;
+  }
+  const size_t c0 = o.c.size(), p0 = o.p.size();
+  f.depth = o.depth();
+  write_step(o, s);
+  f.compact.assign(o.c, c0);
+  f.pretty.assign(o.p, p0);
+  f.source = s;
+  f.pass = cache->pass;
+}
+
 // A child run: from the cache when it was serialised at this depth before and is unchanged.
 void write_child(Out& o, const RunNode& ch, FragmentCache* cache) {
   if (cache == nullptr) {
@@ -431,7 +454,7 @@ void write_run(Out& o, const RunNode& r, FragmentCache* cache) {
   o.begin_array();
   for (const auto& s : r.steps) {
     o.element();
-    write_step(o, s);
+    write_step_cached(o, s, cache);
   }
   o.end_array();
   o.key("\"waiting_for\":");
@@ -461,6 +484,10 @@ void serialize_document_into(const StateDocument& doc, SerializedState& out, Fra
   o.p.append(kChecksumHead);
   o.p.append(kChecksumLen, '0');
   o.p.append("\",");  // the first member below adds "\n  "
+  if (cache) {
+    ++cache->pass;
+    cache->steps_visited = 0;
+  }
   o.open_document();
   o.key("\"format_version\":");
   o.integer(doc.format_version);
@@ -476,6 +503,10 @@ void serialize_document_into(const StateDocument& doc, SerializedState& out, Fra
   o.time(doc.updated_at);
   o.end_object();
   o.p += '\n';
+  if (cache && cache->steps.size() > 2 * cache->steps_visited + 64) {
+    // Steps of removed runs, or of child runs now written from their run fragment.
+    std::erase_if(cache->steps, [&](const auto& kv) { return kv.second.pass != cache->pass; });
+  }
   out.checksum = "sha256:" + util::sha256_hex(o.c);
   std::memcpy(o.p.data() + kChecksumHead.size(), out.checksum.data(), kChecksumLen);
   out.compact.swap(o.c);

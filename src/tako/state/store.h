@@ -70,8 +70,21 @@ struct FragmentCache {
     std::string compact, pretty;
     std::optional<RunNode> source;  // absent for fragments of frozen runs
   };
+  // A step's text, reused while the step equals `source` (steps of a long run are
+  // serialised once, not at every write). Keyed by the node's address, which is stable
+  // (std::list) and checked through `source`; entries not visited by a write whose
+  // count outgrows the visited ones are dropped.
+  struct StepFragment {
+    int depth = 0;
+    std::string compact, pretty;
+    StepNode source;
+    std::uint64_t pass = 0;  // the last write that used it
+  };
   std::set<std::string> frozen;
   std::unordered_map<std::string, Fragment> fragments;
+  std::unordered_map<const StepNode*, StepFragment> steps;
+  std::uint64_t pass = 0;
+  std::size_t steps_visited = 0;
   // The fragment made before the run was final is dropped: the next write makes the final one.
   void freeze(const std::string& run_id) {
     frozen.insert(run_id);
@@ -80,6 +93,7 @@ struct FragmentCache {
   void thaw_all() {
     frozen.clear();
     fragments.clear();
+    steps.clear();
   }
 };
 

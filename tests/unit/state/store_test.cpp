@@ -419,6 +419,61 @@ TEST(StateSerialize, FragmentCacheGivesTheSameBytesAsAFullSerialisation) {
   same("after thaw_all nothing is reused blindly");
 }
 
+TEST(StateSerialize, StepFragmentsFollowEveryChangeOfAStep) {
+  StateDocument d = appendix_b();
+  for (int i = 0; i < 5; ++i) {
+    StepNode s;
+    s.id = "s" + std::to_string(i);
+    s.status = StepStatus::Completed;
+    s.log = "logs/" + s.id + ".log";
+    d.root.steps.push_back(s);
+  }
+  FragmentCache cache;
+  auto same = [&](const char* when) {
+    SerializedState cached, plain;
+    serialize_document_into(d, cached, &cache);
+    serialize_document_into(d, plain, nullptr);
+    EXPECT_EQ(cached.content, plain.content) << when;
+    EXPECT_EQ(cached.checksum, plain.checksum) << when;
+  };
+  same("first write fills the cache");
+  EXPECT_GE(cache.steps.size(), 5u);
+  same("unchanged steps are reused");
+  d.root.steps.back().outputs["version"] = "1.2.3";
+  same("a new output");
+  d.root.steps.back().status = StepStatus::Failed;
+  d.root.steps.back().error = "exit status 1";
+  same("a new status and error");
+  d.root.steps.splice(d.root.steps.begin(), d.root.steps, std::prev(d.root.steps.end()));
+  same("a step moved to another place");
+  d.root.steps.pop_front();
+  StepNode fresh;
+  fresh.id = "fresh";
+  d.root.steps.push_back(fresh);  // may reuse the freed node's address
+  same("a removed step and a new one");
+  RunNode moved = d.root;  // the same steps one level deeper: other indentation
+  moved.run_id = new_run_id();
+  d.root.children.push_back(moved);
+  same("the same steps at another depth");
+}
+
+TEST(StateSerialize, StepFragmentsOfRemovedStepsAreDropped) {
+  StateDocument d = appendix_b();
+  FragmentCache cache;
+  SerializedState out;
+  for (int round = 0; round < 20; ++round) {
+    d.root.steps.clear();
+    for (int i = 0; i < 50; ++i) {
+      StepNode s;
+      s.id = "r" + std::to_string(round) + "s" + std::to_string(i);
+      d.root.steps.push_back(s);
+    }
+    serialize_document_into(d, out, &cache);
+  }
+  // 1,000 steps were written in all; only about the live ones stay cached.
+  EXPECT_LE(cache.steps.size(), 3 * 50u + 64u + 64u);
+}
+
 TEST(StateSerialize, FragmentsDependOnDepth) {
   // The same run serialised at another depth (another indentation) is not reused.
   StateDocument d = appendix_b();
