@@ -149,6 +149,16 @@ Status write_state_file(const std::string& dir, const std::string& run_id, const
       return Error{std::string(op) + " " + tmp + ": " + util::os_error_text(e)};
     };
     if (!recycled && ::fchmod(fd.get(), 0600) != 0) return fail_io("chmod");
+    // Blocks for this and the next writes are allocated up front, beyond the end of the file
+    // (its length is unchanged): the fsync of a write that grows the document then writes no
+    // block-allocation metadata (docs/STATE.md). Best effort: not every file system has it.
+    struct stat st {};
+    const off_t size = static_cast<off_t>(content.size());
+    if (::fstat(fd.get(), &st) == 0 && st.st_blocks * 512 < size) {
+      constexpr off_t kChunk = 64 * 1024;
+      const off_t want = (size + size / 2 + kChunk - 1) / kChunk * kChunk;
+      (void)::fallocate(fd.get(), FALLOC_FL_KEEP_SIZE, 0, want);
+    }
     size_t off = 0;
     while (off < content.size()) {
       ssize_t n = ::pwrite(fd.get(), content.data() + off, content.size() - off, static_cast<off_t>(off));
@@ -158,7 +168,8 @@ Status write_state_file(const std::string& dir, const std::string& run_id, const
       }
       off += static_cast<size_t>(n);
     }
-    if (recycled && ::ftruncate(fd.get(), static_cast<off_t>(content.size())) != 0) return fail_io("truncate");
+    // Only a shorter document needs the cut (the same length would drop the blocks kept above).
+    if (recycled && st.st_size > size && ::ftruncate(fd.get(), size) != 0) return fail_io("truncate");
     if (::fsync(fd.get()) != 0) return fail_io("sync");
   }
   // (2) current -> backup (replacing the old backup).
@@ -287,11 +298,15 @@ StateStore::~StateStore() {
 }
 
 void StateStore::mark_dirty() {
+  bool wake;
   {
     std::lock_guard<std::mutex> s(sched_mu_);
+    // A change right after a forced write (a step's end after its start) finds the thread
+    // already waiting for the due time; waking it would only make it contend for the lock.
+    wake = !dirty_ && !timer_armed_;
     dirty_ = true;
   }
-  cv_.notify_all();
+  if (wake) cv_.notify_all();
 }
 
 Status StateStore::write_locked_io() {
@@ -391,33 +406,38 @@ Status StateStore::flush() {
 void StateStore::background() {
   std::unique_lock<std::mutex> s(sched_mu_);
   auto urgent = [this] { return async_requested_ > covered_; };
+  bool linger = false;  // after a forced write, changes are expected (and coalesced)
   for (;;) {
-    cv_.wait(s, [&] { return dirty_ || stop_ || urgent(); });
     if (stop_) return;  // the destructor flushes
     if (urgent()) {
       const std::uint64_t ticket = async_requested_;
       s.unlock();
       (void)cover(ticket);  // its waiter reads the status
       s.lock();
+      linger = true;
       continue;
     }
-    auto due = last_write_ + opts_.coalesce_interval;
-    if (cv_.wait_until(s, due, [&] { return stop_ || urgent(); })) {
-      if (stop_) return;
-      continue;  // the urgent write covers the pending changes too
-    }
-    if (!dirty_) continue;  // a forced write covered it meanwhile
-    s.unlock();
-    {
-      std::lock_guard<std::mutex> io(io_mu_);
-      bool still;
+    if (dirty_ || linger) {
+      // A coalesced write is due one interval after the last write (§11.3).
+      linger = false;
+      timer_armed_ = true;
+      const bool woken = cv_.wait_until(s, last_write_ + opts_.coalesce_interval, [&] { return stop_ || urgent(); });
+      timer_armed_ = false;
+      if (woken || !dirty_) continue;  // an urgent write covers the pending changes too
+      s.unlock();
       {
-        std::lock_guard<std::mutex> g(sched_mu_);
-        still = dirty_;
+        std::lock_guard<std::mutex> io(io_mu_);
+        bool still;
+        {
+          std::lock_guard<std::mutex> g(sched_mu_);
+          still = dirty_;
+        }
+        if (still) (void)write_locked_io();
       }
-      if (still) (void)write_locked_io();
+      s.lock();
+      continue;
     }
-    s.lock();
+    cv_.wait(s, [&] { return dirty_ || stop_ || urgent(); });
   }
 }
 

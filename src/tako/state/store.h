@@ -255,6 +255,8 @@ class StateStore {
   std::condition_variable cv_;
   bool dirty_ = false;
   bool stop_ = false;
+  // The background thread sleeps until a coalesced write is due: a change needs no wake-up.
+  bool timer_armed_ = false;
   bool warned_size_ = false;  // under io_mu_
   SerializedState buffers_;   // under io_mu_: reused between writes
   FragmentCache fragments_;   // under doc_mu_
