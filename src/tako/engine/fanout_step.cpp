@@ -506,9 +506,14 @@ void RunExecutor::run_child(const std::shared_ptr<FanOutState>& st, ChildTask& t
     tree_.slots().poke();
   }
   lock.reset();
-  // A started child was saved with its final status at the end of execute();
-  // one that never started is saved here, before the fan-out step completes (§11.3).
-  if (!started) (void)tree_.save(true);
+  // A started child's end was requested at the end of execute() and is awaited here, after
+  // its slots went to the next child; one that never started is saved here. Either way
+  // before the child counts as done and so before the fan-out step completes (§11.3).
+  if (started) {
+    (void)tree_.await_save(std::exchange(ex.end_save_, std::nullopt));
+  } else {
+    (void)tree_.save(true);
+  }
   tree_.err_line("[INFO] Child workflow execution completed [repository " + t.identity + " workflow " + t.workflow +
                  " status " + status_word(t.status) + " duration_ms " + std::to_string(duration) + " run_id " +
                  t.run_id + "]");

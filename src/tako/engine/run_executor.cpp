@@ -279,7 +279,14 @@ bool RunExecutor::execute() {
     // done): later writes reuse its serialised text.
     tree_.freeze_run(run_id_);
   }
-  (void)tree_.save(true);
+  if (parent_ != nullptr) {
+    // A child run: its end goes to disk while its fan-out slot is handed on (run_child
+    // awaits it before reporting the child done), so the write can share a commit with the
+    // next child's start.
+    end_save_ = tree_.request_save();
+  } else {
+    (void)tree_.save(true);
+  }
   {
     std::lock_guard<std::mutex> lock(sup_mu_);
     sup_.reset();

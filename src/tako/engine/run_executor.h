@@ -155,6 +155,9 @@ class RunExecutor {
   // awaited (settle_state) before the step does anything outside tako (§11.3).
   std::optional<std::uint64_t> pending_save_;
   Status settle_state();
+  // A child run's end-of-run write (§11.3), requested by execute() and awaited by run_child
+  // once the child's slots are released.
+  std::optional<std::uint64_t> end_save_;
 
  public:
   void set_holds_slot(bool v) { holds_slot_ = v; }
