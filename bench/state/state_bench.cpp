@@ -2,6 +2,7 @@
 // fsyncs included), plus the CPU part alone and loading.
 #include <benchmark/benchmark.h>
 
+#include "tako/proc/supervisor.h"
 #include "tako/state/ids.h"
 #include "tako/state/store.h"
 #include "tako/util/fs.h"
@@ -109,6 +110,32 @@ void BM_WriteState1000RunsOneChange(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_WriteState1000RunsOneChange)->Unit(benchmark::kMillisecond)->MinTime(3.0);
+
+// The floor of one workflow step under SPEC §11.2/§11.3, without any of tako's own work: the
+// §11.2 write of a ~50 KB document (its `running` status) followed by `sh -c true` run to its
+// end through the supervisor. Compared with BM_SupervisorShTrueStep (bench/proc: the step's
+// process alone) it shows what the durable write adds per step on this disk
+// (docs/PERFORMANCE.md).
+void BM_StepFloorWriteThenShTrue(benchmark::State& state) {
+  tako::util::TempDir tmp("tako-bench");
+  const std::string dir = tmp.path() + "/state";
+  const std::string content(50 * 1024, 'x');
+  tako::proc::Supervisor sup;
+  for (auto _ : state) {
+    auto st = write_state_file(dir, "exec-20260101-000000-00000000", content);
+    if (!st.ok()) state.SkipWithError(st.error().message.c_str());
+    tako::proc::ChildSpec spec;
+    spec.spawn.argv = tako::proc::sh_command("true");
+    spec.spawn.stdout_mode = tako::proc::Stdio::Pipe;
+    spec.spawn.stderr_mode = tako::proc::Stdio::Pipe;
+    spec.capture_stdout = true;
+    spec.capture_stderr = true;
+    auto id = sup.spawn(std::move(spec));
+    if (!id.ok()) state.SkipWithError("spawn failed");
+    sup.wait(*id);
+  }
+}
+BENCHMARK(BM_StepFloorWriteThenShTrue)->Unit(benchmark::kMicrosecond)->MinTime(2.0);
 
 // The nlohmann path (to_json + two dumps), for comparison.
 void BM_SerializeOnly1000Runs(benchmark::State& state) {

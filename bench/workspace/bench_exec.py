@@ -9,7 +9,9 @@ Goal: tako exec <= 2x the sh loop. Also reports `tako exec --dry-run` (load + pl
 number of state writes (= fsync pairs) and, with --strace, a syscall summary of one tako run.
 Reports medians of several repetitions. Results live in docs/ENGINE.md.
 
-usage: bench_exec.py --tako BUILD/tako [--steps 200] [--reps 5] [--strace]
+Repetitions of the three are interleaved; medians are reported.
+
+usage: bench_exec.py --tako BUILD/tako [--steps 200] [--reps 9] [--strace]
 """
 import argparse
 import os
@@ -40,7 +42,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--tako", required=True)
     ap.add_argument("--steps", type=int, default=200)
-    ap.add_argument("--reps", type=int, default=5)
+    ap.add_argument("--reps", type=int, default=9)
     ap.add_argument("--strace", action="store_true", help="also print `strace -c -f` of one tako run")
     args = ap.parse_args()
     tako = os.path.abspath(args.tako)
@@ -54,17 +56,25 @@ def main():
         home = os.path.join(tmp, "home")
         env = dict(os.environ, TAKO_HOME=home, NO_COLOR="1")
 
-        sh_loop = timed(lambda: run(["sh", "-c", f"i=0; while [ $i -lt {n} ]; do sh -c true; i=$((i+1)); done"],
-                                    tmp, env), args.reps)
+        def sh_loop_once():
+            run(["sh", "-c", f"i=0; while [ $i -lt {n} ]; do sh -c true; i=$((i+1)); done"], tmp, env)
 
         def spawn_loop():
             for _ in range(n):
                 subprocess.run(["sh", "-c", "true"], check=True)
-        py_loop = timed(spawn_loop, args.reps)
 
         def tako_exec():
             run([tako, "exec", "bench", "--root", repo], tmp, env)
-        exec_t = timed(tako_exec, args.reps)
+
+        # Interleaved repetitions: this VM's speed drifts by 20-30 % over seconds, and a
+        # baseline measured minutes apart from tako would mostly measure the drift.
+        samples = {"sh": [], "py": [], "tako": []}
+        for _ in range(args.reps):
+            for key, fn in (("sh", sh_loop_once), ("py", spawn_loop), ("tako", tako_exec)):
+                t = time.perf_counter()
+                fn()
+                samples[key].append(time.perf_counter() - t)
+        sh_loop, py_loop, exec_t = (statistics.median(samples[k]) for k in ("sh", "py", "tako"))
         dry = timed(lambda: run([tako, "exec", "bench", "--root", repo, "--dry-run"], tmp, env), args.reps)
 
         state_dir = os.path.join(home, "state")
@@ -72,7 +82,7 @@ def main():
         size = os.path.getsize(os.path.join(state_dir, [s for s in states if s.endswith(".json")][-1]))
 
         rows = [
-            (f"sh loop: {n} x sh -c true", sh_loop, None),
+            (f"sh loop: {n} x sh -c true", sh_loop, f"min {min(samples['sh']) * 1000:.1f} ms"),
             (f"python spawn loop: {n} x sh -c true", py_loop, None),
             (f"tako exec: {n} steps of true", exec_t, f"{exec_t / sh_loop:.2f}x sh loop (goal <= 2x); "
                                                     f"{(exec_t - sh_loop) / n * 1000:.2f} ms/step overhead"),
