@@ -327,6 +327,7 @@ StepOutcome RunExecutor::run_step(const config::Step& step, const std::optional<
   pending_save_ = tree_.request_save();
 
   // Held for the step's duration: a change of data_ meanwhile copies it (record_outputs).
+  if (!data_) data_ = std::make_shared<nlohmann::json>(step_data());
   std::shared_ptr<const nlohmann::json> data_hold = data_;
   const nlohmann::json& data = *data_hold;
   StepOutcome out;
