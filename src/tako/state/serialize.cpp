@@ -339,6 +339,20 @@ void write_step(Out& o, const StepNode& s) {
 
 void write_run(Out& o, const RunNode& r, FragmentCache* cache);
 
+// Runs `write` and keeps what it appended as a cache fragment; append_kept() replays one.
+template <class Write>
+void write_and_keep(Out& o, std::string& compact, std::string& pretty, Write&& write) {
+  const size_t c0 = o.c.size(), p0 = o.p.size();
+  write();
+  compact.assign(o.c, c0);
+  pretty.assign(o.p, p0);
+}
+
+void append_kept(Out& o, const std::string& compact, const std::string& pretty) {
+  o.c += compact;
+  o.p += pretty;
+}
+
 // A step: from the cache when it was serialised at this depth before and is unchanged.
 void write_step_cached(Out& o, const StepNode& s, FragmentCache* cache) {
   if (cache == nullptr) {
@@ -347,18 +361,13 @@ void write_step_cached(Out& o, const StepNode& s, FragmentCache* cache) {
   }
   ++cache->steps_visited;
   FragmentCache::StepFragment& f = cache->steps[&s];
-  if (f.pass != 0 && f.depth == o.depth() && f.source == s) {
-    o.c += f.compact;
-    o.p += f.pretty;
-    f.pass = cache->pass;
-    return;
+  if (f.pass == 0 || f.depth != o.depth() || !(f.source == s)) {
+    f.depth = o.depth();
+    write_and_keep(o, f.compact, f.pretty, [&] { write_step(o, s); });
+    f.source = s;
+  } else {
+    append_kept(o, f.compact, f.pretty);
   }
-  const size_t c0 = o.c.size(), p0 = o.p.size();
-  f.depth = o.depth();
-  write_step(o, s);
-  f.compact.assign(o.c, c0);
-  f.pretty.assign(o.p, p0);
-  f.source = s;
   f.pass = cache->pass;
 }
 
@@ -381,17 +390,12 @@ void write_child(Out& o, const RunNode& ch, FragmentCache* cache) {
       std::abort();
     }
 #endif
-    o.c += it->second.compact;
-    o.p += it->second.pretty;
+    append_kept(o, it->second.compact, it->second.pretty);
     return;
   }
-  const size_t c0 = o.c.size(), p0 = o.p.size();
-  const int depth = o.depth();
-  write_run(o, ch, cache);
   FragmentCache::Fragment& f = cache->fragments[ch.run_id];
-  f.depth = depth;
-  f.compact.assign(o.c, c0);
-  f.pretty.assign(o.p, p0);
+  f.depth = o.depth();
+  write_and_keep(o, f.compact, f.pretty, [&] { write_run(o, ch, cache); });
   if (frozen) {
     f.source.reset();
   } else {
