@@ -2,9 +2,12 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstring>
 #include <cstdio>
 #include <filesystem>
 #include <set>
@@ -69,7 +72,7 @@ Status fsync_dir(const std::string& dir) {
 // caller creates `tmp` afresh).
 util::UniqueFd open_recycled_tmp(const std::string& bak, const std::string& tmp) {
   if (::rename(bak.c_str(), tmp.c_str()) != 0) return {};
-  util::UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK));
+  util::UniqueFd fd(::open(tmp.c_str(), O_RDWR | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK));
   struct stat st {};
   if (fd.valid() && ::fstat(fd.get(), &st) == 0 && S_ISREG(st.st_mode) && st.st_nlink == 1 &&
       st.st_uid == ::geteuid() && (st.st_mode & 07777) == 0600) {
@@ -78,6 +81,52 @@ util::UniqueFd open_recycled_tmp(const std::string& bak, const std::string& tmp)
   fd = util::UniqueFd();
   ::unlink(tmp.c_str());
   return {};
+}
+
+// The recycled file's bytes when all of them are in the page cache (no disk read for this),
+// else empty. Valid until the next call on this thread.
+std::string_view cached_content(int fd, off_t size) {
+  thread_local std::string buf;
+  if (size <= 0 || static_cast<std::uint64_t>(size) > kMaxBytes) return {};
+  buf.resize(static_cast<size_t>(size));
+  size_t got = 0;
+  while (got < buf.size()) {
+    iovec v{buf.data() + got, buf.size() - got};
+    ssize_t n = ::preadv2(fd, &v, 1, static_cast<off_t>(got), RWF_NOWAIT);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return {};  // EAGAIN: not cached; or an error the writes below will report
+    got += static_cast<size_t>(n);
+  }
+  return {buf.data(), got};
+}
+
+// Writes `content` over a file that holds `old`, skipping the 4 KiB pages that already hold
+// their new bytes. A state write changes a few pages of a large document (the checksum and the
+// current steps; a fan-out's finished children stay put), and the fsync then writes those
+// pages only instead of the whole file (docs/STATE.md). False with errno on a failed write.
+bool write_changed_pages(int fd, std::string_view content, std::string_view old) {
+  constexpr size_t kPage = 4096;
+  size_t pos = 0;
+  while (pos < content.size()) {
+    auto page_same = [&](size_t at) {
+      size_t len = std::min(kPage, content.size() - at);
+      return at + len <= old.size() && std::memcmp(content.data() + at, old.data() + at, len) == 0;
+    };
+    while (pos < content.size() && page_same(pos)) pos += kPage;
+    if (pos >= content.size()) break;
+    size_t end = pos;
+    while (end < content.size() && !page_same(end)) end += kPage;
+    end = std::min(end, content.size());
+    while (pos < end) {
+      ssize_t n = ::pwrite(fd, content.data() + pos, end - pos, static_cast<off_t>(pos));
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        return false;
+      }
+      pos += static_cast<size_t>(n);
+    }
+  }
+  return true;
 }
 
 }  // namespace
@@ -159,15 +208,8 @@ Status write_state_file(const std::string& dir, const std::string& run_id, const
       const off_t want = (size + size / 2 + kChunk - 1) / kChunk * kChunk;
       (void)::fallocate(fd.get(), FALLOC_FL_KEEP_SIZE, 0, want);
     }
-    size_t off = 0;
-    while (off < content.size()) {
-      ssize_t n = ::pwrite(fd.get(), content.data() + off, content.size() - off, static_cast<off_t>(off));
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        return fail_io("write");
-      }
-      off += static_cast<size_t>(n);
-    }
+    const std::string_view old = recycled ? cached_content(fd.get(), st.st_size) : std::string_view();
+    if (!write_changed_pages(fd.get(), content, old)) return fail_io("write");
     // Only a shorter document needs the cut (the same length would drop the blocks kept above).
     if (recycled && st.st_size > size && ::ftruncate(fd.get(), size) != 0) return fail_io("truncate");
     if (::fsync(fd.get()) != 0) return fail_io("sync");

@@ -50,7 +50,9 @@ std::string rfc3339_now() {
 
 Status FileLock::write_payload(std::string_view text) {
   if (!fd_.valid()) return Error{"write " + path_ + ": lock not held"};
-  if (::ftruncate(fd_.get(), 0) != 0) return Error{"write " + path_ + ": " + os_error_text(errno)};
+  // Overwritten in place, and only a longer old payload's tail is cut: truncating to 0 first
+  // frees the file's block and the write allocates one again, which with a fan-out taking
+  // hundreds of repository locks at once cost milliseconds each (docs/PERFORMANCE.md).
   std::size_t off = 0;
   while (off < text.size()) {
     ssize_t n = ::pwrite(fd_.get(), text.data() + off, text.size() - off, static_cast<off_t>(off));
@@ -59,6 +61,11 @@ Status FileLock::write_payload(std::string_view text) {
       return Error{"write " + path_ + ": " + os_error_text(errno)};
     }
     off += static_cast<std::size_t>(n);
+  }
+  struct stat st {};
+  if (::fstat(fd_.get(), &st) != 0) return Error{"write " + path_ + ": " + os_error_text(errno)};
+  if (st.st_size > static_cast<off_t>(text.size()) && ::ftruncate(fd_.get(), static_cast<off_t>(text.size())) != 0) {
+    return Error{"write " + path_ + ": " + os_error_text(errno)};
   }
   return {};
 }

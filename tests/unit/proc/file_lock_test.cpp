@@ -130,9 +130,15 @@ TEST(FileLock, PayloadRoundTrip) {
   std::string text = FileLock::read_payload(path);
   EXPECT_EQ(text.rfind("{\"pid\":", 0), 0u) << text;
   EXPECT_NE(text.find("\"acquired_at\":"), std::string::npos);
-  // A rewrite replaces (not appends).
+  // A rewrite replaces (not appends), shorter or longer than before.
   ASSERT_TRUE(lock->write_payload("{}").ok());
   EXPECT_EQ(FileLock::read_payload(path), "{}");
+  ASSERT_TRUE(lock->write_payload("{\"pid\":12345}").ok());
+  EXPECT_EQ(FileLock::read_payload(path), "{\"pid\":12345}");
+  ASSERT_TRUE(lock->write_payload("{\"pid\":67890}").ok());
+  EXPECT_EQ(FileLock::read_payload(path), "{\"pid\":67890}");
+  ASSERT_TRUE(lock->write_payload("{\"pid\":1}").ok());
+  EXPECT_EQ(FileLock::read_payload(path), "{\"pid\":1}");
   EXPECT_FALSE(read_lock_holder(dir.path() + "/missing.lock").has_value());
 }
 

@@ -369,6 +369,42 @@ TEST(StateAtomicWrite, RecyclesTheOldBackupAsTheNextTemporary) {
   EXPECT_FALSE(exists(path + ".tmp." + std::to_string(::getpid())));
 }
 
+// The recycled file is rewritten page by page where it differs; whatever it held (an older
+// version, a same-size edit behind tako's back, a longer or shorter text), the result is the
+// new content exactly, and the backup is the previous one.
+TEST(StateAtomicWrite, RecycledFileHoldsExactlyTheNewContent) {
+  tako::util::TempDir tmp("tako-state");
+  const std::string id = "exec-20240101-000000-00000000";
+  const std::string path = state_path(tmp.path(), id);
+  std::string text(20000, 'a');
+  for (size_t i = 0; i < text.size(); ++i) text[i] = static_cast<char>('a' + (i * 7 + i / 4096) % 26);
+  std::string previous;
+  unsigned seed = 12345;
+  auto next = [&] { return seed = seed * 1103515245u + 12345u; };
+  for (int round = 0; round < 40; ++round) {
+    switch (round % 5) {
+      case 0: text[next() % text.size()] ^= 1; break;                          // one byte in one page
+      case 1: text.append(1000 + next() % 6000, char('A' + round % 26)); break;  // grows past pages
+      case 2: text.resize(text.size() - next() % 3000); break;                  // shrinks
+      case 3: text[0] = char('0' + round % 10); text.back() = '!'; break;      // first and last page
+      case 4: text.insert(next() % text.size(), "shifted"); break;              // every later page moves
+    }
+    if (round == 20) {
+      // Someone rewrote the backup in place with other bytes of the same length: the next
+      // write recycles it and must not trust any of its pages.
+      std::string bak = slurp(path + ".bak");
+      std::string other(bak.size(), 'z');
+      spit(path + ".bak", other);
+    }
+    ASSERT_TRUE(write_state_file(tmp.path(), id, text).ok()) << round;
+    ASSERT_EQ(slurp(path), text) << "round " << round;
+    if (!previous.empty()) {
+      ASSERT_EQ(slurp(path + ".bak"), previous) << "round " << round;
+    }
+    previous = text;
+  }
+}
+
 TEST(StateAtomicWrite, NeverWritesThroughAHardLinkedOrSymlinkedBackup) {
   tako::util::TempDir tmp("tako-state");
   StateDocument v1 = appendix_b();
