@@ -315,8 +315,7 @@ StepOutcome RunExecutor::run_fan_out(const config::Step& step, const nlohmann::j
       continue;
     }
     // Input mapping (§10.6).
-    nlohmann::json mdata = {{"event", state::to_json(ev)}, {"payload", ev.payload}};
-    add_template_aliases(mdata);
+    const nlohmann::json mdata = mapping_data(ev);
     std::vector<std::pair<std::string, std::string>> given;
     std::string map_error;
     for (const auto& [k, t] : s.sub->inputs) {

@@ -12,6 +12,9 @@ namespace tako::engine {
 // true/false, numbers as printed by §8.2.
 std::string input_text(const nlohmann::json& value);
 
+// Template data of a subscription's input mapping (§10.6): `event`, `payload` and their aliases.
+nlohmann::json mapping_data(const state::EventRecord& event);
+
 // A RunSpec for `node` (same run id, workspace and checkout; a kept worktree is reused).
 Result<RunSpec> spec_from_node(const state::RunNode& node);
 
