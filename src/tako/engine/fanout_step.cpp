@@ -498,8 +498,14 @@ void RunExecutor::run_child(const std::shared_ptr<FanOutState>& st, ChildTask& t
     }
     cancelled_siblings = true;
   }
-  if (have_tree_slot) tree_.slots().release();
-  if (have_step_slot) st->step_slots->release();
+  // A slot handed to a waiting child (or a step slot to one that finds a tree-wide slot free)
+  // starts that child now: this child's end waits for its first write and shares it. The
+  // announcement comes first (and is taken back when nobody was waiting), or the new child's
+  // request could come before it and leave the write waiting for nobody.
+  if (started) tree_.expect_saves(1);
+  bool successor = have_tree_slot && tree_.slots().release();
+  if (have_step_slot && st->step_slots->release() && tree_.slots().has_free()) successor = true;
+  if (started && !successor) tree_.expect_saves(-1);
   if (cancelled_siblings) {  // waiting siblings re-check their cancellation
     st->step_slots->poke();
     tree_.slots().poke();

@@ -280,10 +280,9 @@ bool RunExecutor::execute() {
     tree_.freeze_run(run_id_);
   }
   if (parent_ != nullptr) {
-    // A child run: its end goes to disk while its fan-out slot is handed on (run_child
-    // awaits it before reporting the child done), so the write can share a commit with the
-    // next child's start.
-    end_save_ = tree_.request_save();
+    // A child run: its end goes to disk after its fan-out slot was handed on (run_child
+    // awaits it before reporting the child done), in one write with the next child's start.
+    end_save_ = tree_.defer_save();
   } else {
     (void)tree_.save(true);
   }

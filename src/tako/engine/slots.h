@@ -21,7 +21,11 @@ class Slots {
   // `cancelled()` turns true; then returns false without a slot).
   template <class Cancelled>
   bool acquire(uint64_t ticket, Cancelled cancelled);
-  void release();
+  // Returns true when the slot went to a waiter asleep in acquire() (handed over: that
+  // waiter's acquire() returns true unless it is cancelled first, which gives it back).
+  bool release();
+  // True when acquire() would find a slot free (for a caller at the head of the line).
+  bool has_free();
   // Wakes every waiter so it re-checks its cancellation (after cancelling runs).
   void poke();
   // Leaves / rejoins the line without giving up the ticket's place: a child that
@@ -42,6 +46,7 @@ class Slots {
   uint64_t next_ticket_ = 1;
   std::set<uint64_t> waiting_;
   std::map<uint64_t, std::condition_variable*> blocked_;  // waiters asleep in acquire()
+  std::set<uint64_t> granted_;  // handed a slot by release(), counted in used_, not yet woken
 };
 
 inline uint64_t Slots::ticket() {
@@ -62,6 +67,10 @@ bool Slots::acquire(uint64_t ticket, Cancelled cancelled) {
   std::unique_lock<std::mutex> lock(mu_);
   std::condition_variable cv;
   for (;;) {
+    if (granted_.erase(ticket) != 0) {
+      if (!cancelled()) return true;
+      --used_;  // handed over, but no longer wanted
+    }
     if (cancelled()) {
       waiting_.erase(ticket);
       wake_head();
@@ -80,10 +89,29 @@ bool Slots::acquire(uint64_t ticket, Cancelled cancelled) {
   }
 }
 
-inline void Slots::release() {
+inline bool Slots::release() {
   std::lock_guard<std::mutex> lock(mu_);
   --used_;
+  // Handed straight to the head of the line when it is asleep here: whoever releases knows
+  // that a run starts now (the state writer waits for its first write, StateStore::expect_requests).
+  if (!waiting_.empty()) {
+    const uint64_t head = *waiting_.begin();
+    auto it = blocked_.find(head);
+    if (it != blocked_.end() && (capacity_ <= 0 || used_ < capacity_)) {
+      waiting_.erase(head);
+      granted_.insert(head);
+      ++used_;
+      it->second->notify_one();
+      return true;
+    }
+  }
   wake_head();
+  return false;
+}
+
+inline bool Slots::has_free() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return capacity_ <= 0 || used_ < capacity_;
 }
 
 inline void Slots::suspend(uint64_t ticket) {

@@ -34,6 +34,15 @@ Status Tree::await_save(std::optional<std::uint64_t> ticket) {
   return store_->wait_written(*ticket);
 }
 
+std::optional<std::uint64_t> Tree::defer_save() {
+  if (options_.dry_run || !store_) return std::nullopt;
+  return store_->defer_write();
+}
+
+void Tree::expect_saves(int n) {
+  if (!options_.dry_run && store_) store_->expect_requests(n);
+}
+
 void Tree::freeze_run(const std::string& run_id) {
   if (store_) store_->freeze_locked(run_id);
 }

@@ -46,6 +46,12 @@ class Tree {
   // Dry-run: no ticket, and awaiting it is a no-op.
   std::optional<std::uint64_t> request_save();
   Status await_save(std::optional<std::uint64_t> ticket);
+  // A ticket for changes that must be on disk before they are reported, not at once
+  // (state::StateStore::defer_write): a child's end, awaited after its slot went on.
+  std::optional<std::uint64_t> defer_save();
+  // `n` runs were just given a slot and will request their first write: the next forced
+  // write waits for them (state::StateStore::expect_requests).
+  void expect_saves(int n);
 
   // Serialisation cache of finished child runs (state::FragmentCache); both require the
   // document lock. freeze_run: the run's subtree is final. thaw_all: before changing

@@ -335,6 +335,7 @@ StateStore::~StateStore() {
     stop_ = true;
   }
   cv_.notify_all();
+  join_cv_.notify_all();
   if (thread_.joinable()) thread_.join();
   (void)flush();
 }
@@ -394,22 +395,50 @@ Status StateStore::write_locked_io() {
 
 Status StateStore::write_now() {
   std::uint64_t mine;
+  bool answered;
   {
     std::lock_guard<std::mutex> s(sched_mu_);
     mine = ++requested_;
+    answered = answer_expectation_locked();
   }
+  if (answered) join_cv_.notify_all();
   return cover(mine);
 }
 
 std::uint64_t StateStore::request_write() {
   std::uint64_t mine;
+  bool answered;
   {
     std::lock_guard<std::mutex> s(sched_mu_);
     mine = ++requested_;
     async_requested_ = mine;
+    answered = answer_expectation_locked();
   }
   cv_.notify_all();
+  if (answered) join_cv_.notify_all();
   return mine;
+}
+
+std::uint64_t StateStore::defer_write() {
+  std::lock_guard<std::mutex> s(sched_mu_);
+  return ++requested_;
+}
+
+void StateStore::expect_requests(int n) {
+  bool none_left;
+  {
+    std::lock_guard<std::mutex> s(sched_mu_);
+    expected_ = std::max(expected_ + n, 0);
+    if (n > 0) expect_until_ = std::chrono::steady_clock::now() + opts_.join_wait;
+    none_left = expected_ == 0;
+  }
+  if (none_left) join_cv_.notify_all();
+}
+
+bool StateStore::answer_expectation_locked() {
+  if (expected_ == 0) return false;
+  --expected_;
+  return expected_ == 0;
 }
 
 Status StateStore::wait_written(std::uint64_t ticket) { return cover(ticket); }
@@ -418,9 +447,13 @@ Status StateStore::cover(std::uint64_t ticket) {
   std::lock_guard<std::mutex> io(io_mu_);
   std::uint64_t covering;
   {
-    std::lock_guard<std::mutex> s(sched_mu_);
+    std::unique_lock<std::mutex> s(sched_mu_);
     // A write whose snapshot was taken after this request already covered it.
     if (covered_ >= ticket) return last_status_;
+    // Runs announced to request a write soon share this one (group commit across runs).
+    if (expected_ > 0 && !join_cv_.wait_until(s, expect_until_, [&] { return expected_ == 0 || stop_; })) {
+      expected_ = 0;  // they did not come in time; later writes do not wait for them
+    }
     covering = requested_;  // read before the snapshot: every request up to here is covered
   }
   Status result = write_locked_io();

@@ -146,6 +146,8 @@ struct StoreOptions {
   WarningSink warn = stderr_warning;
   std::uint64_t warn_bytes = kWarnBytes;  // tests may lower the limits
   std::uint64_t max_bytes = kMaxBytes;
+  // How long a forced write waits for announced requests (expect_requests) at most.
+  std::chrono::microseconds join_wait{2000};
 };
 
 // The writer of one execution tree (only the process owning the tree writes).
@@ -210,6 +212,15 @@ class StateStore {
   // request is on disk, writing it itself if the background thread has not begun.
   std::uint64_t request_write();
   Status wait_written(std::uint64_t ticket);
+  // A ticket for changes that must be on disk before the caller reports them, but not at once:
+  // it wakes nobody; wait_written(ticket) writes them, or finds them covered by a later write.
+  std::uint64_t defer_write();
+  // Group commit across runs: `n` runs are about to request a forced write (children that were
+  // just given a concurrency slot). A forced write that begins meanwhile waits for those
+  // requests, up to `join_wait` after the latest announcement, so that one write serves them
+  // all. Every request_write()/write_now() answers one announcement, whoever makes it; when the
+  // wait times out the rest are dropped. A negative `n` takes announcements back.
+  void expect_requests(int n);
   Status flush();  // writes if dirty; then returns first_error() (ok when none)
 
   // Mutate under the lock, then schedule (update) or force (update_now) a write.
@@ -244,6 +255,7 @@ class StateStore {
  private:
   Status write_locked_io();  // requires io_mu_
   Status cover(std::uint64_t ticket);  // takes io_mu_; writes unless a later write covered `ticket`
+  bool answer_expectation_locked();    // requires sched_mu_; true when the last one was answered
   void background();
 
   StoreOptions opts_;
@@ -268,6 +280,9 @@ class StateStore {
   std::uint64_t requested_ = 0;
   std::uint64_t covered_ = 0;
   std::uint64_t async_requested_ = 0;  // highest ticket of request_write()
+  int expected_ = 0;                   // announced requests not yet made (expect_requests)
+  std::chrono::steady_clock::time_point expect_until_{};
+  std::condition_variable join_cv_;    // with sched_mu_: a request answered an announcement
   Status last_status_;
   std::optional<Error> first_error_;
   std::thread thread_;
