@@ -26,6 +26,8 @@ class Slots {
   bool release();
   // True when acquire() would find a slot free (for a caller at the head of the line).
   bool has_free();
+  // Waiters asleep in acquire() (tests, diagnostics).
+  size_t asleep();
   // Wakes every waiter so it re-checks its cancellation (after cancelling runs).
   void poke();
   // Leaves / rejoins the line without giving up the ticket's place: a child that
@@ -107,6 +109,11 @@ inline bool Slots::release() {
   }
   wake_head();
   return false;
+}
+
+inline size_t Slots::asleep() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return blocked_.size();
 }
 
 inline bool Slots::has_free() {

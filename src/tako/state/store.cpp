@@ -527,6 +527,11 @@ Status StateStore::first_error() const {
   return {};
 }
 
+int StateStore::expected_requests() const {
+  std::lock_guard<std::mutex> s(sched_mu_);
+  return expected_;
+}
+
 std::uint64_t StateStore::write_count() const {
   std::lock_guard<std::mutex> s(sched_mu_);
   return writes_;

@@ -250,6 +250,7 @@ class StateStore {
   StateDocument snapshot();
   Status first_error() const;
   std::uint64_t write_count() const;  // completed writes (tests, diagnostics)
+  int expected_requests() const;      // announced requests not yet made (tests, diagnostics)
   std::string path() const;           // <dir>/<root run id>.json
 
  private:

@@ -1,6 +1,7 @@
 #include "tako/engine/slots.h"
 
 #include <atomic>
+#include <chrono>
 #include <thread>
 #include <vector>
 
@@ -69,4 +70,55 @@ TEST(Slots, SuspendedTicketDoesNotHoldUpTheLine) {
   });
   slots.release();
   late.join();
+}
+
+namespace {
+void wait_asleep(Slots& slots, size_t n) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (slots.asleep() < n && std::chrono::steady_clock::now() < deadline) std::this_thread::yield();
+  ASSERT_EQ(slots.asleep(), n);
+}
+}  // namespace
+
+// release() hands the slot to the waiter asleep at the head of the line and says so: the
+// releaser knows a run starts now (the state writer waits for that run's first write).
+TEST(Slots, ReleaseHandsTheSlotToTheSleepingHead) {
+  Slots slots(1);
+  uint64_t a = slots.ticket(), b = slots.ticket();
+  ASSERT_TRUE(slots.acquire(a, [] { return false; }));
+  std::atomic<bool> b_has{false};
+  std::thread tb([&] {
+    EXPECT_TRUE(slots.acquire(b, [] { return false; }));
+    b_has = true;
+  });
+  wait_asleep(slots, 1);
+  EXPECT_TRUE(slots.release());
+  EXPECT_FALSE(slots.has_free());  // reserved for b before b even woke up
+  tb.join();
+  EXPECT_TRUE(b_has.load());
+  EXPECT_FALSE(slots.release());  // nobody waiting
+  EXPECT_TRUE(slots.has_free());
+}
+
+// A waiter that was handed a slot but is cancelled before it wakes gives the slot back, and
+// the next in line gets it.
+TEST(Slots, CancelledHeadGivesAHandedSlotBack) {
+  Slots slots(1);
+  uint64_t a = slots.ticket(), b = slots.ticket(), c = slots.ticket();
+  ASSERT_TRUE(slots.acquire(a, [] { return false; }));
+  std::atomic<bool> cancel_b{false};
+  std::atomic<int> b_result{-1};
+  std::thread tb([&] { b_result = slots.acquire(b, [&] { return cancel_b.load(); }) ? 1 : 0; });
+  wait_asleep(slots, 1);
+  std::thread tc([&] {
+    EXPECT_TRUE(slots.acquire(c, [] { return false; }));
+    slots.release();
+  });
+  wait_asleep(slots, 2);
+  cancel_b = true;
+  EXPECT_TRUE(slots.release());  // handed to b, who finds itself cancelled
+  tb.join();
+  tc.join();  // would hang if b had kept the slot
+  EXPECT_EQ(b_result.load(), 0);
+  EXPECT_TRUE(slots.has_free());
 }

@@ -182,3 +182,62 @@ TEST(StateStore, RequestedWriteReportsItsError) {
   ASSERT_FALSE(st.ok());
   EXPECT_NE(st.error().message.find("not a directory"), std::string::npos) << st.error().message;
 }
+
+// Group commit across runs (a fan-out child's end and the next children's starts): a deferred
+// ticket wakes nobody; a forced write waits for announced requests and serves them all at once.
+TEST(StateStore, AnnouncedRequestsShareOneWriteWithADeferredEnd) {
+  tako::util::TempDir tmp("tako-state");
+  StoreOptions opts{tmp.path(), 10s};
+  opts.join_wait = 60s;  // only the announced requests end the wait here
+  StateStore store(opts, appendix_b());
+  store.expect_requests(2);
+  EXPECT_EQ(store.expected_requests(), 2);
+  store.update([](StateDocument& d) { d.root.error = "a"; });
+  const std::uint64_t a = store.defer_write();
+  EXPECT_EQ(store.write_count(), 0u);  // deferred: nothing is written for it yet
+  std::thread ender([&] { EXPECT_TRUE(store.wait_written(a).ok()); });
+  store.update([](StateDocument& d) { d.root.current_step = "b"; });
+  const std::uint64_t b = store.request_write();
+  store.update([](StateDocument& d) { d.root.workflow = "c"; });
+  const std::uint64_t c = store.request_write();
+  ender.join();
+  EXPECT_EQ(store.expected_requests(), 0);
+  ASSERT_TRUE(store.wait_written(b).ok());
+  ASSERT_TRUE(store.wait_written(c).ok());
+  EXPECT_EQ(store.write_count(), 1u);
+  StateDocument d = loaded(tmp.path());
+  EXPECT_EQ(d.root.error, "a");
+  EXPECT_EQ(d.root.current_step, "b");
+  EXPECT_EQ(d.root.workflow, "c");
+}
+
+TEST(StateStore, AnnouncedRequestThatNeverComesDelaysAWriteByJoinWaitOnly) {
+  tako::util::TempDir tmp("tako-state");
+  StoreOptions opts{tmp.path(), 10s};
+  opts.join_wait = 100ms;
+  StateStore store(opts, appendix_b());
+  store.expect_requests(1);
+  store.update([](StateDocument& d) { d.root.error = "end"; });
+  auto start = std::chrono::steady_clock::now();
+  ASSERT_TRUE(store.wait_written(store.defer_write()).ok());
+  EXPECT_GE(std::chrono::steady_clock::now() - start, 100ms);
+  EXPECT_EQ(loaded(tmp.path()).root.error, "end");
+  // The missing request was dropped: the next forced write does not wait for it again.
+  EXPECT_EQ(store.expected_requests(), 0);
+}
+
+TEST(StateStore, TakenBackAnnouncementDoesNotDelayAWrite) {
+  tako::util::TempDir tmp("tako-state");
+  StoreOptions opts{tmp.path(), 10s};
+  opts.join_wait = 60s;
+  StateStore store(opts, appendix_b());
+  store.expect_requests(1);
+  store.expect_requests(-1);
+  store.expect_requests(-1);  // never below zero: a later announcement still counts
+  EXPECT_EQ(store.expected_requests(), 0);
+  store.update([](StateDocument& d) { d.root.error = "now"; });
+  auto start = std::chrono::steady_clock::now();
+  ASSERT_TRUE(store.wait_written(store.defer_write()).ok());
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 30s);
+  EXPECT_EQ(loaded(tmp.path()).root.error, "now");
+}
