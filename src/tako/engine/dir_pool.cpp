@@ -7,6 +7,9 @@
 
 #include <cerrno>
 #include <cstring>
+#include <optional>
+#include <utility>
+#include <vector>
 
 #include "tako/util/fs.h"
 
@@ -48,13 +51,94 @@ Status create_output(const std::string& dir) {
   return {};
 }
 
+// The names in `dir` (without . and ..), or nullopt when it cannot be read.
+std::optional<std::vector<std::string>> entries(const std::string& dir) {
+  DIR* d = ::opendir(dir.c_str());
+  if (d == nullptr) return std::nullopt;
+  std::vector<std::string> names;
+  while (struct dirent* e = ::readdir(d)) {
+    if (std::strcmp(e->d_name, ".") != 0 && std::strcmp(e->d_name, "..") != 0) names.emplace_back(e->d_name);
+  }
+  ::closedir(d);
+  return names;
+}
+
+// "<ws>/tmp/<step>" -> {"<ws>", "<step>"}; nullopt for other shapes.
+std::optional<std::pair<std::string, std::string>> split_scratch(const std::string& path) {
+  auto slash = path.find_last_of('/');
+  if (slash == std::string::npos || slash < 5 || path.compare(slash - 4, 4, "/tmp") != 0) return std::nullopt;
+  return std::make_pair(path.substr(0, slash - 4), path.substr(slash + 1));
+}
+
 }  // namespace
+
+void DirPool::retire_workspace(const std::string& ws) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (spare_workspaces_.size() >= kMaxSpares) return;
+  }
+  auto top = entries(ws);
+  if (!top || top->size() != 1 || (*top)[0] != "tmp") return;
+  const std::string tmp = ws + "/tmp";
+  struct stat st {};
+  if (::lstat(tmp.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) return;
+  auto names = entries(tmp);
+  if (!names) return;
+  for (const auto& n : *names) {
+    if (!is_pristine(tmp + "/" + n)) return;
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  // Its scratch dirs leave the loose spares: they move with the workspace.
+  std::erase_if(spares_, [&](const std::string& p) { return p.size() > tmp.size() && p.compare(0, tmp.size() + 1, tmp + "/") == 0; });
+  if (spare_workspaces_.size() < kMaxSpares) spare_workspaces_.push_back({ws, std::move(*names)});
+}
+
+bool DirPool::adopt_workspace(const std::string& ws, const std::string& step, unsigned mode) {
+  for (;;) {
+    SpareWorkspace spare;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (spare_workspaces_.empty()) return false;
+      spare = std::move(spare_workspaces_.back());
+      spare_workspaces_.pop_back();
+    }
+    if (::rename(spare.path.c_str(), ws.c_str()) != 0) {
+      if (errno == EEXIST || errno == ENOTEMPTY) return false;  // `ws` appeared meanwhile: use it as is
+      continue;  // the spare vanished: try the next
+    }
+    const std::string tmp = ws + "/tmp/";
+    const std::string target = tmp + step;
+    bool have = false;
+    for (const auto& n : spare.scratch) {
+      if (n == step || (!have && ::rename((tmp + n).c_str(), target.c_str()) == 0)) {
+        have = true;
+      } else {
+        std::lock_guard<std::mutex> lock(mu_);
+        if (spares_.size() < kMaxSpares) spares_.push_back(tmp + n);  // left over: a loose spare
+      }
+    }
+    if (!have) return true;  // the caller makes the scratch dir in the adopted tmp/
+    ::chmod(target.c_str(), mode);
+    return true;
+  }
+}
 
 Status DirPool::make_scratch(const std::string& path, unsigned mode) {
   struct stat st {};
   if (::stat(path.c_str(), &st) == 0) {
     if (!S_ISDIR(st.st_mode)) return Error{"mkdir " + path + ": not a directory"};
     return create_output(path);
+  }
+  if (auto parts = split_scratch(path)) {
+    const std::string& ws = parts->first;
+    if (::lstat(ws.c_str(), &st) != 0 && errno == ENOENT) {
+      if (auto slash = ws.find_last_of('/'); slash != std::string::npos && slash > 0) {
+        if (auto s = util::make_dirs(ws.substr(0, slash), 0700); !s) return s;
+      }
+      if (adopt_workspace(ws, parts->second, mode) && ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+        return {};
+      }
+    }
   }
   if (auto slash = path.find_last_of('/'); slash != std::string::npos && slash > 0) {
     if (auto s = util::make_dirs(path.substr(0, slash), 0700); !s) return s;

@@ -28,10 +28,26 @@ class DirPool {
   // Offers `path` as a spare if it holds nothing but an empty `output`; else leaves it alone.
   void retire(const std::string& path);
 
+  // The same for a whole run workspace `<ws>/` (a completed fan-out child's): a spare when it
+  // holds nothing but `tmp/` with pristine scratch dirs, which travel with it. The next
+  // make_scratch() of a workspace that does not exist yet renames it into place (and a scratch
+  // dir inside to the step's id): a fan-out over hundreds of children then allocates no inode
+  // per child, and the tree's cleanup removes a few spares instead of every child's dirs.
+  void retire_workspace(const std::string& ws);
+
  private:
+  struct SpareWorkspace {
+    std::string path;
+    std::vector<std::string> scratch;  // names of the pristine dirs in its tmp/
+  };
+  // Moves a spare workspace to `ws` and makes `<ws>/tmp/<step>` from one of its scratch dirs;
+  // false when there is none or it cannot be moved (then nothing changed at `ws`).
+  bool adopt_workspace(const std::string& ws, const std::string& step, unsigned mode);
+
   static constexpr size_t kMaxSpares = 64;
   std::mutex mu_;
   std::vector<std::string> spares_;
+  std::vector<SpareWorkspace> spare_workspaces_;
 };
 
 }  // namespace tako::engine

@@ -466,6 +466,8 @@ void RunExecutor::run_child(const std::shared_ptr<FanOutState>& st, ChildTask& t
                                     tree_.options().lock_timeout, tree_.options().lock_timeout_text, -1);
         (void)repo::run_git({"-C", t.repo_path, "worktree", "remove", "--force", worktree});
       }
+      // A completed child's workspace that holds nothing serves the next child (DirPool).
+      if (ok) tree_.scratch_dirs().retire_workspace(ex.spec_.workspace);
       have_tree_slot = ex.holds_slot_;
     }
   } else if (!have_tree_slot && have_step_slot) {

@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <fstream>
 
 #include <gtest/gtest.h>
@@ -103,4 +104,77 @@ TEST(DirPool, ErrorNamesThePath) {
   auto under = pool.make_scratch(file + "/sub", 0777);
   ASSERT_FALSE(under.ok());
   EXPECT_NE(under.error().message.find(file), std::string::npos) << under.error().message;
+}
+
+// A completed child's workspace holding only pristine scratch dirs becomes the next child's
+// workspace (renamed, no inode allocated), its scratch dir renamed to the new step's id.
+TEST(DirPool, ReusesAPristineWorkspaceForTheNextRun) {
+  tako::util::TempDir tmp("tako-pool");
+  DirPool pool;
+  const std::string w1 = tmp.path() + "/root/children/run-1", w2 = tmp.path() + "/root/children/run-2";
+  ASSERT_TRUE(pool.make_scratch(w1 + "/tmp/build", 0777).ok());
+  const ino_t ws_ino = stat_of(w1).st_ino, scratch_ino = stat_of(w1 + "/tmp/build").st_ino;
+  pool.retire(w1 + "/tmp/build");
+  pool.retire_workspace(w1);
+  ASSERT_TRUE(pool.make_scratch(w2 + "/tmp/deploy", 0777).ok());
+  EXPECT_FALSE(exists(w1));
+  EXPECT_EQ(stat_of(w2).st_ino, ws_ino);
+  EXPECT_EQ(stat_of(w2 + "/tmp/deploy").st_ino, scratch_ino);
+  EXPECT_FALSE(exists(w2 + "/tmp/build"));
+  EXPECT_EQ(stat_of(w2 + "/tmp/deploy").st_mode & 07777, 0777u);
+  EXPECT_EQ(stat_of(w2 + "/tmp/deploy/output").st_size, 0);
+  // Its scratch dir travelled with it: it is not also a loose spare somewhere else.
+  ASSERT_TRUE(pool.make_scratch(w2 + "/tmp/other", 0777).ok());
+  EXPECT_TRUE(exists(w2 + "/tmp/deploy"));
+}
+
+TEST(DirPool, SameStepIdKeepsItsScratchDirAndExtrasBecomeSpares) {
+  tako::util::TempDir tmp("tako-pool");
+  DirPool pool;
+  const std::string w1 = tmp.path() + "/c/r1", w2 = tmp.path() + "/c/r2";
+  ASSERT_TRUE(pool.make_scratch(w1 + "/tmp/a", 0777).ok());
+  ASSERT_TRUE(pool.make_scratch(w1 + "/tmp/b", 0777).ok());
+  const ino_t b_ino = stat_of(w1 + "/tmp/b").st_ino;
+  pool.retire_workspace(w1);
+  ASSERT_TRUE(pool.make_scratch(w2 + "/tmp/b", 0777).ok());
+  EXPECT_EQ(stat_of(w2 + "/tmp/b").st_ino, b_ino);
+  // `a` came along unused: it serves the next scratch dir made anywhere.
+  const ino_t a_ino = stat_of(w2 + "/tmp/a").st_ino;
+  ASSERT_TRUE(pool.make_scratch(tmp.path() + "/elsewhere/tmp/x", 0777).ok());
+  EXPECT_EQ(stat_of(tmp.path() + "/elsewhere/tmp/x").st_ino, a_ino);
+  EXPECT_FALSE(exists(w2 + "/tmp/a"));
+}
+
+TEST(DirPool, KeepsWorkspacesThatHoldAnything) {
+  tako::util::TempDir tmp("tako-pool");
+  DirPool pool;
+  const std::string logs = tmp.path() + "/c/logs", used = tmp.path() + "/c/used", nested = tmp.path() + "/c/nested";
+  ASSERT_TRUE(pool.make_scratch(logs + "/tmp/s", 0777).ok());
+  ASSERT_TRUE(tako::util::make_dirs(logs + "/logs", 0700).ok());  // a step wrote a log
+  ASSERT_TRUE(pool.make_scratch(used + "/tmp/s", 0777).ok());
+  std::ofstream(used + "/tmp/s/output") << "x=1\n";  // an output
+  ASSERT_TRUE(pool.make_scratch(nested + "/tmp/s", 0777).ok());
+  ASSERT_TRUE(tako::util::make_dirs(nested + "/children/r9", 0700).ok());  // its own children
+  for (const auto& w : {logs, used, nested}) pool.retire_workspace(w);
+  pool.retire_workspace(tmp.path() + "/c/missing");
+  const std::string fresh = tmp.path() + "/c/fresh";
+  ASSERT_TRUE(pool.make_scratch(fresh + "/tmp/s", 0777).ok());
+  for (const auto& w : {logs, used, nested}) {
+    EXPECT_TRUE(exists(w + "/tmp/s")) << w;
+    EXPECT_NE(stat_of(fresh).st_ino, stat_of(w).st_ino) << w;
+  }
+  EXPECT_EQ(stat_of(used + "/tmp/s/output").st_size, 4);
+}
+
+TEST(DirPool, ExistingWorkspaceIsNotReplaced) {
+  tako::util::TempDir tmp("tako-pool");
+  DirPool pool;
+  const std::string w1 = tmp.path() + "/c/r1", w2 = tmp.path() + "/c/r2";
+  ASSERT_TRUE(pool.make_scratch(w1 + "/tmp/a", 0777).ok());
+  pool.retire_workspace(w1);
+  ASSERT_TRUE(tako::util::make_dirs(w2 + "/logs", 0700).ok());  // a resumed run's workspace
+  const ino_t w2_ino = stat_of(w2).st_ino;
+  ASSERT_TRUE(pool.make_scratch(w2 + "/tmp/a", 0777).ok());
+  EXPECT_EQ(stat_of(w2).st_ino, w2_ino);
+  EXPECT_TRUE(exists(w2 + "/logs"));
 }
