@@ -83,10 +83,9 @@ util::UniqueFd open_recycled_tmp(const std::string& bak, const std::string& tmp)
   return {};
 }
 
-// The recycled file's bytes when all of them are in the page cache (no disk read for this),
-// else empty. Valid until the next call on this thread.
-std::string_view cached_content(int fd, off_t size) {
-  thread_local std::string buf;
+// The recycled file's bytes, read into `buf`, when all of them are in the page cache (no disk
+// read for this); else empty.
+std::string_view cached_content(int fd, off_t size, std::string& buf) {
   if (size <= 0 || static_cast<std::uint64_t>(size) > kMaxBytes) return {};
   buf.resize(static_cast<size_t>(size));
   size_t got = 0;
@@ -177,7 +176,10 @@ std::string serialize_with_checksum(const json& doc) {
   return text;
 }
 
-Status write_state_file(const std::string& dir, const std::string& run_id, const std::string& content) {
+Status write_state_file(const std::string& dir, const std::string& run_id, const std::string& content,
+                        std::string* scratch) {
+  std::string local;
+  std::string& old_bytes = scratch ? *scratch : local;
   if (auto st = util::make_dirs(dir, 0700); !st) return st;
   const std::string final_path = state_path(dir, run_id);
   const std::string bak = final_path + ".bak";
@@ -208,7 +210,7 @@ Status write_state_file(const std::string& dir, const std::string& run_id, const
       const off_t want = (size + size / 2 + kChunk - 1) / kChunk * kChunk;
       (void)::fallocate(fd.get(), FALLOC_FL_KEEP_SIZE, 0, want);
     }
-    const std::string_view old = recycled ? cached_content(fd.get(), st.st_size) : std::string_view();
+    const std::string_view old = recycled ? cached_content(fd.get(), st.st_size, old_bytes) : std::string_view();
     if (!write_changed_pages(fd.get(), content, old)) return fail_io("write");
     // Only a shorter document needs the cut (the same length would drop the blocks kept above).
     if (recycled && st.st_size > size && ::ftruncate(fd.get(), size) != 0) return fail_io("truncate");
@@ -381,7 +383,7 @@ Status StateStore::write_locked_io() {
                    " MB (limit 100 MB)");
       }
     }
-    result = write_state_file(opts_.dir, run_id, text.content);
+    result = write_state_file(opts_.dir, run_id, text.content, &recycled_bytes_);
   }
   std::lock_guard<std::mutex> s(sched_mu_);
   last_write_ = std::chrono::steady_clock::now();

@@ -104,8 +104,12 @@ std::string serialize_document(const StateDocument& doc);
 
 // Steps (1)-(4) of §11.2 for already serialised `content`: <id>.json.tmp.<pid> +
 // fsync, <id>.json -> <id>.json.bak, tmp -> <id>.json, fsync(dir). Creates `dir`
-// (0700) when missing; the file gets mode 0600. No size checks here.
-Status write_state_file(const std::string& dir, const std::string& run_id, const std::string& content);
+// (0700) when missing; the file gets mode 0600. No size checks here. Of a recycled backup only
+// the 4 KiB pages that differ from `content` are written (docs/STATE.md).
+// `scratch` (optional) holds the recycled file's old bytes between calls, so repeated writes
+// reuse its allocation.
+Status write_state_file(const std::string& dir, const std::string& run_id, const std::string& content,
+                        std::string* scratch = nullptr);
 
 // One verified state file. `json` is the parsed document without "checksum".
 struct StateFile {
@@ -272,6 +276,7 @@ class StateStore {
   bool timer_armed_ = false;
   bool warned_size_ = false;  // under io_mu_
   SerializedState buffers_;   // under io_mu_: reused between writes
+  std::string recycled_bytes_;  // under io_mu_: the recycled file's old bytes (write_state_file)
   FragmentCache fragments_;   // under doc_mu_
   std::chrono::steady_clock::time_point last_write_{};
   std::uint64_t writes_ = 0;
