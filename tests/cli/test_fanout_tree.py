@@ -301,3 +301,74 @@ def test_resume_keeps_completed_children(tako, ws, env, tmp_path):
     assert "Resuming from: " + rid in lines
     assert sum(1 for l in lines if re.fullmatch(r"    [├└]── ✓ o/[abc]:react " + DUR, l)) == 3, r2.out
     assert "triggered_count 3 error_count 0 source_repo o/src" in r2.err
+
+
+# ---- resume retries what the recorded attempt could not trigger (§11.4) ----------------------------
+
+def test_resume_retries_a_child_whose_inputs_did_not_map(tako, ws, env):
+    """A selected pair that was not created (inputs not mappable) is part of the event's audience:
+    the state records it and a resume retries it with the recorded event and today's config,
+    instead of completing the fan-out without it. Completed children do not run again."""
+    src = ws.repo("src", emitter("src", payload='{n: "abc"}'))
+    decl = dict(inputs_decl="{n: {type: number, required: true}}")
+    sub = ws.repo("sub", subscriber("sub", "o/src", "      - run: echo x >> COUNT\n", mapping='{n: "{{ .payload.n }}"}',
+                                    **decl))
+    ws.repo("ok", subscriber("ok", "o/src", "      - run: echo x >> COUNT\n"))
+    r = tako("exec", "go", "--local", cwd=src)
+    assert r.code == 1, r
+    rid = run_id_of(r.out)
+    item = "o/sub:react: failed to map inputs for o/sub: input 'n' value 'abc' is not a valid number"
+    assert step_of(state_of(env, rid)["root"], "fan")["fan_out"]["evaluation_errors"] == [item]
+
+    # Not fixed: the resume fails with the same item (never a silent success).
+    again = tako("exec", "--resume", rid, "--local", cwd=src)
+    assert again.code == 1, again
+    assert again.err.splitlines()[-1] == ("Error: workflow execution failed: step 'fan' failed: fan-out failed: "
+                                          "1 of 2 child workflows failed: " + item)
+
+    # Fixed: the subscriber runs once, the completed sibling is not run again.
+    (sub / "tako.yml").write_text(subscriber("sub", "o/src", "      - run: echo x >> COUNT\n", mapping='{n: "7"}',
+                                             **decl))
+    fixed = tako("exec", "--resume", rid, "--local", cwd=src)
+    assert fixed.code == 0, fixed
+    assert len((ws.src / "sub" / "COUNT").read_text().splitlines()) == 1
+    assert len((ws.src / "ok" / "COUNT").read_text().splitlines()) == 1
+    doc = state_of(env, rid)
+    fan = step_of(doc["root"], "fan")["fan_out"]
+    assert fan["evaluation_errors"] == []
+    assert len(fan["children"]) == 2
+    assert find_run(doc, "o/sub")["inputs"] == {"n": 7}
+    assert "triggered_count 2 error_count 0 source_repo o/src" in fixed.err
+
+
+def test_resume_retries_a_repository_whose_filter_failed(tako, ws, env):
+    src = ws.repo("src", emitter("src", payload="{n: 0}"))
+    sub_yml = lambda filt: subscriber("bad", "o/src", "      - run: touch RAN\n", extra_sub=f"    filter: {filt}\n")
+    bad = ws.repo("bad", sub_yml("'10 / payload.n > 1'"))
+    ws.repo("good", subscriber("good", "o/src", "      - run: echo x >> COUNT\n"))
+    r = tako("exec", "go", "--local", cwd=src)
+    assert r.code == 1, r
+    rid = run_id_of(r.out)
+    (bad / "tako.yml").write_text(sub_yml("'payload.n == 0'"))
+    fixed = tako("exec", "--resume", rid, "--local", cwd=src)
+    assert fixed.code == 0, fixed
+    assert (bad / "RAN").exists()
+    assert len((ws.src / "good" / "COUNT").read_text().splitlines()) == 1
+    assert step_of(state_of(env, rid)["root"], "fan")["fan_out"]["evaluation_errors"] == []
+
+
+def test_resume_reports_a_cycle_again(tako, ws, env):
+    """A pair rejected by the cycle check next to a created child: the resume retries it (it
+    names a repository of the recorded attempt) and rejects it again."""
+    selfish = emitter("a", workflow="w") + "subscriptions:\n  - artifact: o/a:*\n    events: [ping]\n    workflow: w\n"
+    a = ws.repo("a", selfish)
+    ws.repo("c", subscriber("c", "o/a", "      - run: echo x >> COUNT\n"))
+    r = tako("exec", "w", "--local", cwd=a)
+    assert r.code == 1, r
+    rid = run_id_of(r.out)
+    item = "circular fan-out detected: o/a:w -> o/a:w"
+    assert step_of(state_of(env, rid)["root"], "fan")["fan_out"]["evaluation_errors"] == [item]
+    again = tako("exec", "--resume", rid, "--local", cwd=a)
+    assert again.code == 1, again
+    assert again.err.splitlines()[-1].endswith("fan-out failed: 1 of 2 child workflows failed: " + item), again.err
+    assert len((ws.src / "c" / "COUNT").read_text().splitlines()) == 1

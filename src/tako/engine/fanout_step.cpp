@@ -117,6 +117,39 @@ std::vector<std::string> dry_run_candidates(Tree& tree, const std::string& ident
   return out;
 }
 
+namespace {
+
+// The repository an evaluation-error item of a fan-out record names (the item texts of §10.10
+// and §10.11): "subscription evaluation failed for <repo>: subscription <i>: ...",
+// "circular fan-out detected: ... -> <repo>:<workflow>", "fan-out depth limit exceeded: ...
+// (<repo>:<workflow>)", or "<repo>:<workflow>: <error>" (inputs not mappable, no such workflow).
+std::optional<std::string> failed_repository(const std::string& item) {
+  static constexpr std::string_view kEval = "subscription evaluation failed for ";
+  static constexpr std::string_view kCycle = "circular fan-out detected: ";
+  static constexpr std::string_view kDepth = "fan-out depth limit exceeded: ";
+  std::string pair;  // "<repo>:<workflow>"
+  if (item.starts_with(kEval)) {
+    auto end = item.find(": subscription ", kEval.size());
+    if (end == std::string::npos) return std::nullopt;
+    return item.substr(kEval.size(), end - kEval.size());
+  } else if (item.starts_with(kCycle)) {
+    auto arrow = item.rfind(" -> ");
+    if (arrow == std::string::npos) return std::nullopt;
+    pair = item.substr(arrow + 4);
+  } else if (item.starts_with(kDepth)) {
+    auto open = item.rfind('(');
+    if (open == std::string::npos || !item.ends_with(")")) return std::nullopt;
+    pair = item.substr(open + 1, item.size() - open - 2);
+  } else {
+    pair = item;
+  }
+  auto colon = pair.find(':');
+  if (colon == std::string::npos || colon == 0) return std::nullopt;
+  return pair.substr(0, colon);
+}
+
+}  // namespace
+
 StepOutcome RunExecutor::run_fan_out(const config::Step& step, const nlohmann::json& data) {
   StepOutcome out;
   auto st = std::make_shared<FanOutState>();
@@ -209,13 +242,27 @@ StepOutcome RunExecutor::run_fan_out(const config::Step& step, const nlohmann::j
   }
   (void)tree_.save(false);  // forced below, with the children, before any of them starts
 
-  // Discovery (§10.4).
-  auto universe = tree_.universe();
-  if (!universe) {
-    out.error = universe.error().message;
+  if (auto s = discover_and_trigger(step, st, nullptr); !s) {
+    out.error = s.error().message;
     return out;
   }
+  (void)tree_.save(true);
+  return finish_fan_out(st, st->params.wait_for_children);
+}
+
+Status RunExecutor::discover_and_trigger(const config::Step& step, const std::shared_ptr<FanOutState>& st,
+                                         const std::set<std::string>* only) {
+  const state::EventRecord& ev = st->event;
+  const size_t rejected_before = st->rejected.size();
+  // Discovery (§10.4).
+  auto universe = tree_.universe();
+  if (!universe) return universe.error();
   std::vector<fanout::Candidate> candidates = fanout::discover(**universe, ev);
+  if (only != nullptr) {
+    std::erase_if(candidates, [&](const fanout::Candidate& c) {
+      return !only->contains(util::to_lower((*universe)->members()[size_t(c.member)].identity));
+    });
+  }
   size_t count = 0;
   for (const auto& c : candidates) count += c.subscriptions.size();
   if (count == 0) {
@@ -387,8 +434,14 @@ StepOutcome RunExecutor::run_fan_out(const config::Step& step, const nlohmann::j
     task->exec = std::make_unique<RunExecutor>(tree_, task->run_id, std::move(cs), this);
     st->children.push_back(std::move(task));
   }
-  (void)tree_.save(true);
-  return finish_fan_out(st, st->params.wait_for_children);
+  // Selected pairs that were not created are recorded with the evaluation errors (as their
+  // error items read), so that a resume retries them instead of forgetting them (§11.4).
+  {
+    auto l = tree_.lock();
+    std::vector<std::string>& recorded = step_node(step.id).fan_out->evaluation_errors;
+    for (size_t i = rejected_before; i < st->rejected.size(); ++i) recorded.push_back(st->rejected[i].text);
+  }
+  return {};
 }
 
 }  // namespace tako::engine
@@ -674,7 +727,6 @@ Status RunExecutor::wait_for_detached_children() {
 
 StepOutcome RunExecutor::resume_fan_out(const config::Step& step, const std::shared_ptr<FanOutState>& st,
                                         const state::FanOutRecord& recorded) {
-  (void)step;
   StepOutcome out;
   for (const auto& id : recorded.children) {
     state::RunNode copy;
@@ -713,6 +765,28 @@ StepOutcome RunExecutor::resume_fan_out(const config::Step& step, const std::sha
     }
     task->exec = std::make_unique<RunExecutor>(tree_, id, std::move(cs), this);
     st->children.push_back(std::move(task));
+  }
+  // What the recorded attempt selected but could not create (cycle, depth, input mapping), and
+  // repositories whose filters failed, are retried with the recorded event against the configs
+  // as they are now; the recorded children stay as they are (§11.4).
+  std::set<std::string> retry;
+  std::vector<std::string> kept;  // an item naming no repository is reported again, never dropped
+  for (const std::string& item : recorded.evaluation_errors) {
+    if (auto repo = failed_repository(item)) retry.insert(util::to_lower(*repo));
+    else kept.push_back(item);
+  }
+  if (!retry.empty()) {
+    if (auto s = discover_and_trigger(step, st, &retry); !s) {
+      out.error = s.error().message;
+      return out;
+    }
+  }
+  if (!kept.empty()) {
+    st->evaluation_errors.insert(st->evaluation_errors.end(), kept.begin(), kept.end());
+    auto l = tree_.lock();
+    std::vector<std::string>& recorded_now = step_node(step.id).fan_out->evaluation_errors;
+    if (retry.empty()) recorded_now.clear();
+    recorded_now.insert(recorded_now.end(), kept.begin(), kept.end());
   }
   (void)tree_.save(true);
   return finish_fan_out(st, recorded.wait_for_children);

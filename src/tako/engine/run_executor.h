@@ -8,6 +8,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -169,6 +170,11 @@ class RunExecutor {
   bool wait_until(const std::function<bool()>& done, std::optional<std::chrono::steady_clock::time_point> deadline);
   // Fan-out machinery (fanout_step.cpp).
   StepOutcome finish_fan_out(const std::shared_ptr<struct FanOutState>& st, bool wait_all);
+  // Discovery, matching and the trigger checks of a fan-out (§10.3-§10.6, §10.11): creates the
+  // children in `st` and records them; `only` (lowercased identities) limits it to those
+  // repositories (a resume retrying what failed).
+  Status discover_and_trigger(const config::Step& step, const std::shared_ptr<struct FanOutState>& st,
+                              const std::set<std::string>* only);
   StepOutcome resume_fan_out(const config::Step& step, const std::shared_ptr<struct FanOutState>& st,
                              const state::FanOutRecord& recorded);
   void launch_child(const std::shared_ptr<struct FanOutState>& st, struct ChildTask& t);
