@@ -89,7 +89,8 @@ void DirPool::retire_workspace(const std::string& ws) {
   }
   std::lock_guard<std::mutex> lock(mu_);
   // Its scratch dirs leave the loose spares: they move with the workspace.
-  std::erase_if(spares_, [&](const std::string& p) { return p.size() > tmp.size() && p.compare(0, tmp.size() + 1, tmp + "/") == 0; });
+  const std::string inside = tmp + "/";
+  std::erase_if(spares_, [&](const std::string& p) { return p.starts_with(inside); });
   if (spare_workspaces_.size() < kMaxSpares) spare_workspaces_.push_back({ws, std::move(*names)});
 }
 
