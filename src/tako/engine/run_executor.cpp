@@ -198,8 +198,8 @@ bool RunExecutor::execute() {
   // starts) puts the run start on disk too.
   (void)tree_.save(false);
 
-  if (!failed) {
-    nlohmann::json base = step_data();
+  if (!failed && !wf.env.empty()) {
+    const nlohmann::json base = step_data();
     for (const auto& [k, v] : wf.env) {
       auto rendered = render_template(v, wf.name + ".env." + k, base);
       if (!rendered) {
@@ -214,7 +214,10 @@ bool RunExecutor::execute() {
   }
 
   std::string failure_notes;
-  if (!failed) data_ = std::make_shared<nlohmann::json>(step_data());
+  // The template data (with the rendered workflow env) are built by the first step, after it
+  // requested its `running` write: a fan-out child's request comes sooner, and the write that
+  // waits for it (StateStore::expect_requests) with it.
+  data_.reset();
   if (!failed) {
     for (const config::Step& step : wf.steps) {
       if (const proc::InterruptGuard* g = proc::InterruptGuard::active(); g && g->interrupted()) interrupted_ = true;
