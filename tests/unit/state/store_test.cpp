@@ -425,16 +425,19 @@ TEST(StateAtomicWrite, NeverWritesThroughAHardLinkedOrSymlinkedBackup) {
   EXPECT_EQ(cur->doc, v1);
 }
 
+// A serialisation through `cache` gives the bytes and checksum of an uncached one.
+static void expect_cached_equals_full(const StateDocument& d, FragmentCache& cache, const char* when) {
+  SerializedState cached, plain;
+  serialize_document_into(d, cached, &cache);
+  serialize_document_into(d, plain, nullptr);
+  EXPECT_EQ(cached.content, plain.content) << when;
+  EXPECT_EQ(cached.checksum, plain.checksum) << when;
+}
+
 TEST(StateSerialize, FragmentCacheGivesTheSameBytesAsAFullSerialisation) {
   StateDocument d = appendix_b();
   FragmentCache cache;
-  auto same = [&](const char* when) {
-    SerializedState cached, plain;
-    serialize_document_into(d, cached, &cache);
-    serialize_document_into(d, plain, nullptr);
-    EXPECT_EQ(cached.content, plain.content) << when;
-    EXPECT_EQ(cached.checksum, plain.checksum) << when;
-  };
+  auto same = [&](const char* when) { expect_cached_equals_full(d, cache, when); };
   same("first write fills the cache");
   same("unchanged children are reused");
   RunNode& child = d.root.children.front();
@@ -465,13 +468,7 @@ TEST(StateSerialize, StepFragmentsFollowEveryChangeOfAStep) {
     d.root.steps.push_back(s);
   }
   FragmentCache cache;
-  auto same = [&](const char* when) {
-    SerializedState cached, plain;
-    serialize_document_into(d, cached, &cache);
-    serialize_document_into(d, plain, nullptr);
-    EXPECT_EQ(cached.content, plain.content) << when;
-    EXPECT_EQ(cached.checksum, plain.checksum) << when;
-  };
+  auto same = [&](const char* when) { expect_cached_equals_full(d, cache, when); };
   same("first write fills the cache");
   EXPECT_GE(cache.steps.size(), 5u);
   same("unchanged steps are reused");
