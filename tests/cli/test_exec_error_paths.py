@@ -5,7 +5,7 @@ or can no longer be resolved (SPEC §7, §10.10, §11.4). Each ends with exit 1 
 that names the step and the cause; nothing after the failing step runs."""
 import re
 
-from test_exec_util import DUR, yml
+from test_exec_util import DUR, STATE_WRITE_BLOCKER, yml
 from test_fanout_util import emitter, find_run, run_id_of, state_of, subscriber
 
 
@@ -124,7 +124,7 @@ def test_checkout_removed_during_the_run(tako, ws, tmp_path):
 def test_state_write_failure_before_a_built_in_step(tako, ws, tmp_path):
     """§11.3 holds for built-in steps too: tako/poll does not start when its `running` state
     cannot be written."""
-    block = 'mkdir "$TAKO_HOME/state/$TAKO_RUN_ID.json.tmp.$PPID"'
+    block = STATE_WRITE_BLOCKER
     app = ws.repo("app", yml(f"""\
   w:
     steps:

@@ -7,7 +7,8 @@ import stat
 
 import pytest
 
-from test_exec_util import RUN_ID, checksum, home, load_state, run_id_of, state_path, steps_of, yml
+from test_exec_util import (RUN_ID, STATE_WRITE_BLOCKER, checksum, home, load_state, run_id_of, state_path, steps_of,
+                            yml)
 
 TWO = yml("""\
   w:
@@ -272,8 +273,8 @@ def test_state_on_disk_before_each_step_process(tako, ws, env, tmp_path):
 
 def test_state_write_failure_aborts_before_next_step(tako, ws, env, tmp_path):
     """A step whose `running` state cannot be written is not started (§11.3); the run fails with
-    the write error. The step's shell parent is tako, so $PPID names tako's temporary file."""
-    block = 'mkdir "$TAKO_HOME/state/$TAKO_RUN_ID.json.tmp.$PPID"'
+    the write error."""
+    block = STATE_WRITE_BLOCKER
     app = ws.repo("app", yml(f"""\
   w:
     steps:

@@ -14,6 +14,11 @@ RUN_ID = r"exec-\d{8}-\d{6}-[0-9a-f]{8}"
 DUR = r"\(\d[^)]*\)"
 
 
+# A step that makes tako's next state write fail: a directory where the write's temporary file
+# `<id>.json.tmp.<pid>` goes. The step's shell parent is tako, so $PPID is tako's pid.
+STATE_WRITE_BLOCKER = 'mkdir "$TAKO_HOME/state/$TAKO_RUN_ID.json.tmp.$PPID"'
+
+
 def yml(workflows: str, name: str = "o/app", extra: str = "") -> str:
     """A tako.yml with metadata.name and the given (already indented) workflows block."""
     return f"version: '1'\nmetadata:\n  name: {name}\n{extra}workflows:\n{workflows}"
