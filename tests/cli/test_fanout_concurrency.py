@@ -4,6 +4,8 @@ import time
 
 import pytest
 
+from conftest import TAKO_BIN
+from test_exec_util import spawn, wait_for
 from test_fanout_util import (DUR, RUN_ID, emitter, esc, find_run, pid_alive, run_id_of, state_of, step_of,
                               subscriber, yml)
 
@@ -142,6 +144,77 @@ workflows:
     r = tako("exec", "go", "--local", "--max-concurrent-repos", "1", cwd=src, timeout=120)
     assert r.code == 0, r
     assert peak(log) == 1 and len(log.read_text().splitlines()) == 8
+
+
+def test_queued_children_do_not_hold_their_repository_locks(tako, ws, tmp_path):
+    """A child takes its repository lock when it gets its slot, not while it queues (§14: for
+    its execution): the running child can use a queued sibling's checkout from another tako."""
+    out = tmp_path / "inner.out"
+    src = ws.repo("src", emitter("src"))
+    inner = f'      - run: {TAKO_BIN} exec hello --lock-timeout 5s --root {ws.src / "b"} > {out} 2>&1\n'
+    ws.repo("a", subscriber("a", "o/src", inner))
+    ws.repo("b", yml("b", "subscriptions:\n  - artifact: o/src:*\n    events: [ping]\n    workflow: react\n"
+                          "workflows:\n  react:\n    steps: [true]\n  hello:\n    steps: [echo hello]\n", "o"))
+    r = tako("exec", "go", "--local", "--max-concurrent-repos", "1", cwd=src, timeout=120)
+    assert r.code == 0, (r, out.read_text() if out.exists() else "")
+    assert "waiting for lock" not in out.read_text(), out.read_text()
+    assert "Success: true" in out.read_text()
+
+
+def lock_holder_workspace(ws, tmp_path, log):
+    """src fans out to a, b, c; a's workflow `hold` keeps a's lock until tmp_path/release exists."""
+    ws.repo("a", yml("a", "subscriptions:\n  - artifact: o/src:*\n    events: [ping]\n    workflow: react\n"
+                          "workflows:\n  react:\n    steps:\n"
+                          f'      - run: echo a >> {log}\n'
+                          "  hold:\n    steps:\n"
+                          f'      - run: touch {tmp_path}/held; while [ ! -f {tmp_path}/release ]; do sleep 0.02; done\n',
+                     "o"))
+    for name in ("b", "c"):
+        ws.repo(name, subscriber(name, "o/src", f'      - run: echo {name} >> {log}\n'))
+    return ws.repo("src", emitter("src"))
+
+
+def test_child_waiting_for_a_lock_gives_its_slot_to_the_next(ws, env, tmp_path):
+    """With one slot, a child whose checkout another tako holds waits outside the line; the
+    children behind it run meanwhile, and it runs once the lock is free (§10.8, §14)."""
+    log = tmp_path / "order.log"
+    src = lock_holder_workspace(ws, tmp_path, log)
+    holder = spawn(env, "exec", "hold", cwd=ws.src / "a", out=tmp_path / "h.out", err=tmp_path / "h.err")
+    fan = None
+    try:
+        wait_for(lambda: (tmp_path / "held").exists(), what="holder's lock")
+        fan = spawn(env, "exec", "go", "--local", "--max-concurrent-repos", "1", cwd=src,
+                    out=tmp_path / "f.out", err=tmp_path / "f.err")
+        wait_for(lambda: log.exists() and log.read_text() == "b\nc\n", what="b and c")
+        assert re.search(r"waiting for lock on o/a \(held by run " + RUN_ID + r", pid " + str(holder.pid) + r"\)",
+                         (tmp_path / "f.err").read_text()), (tmp_path / "f.err").read_text()
+        (tmp_path / "release").write_text("")
+        assert holder.wait(timeout=60) == 0
+        assert fan.wait(timeout=60) == 0, (tmp_path / "f.err").read_text()
+    finally:
+        for p in (holder, fan):
+            if p is not None and p.poll() is None:
+                p.kill()
+                p.wait()
+    assert log.read_text() == "b\nc\na\n"
+    assert "Success: true" in (tmp_path / "f.out").read_text()
+
+
+def test_child_lock_timeout_fails_only_that_child(tako, ws, env, tmp_path):
+    log = tmp_path / "order.log"
+    src = lock_holder_workspace(ws, tmp_path, log)
+    holder = spawn(env, "exec", "hold", cwd=ws.src / "a", out=tmp_path / "h.out", err=tmp_path / "h.err")
+    try:
+        wait_for(lambda: (tmp_path / "held").exists(), what="holder's lock")
+        r = tako("exec", "go", "--local", "--max-concurrent-repos", "1", "--lock-timeout", "300ms", cwd=src)
+    finally:
+        (tmp_path / "release").write_text("")
+        assert holder.wait(timeout=60) == 0
+    assert r.code == 1, r
+    assert log.read_text() == "b\nc\n"
+    m = re.search(r"fan-out failed: 1 of 3 child workflows failed: o/a:react: timed out after 300ms waiting for lock "
+                  r"on o/a \(held by run " + RUN_ID + r", pid " + str(holder.pid) + r"\)", r.err)
+    assert m, r.err
 
 
 def test_invalid_max_concurrent_repos(tako, ws):

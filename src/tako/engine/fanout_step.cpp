@@ -477,15 +477,28 @@ void RunExecutor::run_child(const std::shared_ptr<FanOutState>& st, ChildTask& t
   bool started = false;
   bool have_step_slot = false, have_tree_slot = false;
 
-  if (!stop() && !ancestor_lock) {
+  // Slots first, then the repository lock: a child holds its lock only while it executes
+  // (§14), so queued children neither keep other tako processes out of their checkouts nor
+  // hold a descriptor each (every spawn copies the descriptor table).
+  auto take_slots = [&] {
+    set_waiting(t.run_id, "concurrency slot");
+    have_step_slot = st->step_slots->acquire(t.step_ticket, stop);
+    if (have_step_slot) have_tree_slot = tree_.slots().acquire(t.tree_ticket, stop);
+  };
+  auto give_back_slots = [&] {
+    if (have_tree_slot) tree_.slots().release();
+    if (have_step_slot) st->step_slots->release();
+    have_tree_slot = have_step_slot = false;
+  };
+  if (!stop()) take_slots();
+  if (have_step_slot && have_tree_slot && !stop() && !ancestor_lock) {
     auto free_now = try_repo_lock(tree_.options().settings.home, t.repo_path, t.identity, t.run_id);
     if (free_now && free_now->has_value()) {
       lock.emplace(std::move(**free_now));
     } else {
-      // Waiting for a lock: step out of the slot lines meanwhile, or a sibling
-      // that holds this lock and needs a slot to finish would wait behind us.
-      st->step_slots->suspend(t.step_ticket);
-      tree_.slots().suspend(t.tree_ticket);
+      // Waiting for a lock: out of the slot lines meanwhile, or a sibling that holds this
+      // lock and needs a slot to finish would wait behind us. The tickets keep their place.
+      give_back_slots();
       set_waiting(t.run_id, "lock on " + t.identity);
       auto l = acquire_repo_lock(tree_.options().settings.home, t.repo_path, t.identity, t.run_id,
                                  tree_.options().lock_timeout, tree_.options().lock_timeout_text, ex.cancel_fd());
@@ -493,12 +506,13 @@ void RunExecutor::run_child(const std::shared_ptr<FanOutState>& st, ChildTask& t
       else if (!stop()) start_error = l.error().message;
       st->step_slots->resume(t.step_ticket);
       tree_.slots().resume(t.tree_ticket);
+      if (!stop() && start_error.empty()) {
+        take_slots();
+      } else {  // leave the lines for good
+        st->step_slots->suspend(t.step_ticket);
+        tree_.slots().suspend(t.tree_ticket);
+      }
     }
-  }
-  if (!stop() && start_error.empty()) {
-    set_waiting(t.run_id, "concurrency slot");
-    have_step_slot = st->step_slots->acquire(t.step_ticket, stop);
-    if (have_step_slot) have_tree_slot = tree_.slots().acquire(t.tree_ticket, stop);
   }
   if (have_step_slot && have_tree_slot && !stop() && start_error.empty()) {
     std::string worktree;
