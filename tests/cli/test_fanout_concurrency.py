@@ -161,6 +161,25 @@ def test_queued_children_do_not_hold_their_repository_locks(tako, ws, tmp_path):
     assert "Success: true" in out.read_text()
 
 
+def test_fan_out_wider_than_the_descriptor_limit(ws, env, tmp_path):
+    """Queued children hold no descriptors (no lock, no cancel eventfd until they run), so a
+    fan-out to more repositories than RLIMIT_NOFILE allows descriptors still runs."""
+    import resource
+    import subprocess
+    n = 150
+    src = ws.repo("src", emitter("src"), git_init=False)
+    for i in range(n):
+        ws.repo(f"s{i:03d}", subscriber(f"s{i:03d}", "o/src", "      - run: \"true\"\n"), git_init=False)
+
+    def limit_fds():
+        resource.setrlimit(resource.RLIMIT_NOFILE, (100, resource.getrlimit(resource.RLIMIT_NOFILE)[1]))
+
+    p = subprocess.run([TAKO_BIN, "exec", "go", "--local", "--max-concurrent-repos", "4"], cwd=src, env=env,
+                       preexec_fn=limit_fds, capture_output=True, text=True, timeout=300)
+    assert p.returncode == 0, p.stderr[-3000:]
+    assert f"triggered_count {n} error_count 0" in p.stderr
+
+
 def lock_holder_workspace(ws, tmp_path, log):
     """src fans out to a, b, c; a's workflow `hold` keeps a's lock until tmp_path/release exists."""
     ws.repo("a", yml("a", "subscriptions:\n  - artifact: o/src:*\n    events: [ping]\n    workflow: react\n"

@@ -47,7 +47,23 @@ state::StepKind kind_of(const config::Step& step, const config::Workflow& wf) {
 RunExecutor::RunExecutor(Tree& tree, std::string run_id, RunSpec spec, RunExecutor* parent)
     : tree_(tree), run_id_(std::move(run_id)), spec_(std::move(spec)), parent_(parent) {
   secrets_ = spec_.workflow->secrets;
-  cancel_fd_.reset(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
+}
+
+namespace {
+void signal_eventfd(int fd) {
+  uint64_t one = 1;
+  ssize_t n = ::write(fd, &one, sizeof one);
+  (void)n;
+}
+}  // namespace
+
+int RunExecutor::cancel_fd() {
+  std::lock_guard<std::mutex> lock(cancel_fd_mu_);
+  if (!cancel_fd_.valid()) {
+    cancel_fd_.reset(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
+    if (cancel_fd_.valid() && cancelled_.load()) signal_eventfd(cancel_fd_.get());
+  }
+  return cancel_fd_.get();
 }
 
 void RunExecutor::wake() {
@@ -93,10 +109,9 @@ std::string RunExecutor::label(const config::Step& step, const char* field) cons
 void RunExecutor::cancel(state::RunStatus final_status) {
   if (cancelled_.exchange(true)) return;
   cancel_status_.store(int(final_status));
-  if (cancel_fd_.valid()) {
-    uint64_t one = 1;
-    ssize_t n = ::write(cancel_fd_.get(), &one, sizeof one);
-    (void)n;
+  {
+    std::lock_guard<std::mutex> lock(cancel_fd_mu_);
+    if (cancel_fd_.valid()) signal_eventfd(cancel_fd_.get());
   }
   {
     std::lock_guard<std::mutex> lock(sup_mu_);

@@ -61,8 +61,9 @@ class RunExecutor {
   // interrupts). Running step processes get SIGTERM, then SIGKILL after 5 s.
   void cancel(state::RunStatus final_status);
   bool cancelled() const { return cancelled_.load(); }
-  // Readable once cancel() was called (lock waits watch it).
-  int cancel_fd() const { return cancel_fd_.get(); }
+  // Readable once cancel() was called (lock waits watch it). Made on first use: a fan-out's
+  // queued children would otherwise hold one descriptor each, copied into every spawn.
+  int cancel_fd();
   // Wakes this run's loop (children report their end this way). Thread-safe.
   void wake();
 
@@ -143,7 +144,8 @@ class RunExecutor {
   std::atomic<int> cancel_status_{0};
   std::mutex sup_mu_;  // guards sup_ pointer for cancel() from other threads
   bool interrupted_ = false;
-  util::UniqueFd cancel_fd_;  // eventfd, written by cancel()
+  std::mutex cancel_fd_mu_;
+  util::UniqueFd cancel_fd_;  // eventfd, written by cancel(); guarded by cancel_fd_mu_
   // Child runs currently alive (for cancellation of the subtree).
   std::mutex children_mu_;
   std::vector<RunExecutor*> children_;
