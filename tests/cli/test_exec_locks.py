@@ -1,7 +1,7 @@
 """Repository locks between tako processes (SPEC §14)."""
 import re
 
-from test_exec_util import RUN_ID, home, read_pid, run_id_of, spawn, wait_for, yml
+from test_exec_util import RUN_ID, home, kill_if_running, read_pid, run_id_of, spawn, wait_for, yml
 
 
 def app_yml(tmp):
@@ -42,10 +42,7 @@ def test_concurrent_exec_on_same_repo_serialises(ws, env, tmp_path):
         (tmp_path / f"release-{id2}").write_text("")
         assert p2.wait(timeout=60) == 0, (tmp_path / "2.err").read_text()
     finally:
-        for p in (p1, p2):
-            if p is not None and p.poll() is None:
-                p.kill()
-                p.wait()
+        kill_if_running(p1, p2)
     assert (tmp_path / "order.log").read_text() == f"start {id1}\nend {id1}\nstart {id2}\nend {id2}\n"
     assert (tmp_path / "2.err").read_text() == expected
     assert "Success: true" in (tmp_path / "2.out").read_text()
@@ -73,9 +70,7 @@ def test_lock_timeout(tako, ws, env, tmp_path):
         (tmp_path / f"release-{id1}").write_text("")
         assert p1.wait(timeout=60) == 0
     finally:
-        if p1.poll() is None:
-            p1.kill()
-            p1.wait()
+        kill_if_running(p1)
     assert (tmp_path / "order.log").read_text() == f"start {id1}\nend {id1}\n"
 
 

@@ -6,8 +6,8 @@ import signal
 
 import pytest
 
-from test_exec_util import (DUR, RUN_ID, home, load_state, pid_alive, read_pid, run_id_of, spawn, state_path,
-                            steps_of, wait_dead, wait_for, yml)
+from test_exec_util import (DUR, RUN_ID, home, kill_if_running, load_state, pid_alive, read_pid, run_id_of, spawn,
+                            state_path, steps_of, wait_dead, wait_for, yml)
 
 
 def counted(name, tmp):
@@ -146,8 +146,7 @@ def test_kill_9_then_resume(tako, ws, env, tmp_path):
         p.send_signal(signal.SIGKILL)
         p.wait(timeout=30)
     finally:
-        if p.poll() is None:
-            p.kill()
+        kill_if_running(p)
     # tako cannot clean up after SIGKILL: end the orphaned step ourselves.
     if pid_alive(step_pid):
         os.killpg(step_pid, signal.SIGKILL)
@@ -180,9 +179,7 @@ def test_resume_refused_while_run_is_locked(tako, ws, env, tmp_path):
         out, err = p.communicate(timeout=60)
         assert p.returncode == 0, err
     finally:
-        if p.poll() is None:
-            p.kill()
-            p.wait()
+        kill_if_running(p)
     assert count(tmp_path, "long") == 1
 
 
@@ -215,7 +212,5 @@ def test_resume_lock_held_by_resuming_process(tako, ws, env, tmp_path):
         out, err = p.communicate(timeout=60)
         assert p.returncode == 0, (out, err)
     finally:
-        if p.poll() is None:
-            p.kill()
-            p.wait()
+        kill_if_running(p)
     assert (count(tmp_path, "a"), count(tmp_path, "long")) == (1, 2)

@@ -5,7 +5,8 @@ import signal
 
 import pytest
 
-from test_exec_util import (home, load_state, pid_alive, read_pid, spawn, steps_of, wait_dead, wait_for, yml)
+from test_exec_util import (home, kill_if_running, load_state, pid_alive, read_pid, spawn, steps_of, wait_dead,
+                             wait_for, yml)
 
 
 def newest_run_id(env):
@@ -46,9 +47,7 @@ def test_interrupt_stops_step_and_records_state(ws, env, tmp_path, sig, code):
         p.send_signal(sig)
         out, err = p.communicate(timeout=60)
     finally:
-        if p.poll() is None:
-            p.kill()
-            p.wait()
+        kill_if_running(p)
     assert p.returncode == code, (out, err)
     assert err.endswith("Error: workflow execution interrupted\n"), err
     assert "workflow execution failed" not in err
@@ -78,9 +77,7 @@ def test_interrupt_escalates_to_sigkill(ws, env, tmp_path):
         p.send_signal(signal.SIGINT)
         out, err = p.communicate(timeout=60)
     finally:
-        if p.poll() is None:
-            p.kill()
-            p.wait()
+        kill_if_running(p)
     assert p.returncode == 130, (out, err)
     for pid in (sh_pid, bg_pid):
         wait_dead(pid, timeout=10)
@@ -97,9 +94,7 @@ def test_interrupted_run_can_be_resumed(tako, ws, env, tmp_path):
         p.send_signal(signal.SIGINT)
         p.communicate(timeout=60)
     finally:
-        if p.poll() is None:
-            p.kill()
-            p.wait()
+        kill_if_running(p)
     assert p.returncode == 130
     run_id = newest_run_id(env)
     st = tako("status", run_id)
@@ -112,9 +107,7 @@ def test_interrupted_run_can_be_resumed(tako, ws, env, tmp_path):
         (tmp_path / "release").write_text("")
         out, err = q.communicate(timeout=60)
     finally:
-        if q.poll() is None:
-            q.kill()
-            q.wait()
+        kill_if_running(q)
     assert q.returncode == 0, (out, err)
     assert (tmp_path / "never-ran").exists()
     assert load_state(env, run_id)["root"]["status"] == "completed"

@@ -94,6 +94,14 @@ def spawn(env, *args, cwd=None, extra_env=None, out=None, err=None) -> subproces
                 f.close()
 
 
+def kill_if_running(*procs):
+    """For `finally:` blocks: kills and reaps every started process that has not exited."""
+    for p in procs:
+        if p is not None and p.poll() is None:
+            p.kill()
+            p.wait()
+
+
 def all_files(root: pathlib.Path):
     for dirpath, _, files in os.walk(root):
         for f in files:

@@ -5,7 +5,7 @@ import time
 import pytest
 
 from conftest import TAKO_BIN
-from test_exec_util import spawn, wait_for
+from test_exec_util import kill_if_running, spawn, wait_for
 from test_fanout_util import (DUR, RUN_ID, emitter, esc, find_run, pid_alive, run_id_of, state_of, step_of,
                               subscriber, yml)
 
@@ -211,10 +211,7 @@ def test_child_waiting_for_a_lock_gives_its_slot_to_the_next(ws, env, tmp_path):
         assert holder.wait(timeout=60) == 0
         assert fan.wait(timeout=60) == 0, (tmp_path / "f.err").read_text()
     finally:
-        for p in (holder, fan):
-            if p is not None and p.poll() is None:
-                p.kill()
-                p.wait()
+        kill_if_running(holder, fan)
     assert log.read_text() == "b\nc\na\n"
     assert "Success: true" in (tmp_path / "f.out").read_text()
 
@@ -383,8 +380,7 @@ def test_interrupt_stops_children(tako, ws, env, tmp_path):
         p.send_signal(signal.SIGINT)
         out, err = p.communicate(timeout=60)
     finally:
-        if p.poll() is None:
-            p.kill()
+        kill_if_running(p)
     assert p.returncode == 130, (out, err)
     assert err.splitlines()[-1] == "Error: workflow execution interrupted"
     assert not pid_alive(int(pidf.read_text()))
