@@ -180,7 +180,7 @@ def test_fan_out_wider_than_the_descriptor_limit(ws, env, tmp_path):
     assert f"triggered_count {n} error_count 0" in p.stderr
 
 
-def lock_holder_workspace(ws, tmp_path, log):
+def lock_holder_workspace(ws, tmp_path, log, extra_with=""):
     """src fans out to a, b, c; a's workflow `hold` keeps a's lock until tmp_path/release exists."""
     ws.repo("a", yml("a", "subscriptions:\n  - artifact: o/src:*\n    events: [ping]\n    workflow: react\n"
                           "workflows:\n  react:\n    steps:\n"
@@ -190,7 +190,7 @@ def lock_holder_workspace(ws, tmp_path, log):
                      "o"))
     for name in ("b", "c"):
         ws.repo(name, subscriber(name, "o/src", f'      - run: echo {name} >> {log}\n'))
-    return ws.repo("src", emitter("src"))
+    return ws.repo("src", emitter("src", extra_with=extra_with))
 
 
 def test_child_waiting_for_a_lock_gives_its_slot_to_the_next(ws, env, tmp_path):
@@ -231,6 +231,24 @@ def test_child_lock_timeout_fails_only_that_child(tako, ws, env, tmp_path):
     m = re.search(r"fan-out failed: 1 of 3 child workflows failed: o/a:react: timed out after 300ms waiting for lock "
                   r"on o/a \(held by run " + RUN_ID + r", pid " + str(holder.pid) + r"\)", r.err)
     assert m, r.err
+
+
+def test_fan_out_timeout_ends_a_childs_lock_wait(tako, ws, env, tmp_path):
+    """The timeout cancels a child that waits for its lock (default --lock-timeout: 10 min): the
+    wait watches the run's cancellation eventfd, made when the wait starts."""
+    log = tmp_path / "order.log"
+    src = lock_holder_workspace(ws, tmp_path, log, extra_with="          timeout: 1s\n")
+    holder = spawn(env, "exec", "hold", cwd=ws.src / "a", out=tmp_path / "h.out", err=tmp_path / "h.err")
+    try:
+        wait_for(lambda: (tmp_path / "held").exists(), what="holder's lock")
+        r = tako("exec", "go", "--local", "--max-concurrent-repos", "1", cwd=src, timeout=60)
+    finally:
+        (tmp_path / "release").write_text("")
+        assert holder.wait(timeout=60) == 0
+    assert r.code == 1, r
+    assert "fan-out timed out after 1s" in r.err.splitlines()[-1], r.err
+    assert not log.exists() or "a" not in log.read_text().split(), log.read_text()
+    assert find_run(state_of(env, run_id_of(r.out)), "o/a")["status"] == "cancelled"
 
 
 def test_invalid_max_concurrent_repos(tako, ws):
