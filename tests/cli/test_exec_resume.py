@@ -147,17 +147,27 @@ def test_kill_9_then_resume(tako, ws, env, tmp_path):
         p.wait(timeout=30)
     finally:
         kill_if_running(p)
-    # tako cannot clean up after SIGKILL: end the orphaned step ourselves.
-    if pid_alive(step_pid):
-        os.killpg(step_pid, signal.SIGKILL)
-    wait_dead(step_pid)
+    # SIGKILL gives tako no chance to stop the step: its process group runs on.
+    assert pid_alive(step_pid)
     st = tako("status", run_id)
     assert st.out == f"{run_id} (w) [INTERRUPTED]\n└── o/app [INTERRUPTED] - step: long\n", st
     lst = tako("status")
     assert re.search(re.escape(run_id) + r"\s+w\s+o/app\s+interrupted\s", lst.out), lst.out
-    (tmp_path / "release").write_text("")
-    r = tako("exec", "--resume", run_id, cwd=app)
-    assert r.code == 0, r
+    (tmp_path / "long.pid").unlink()
+    r = spawn(env, "exec", "--resume", run_id, cwd=app, out=tmp_path / "r.out", err=tmp_path / "r.err")
+    try:
+        # The resume stops the leftover step before it runs `long` again: never two at once.
+        second = read_pid(tmp_path / "long.pid")
+        assert second != step_pid
+        assert not pid_alive(step_pid)
+        (tmp_path / "release").write_text("")
+        assert r.wait(timeout=60) == 0, (tmp_path / "r.err").read_text()
+    finally:
+        kill_if_running(r)
+        (tmp_path / "release").write_text("")  # ends any step loop still running
+    err = (tmp_path / "r.err").read_text()
+    assert re.match(r"warning: stopping leftover processes of interrupted run " + re.escape(run_id) +
+                    r": pids (\d+, )*" + str(step_pid) + r"\b", err), err
     assert (count(tmp_path, "a"), count(tmp_path, "long"), count(tmp_path, "c")) == (1, 2, 1)
     assert load_state(env, run_id)["root"]["status"] == "completed"
 

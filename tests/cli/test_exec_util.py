@@ -117,4 +117,4 @@ def wait_dead(pid: int, timeout=15.0):
 
 
 __all__ = ["RUN_ID", "DUR", "yml", "run_id_of", "home", "state_path", "load_state", "checksum", "steps_of",
-           "wait_for", "pid_alive", "spawn", "all_files", "read_pid", "wait_dead", "signal"]
+           "wait_for", "pid_alive", "spawn", "all_files", "read_pid", "wait_dead", "signal", "kill_if_running"]

@@ -6,6 +6,8 @@
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
+#include <map>
+#include <set>
 
 #include <nlohmann/json.hpp>
 
@@ -17,6 +19,7 @@
 #include "tako/engine/summary.h"
 #include "tako/engine/tree.h"
 #include "tako/proc/interrupt.h"
+#include "tako/proc/leftovers.h"
 #include "tako/repo/identity.h"
 #include "tako/repo/universe.h"
 #include "tako/state/ids.h"
@@ -62,6 +65,31 @@ void print_header(const ExecOptions& o, const std::string& workflow,
     for (const auto& [k, v] : inputs) h += "  " + k + ": " + v + "\n";
   }
   out(o, h);
+}
+
+void collect_run_ids(const state::RunNode& run, std::set<std::string>& ids) {
+  ids.insert(run.run_id);
+  for (const auto& c : run.children) collect_run_ids(c, ids);
+}
+
+// The steps that were running when the tree's tako died may still be running: kill -9
+// leaves their process groups behind. They are stopped (SIGTERM, SIGKILL after the §7.12
+// grace) before anything is re-run, or a step would run twice at once (docs/ENGINE.md).
+Status stop_leftover_processes(const state::RunNode& root) {
+  std::set<std::string> ids;
+  collect_run_ids(root, ids);
+  std::vector<proc::Leftover> found = proc::find_leftovers(ids);
+  if (found.empty()) return {};
+  std::map<std::string, std::vector<std::string>> pids;
+  for (const proc::Leftover& l : found) pids[l.run_id].push_back(std::to_string(l.pid));
+  for (const auto& [run_id, list] : pids) {
+    std::fprintf(stderr, "warning: stopping leftover processes of interrupted run %s: pids %s\n", run_id.c_str(),
+                 util::join(list, ", ").c_str());
+  }
+  if (!proc::stop_leftovers(found, ids, std::chrono::seconds(5))) {
+    return Error{"leftover processes of interrupted run " + root.run_id + " could not be stopped"};
+  }
+  return {};
 }
 
 std::string raw_run_text(const config::Step& s) {
@@ -236,6 +264,9 @@ int run_exec(const ExecOptions& o) {
 
   for (const auto& name : wf->secrets) {
     if (std::getenv(name.c_str()) == nullptr) return fail("required secret '" + name + "' is not set");
+  }
+  if (loaded) {
+    if (auto s = stop_leftover_processes(loaded->doc.root); !s) return fail(s.error().message);
   }
 
   // A new tree: run id, run lock.

@@ -1,0 +1,121 @@
+#include "tako/proc/leftovers.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <cstdlib>
+#include <string_view>
+#include <thread>
+
+namespace tako::proc {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// The whole of a small /proc file; empty when it cannot be read.
+std::string read_proc_file(const std::string& path) {
+  std::string text;
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return text;
+  char buf[8192];
+  for (;;) {
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    text.append(buf, size_t(n));
+  }
+  ::close(fd);
+  return text;
+}
+
+// The state letter of /proc/<pid>/stat ("R", "S", "Z", ...): after the last ')', as the
+// command name may hold anything. '\0' when the process is gone.
+char state_of(pid_t pid) {
+  std::string stat = read_proc_file("/proc/" + std::to_string(pid) + "/stat");
+  size_t close = stat.rfind(')');
+  if (close == std::string::npos || close + 2 >= stat.size()) return '\0';
+  return stat[close + 2];
+}
+
+bool alive(pid_t pid) {
+  char s = state_of(pid);
+  return s != '\0' && s != 'Z' && s != 'X';
+}
+
+// The run id of the first TAKO_RUN_ID=<id> entry of a NUL-separated environment that names
+// one of `run_ids`.
+const std::string* carried_run_id(std::string_view environ, const std::set<std::string>& run_ids) {
+  constexpr std::string_view kKey = "TAKO_RUN_ID=";
+  while (!environ.empty()) {
+    size_t end = environ.find('\0');
+    std::string_view entry = environ.substr(0, end);
+    if (entry.substr(0, kKey.size()) == kKey) {
+      auto it = run_ids.find(std::string(entry.substr(kKey.size())));
+      if (it != run_ids.end()) return &*it;
+    }
+    if (end == std::string_view::npos) break;
+    environ.remove_prefix(end + 1);
+  }
+  return nullptr;
+}
+
+void signal_groups(const std::vector<Leftover>& found, int sig) {
+  std::set<pid_t> groups;
+  for (const Leftover& l : found) groups.insert(l.pgid);
+  for (pid_t g : groups) ::killpg(g, sig);
+  for (const Leftover& l : found) ::kill(l.pid, sig);  // in case it left its group
+}
+
+// Polls until no process carrying one of `run_ids` is alive. Identity comes from the
+// environment each time, never from a pid seen earlier: that one may have been reused.
+bool wait_gone(const std::set<std::string>& run_ids, Clock::time_point deadline) {
+  for (;;) {
+    if (find_leftovers(run_ids).empty()) return true;
+    if (Clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+}
+
+}  // namespace
+
+std::vector<Leftover> find_leftovers(const std::set<std::string>& run_ids) {
+  std::vector<Leftover> found;
+  if (run_ids.empty()) return found;
+  DIR* proc = ::opendir("/proc");
+  if (proc == nullptr) return found;
+  const pid_t self = ::getpid();
+  const pid_t own_group = ::getpgrp();
+  while (dirent* e = ::readdir(proc)) {
+    if (!std::isdigit(static_cast<unsigned char>(e->d_name[0]))) continue;
+    const pid_t pid = pid_t(std::atol(e->d_name));
+    if (pid <= 1 || pid == self) continue;
+    const std::string env = read_proc_file(std::string("/proc/") + e->d_name + "/environ");
+    const std::string* run_id = carried_run_id(env, run_ids);
+    if (run_id == nullptr || !alive(pid)) continue;
+    const pid_t pgid = ::getpgid(pid);
+    if (pgid <= 1 || pgid == own_group) continue;
+    std::string comm = read_proc_file(std::string("/proc/") + e->d_name + "/comm");
+    while (!comm.empty() && comm.back() == '\n') comm.pop_back();
+    found.push_back({pid, pgid, *run_id, comm});
+  }
+  ::closedir(proc);
+  std::sort(found.begin(), found.end(), [](const Leftover& a, const Leftover& b) { return a.pid < b.pid; });
+  return found;
+}
+
+bool stop_leftovers(const std::vector<Leftover>& found, const std::set<std::string>& run_ids,
+                    std::chrono::milliseconds grace) {
+  if (found.empty()) return true;
+  signal_groups(found, SIGTERM);
+  if (wait_gone(run_ids, Clock::now() + grace)) return true;
+  signal_groups(find_leftovers(run_ids), SIGKILL);
+  return wait_gone(run_ids, Clock::now() + std::chrono::seconds(2));
+}
+
+}  // namespace tako::proc

@@ -1,0 +1,39 @@
+// Processes a tako process left behind when it died without cleaning up (kill -9, OOM
+// killer, power loss of the terminal): step process groups that kept running after their
+// tako was gone. A resume finds them before it re-runs the interrupted steps, or a step
+// would run twice at once (two deploys of one service).
+//
+// They are found by their environment: every step process carries `TAKO_RUN_ID=<its run>`
+// (SPEC §7.5) and its descendants inherit it, which survives pid reuse and re-parenting
+// (unlike a recorded pid). Processes that cleared their environment are reached through
+// their process group when its leader is found.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace tako::proc {
+
+struct Leftover {
+  pid_t pid = 0;
+  pid_t pgid = 0;
+  std::string run_id;   // the TAKO_RUN_ID it carries
+  std::string command;  // /proc/<pid>/comm, for the message
+};
+
+// Live processes (zombies excluded) whose environment holds TAKO_RUN_ID=<id> for one of
+// `run_ids`, in pid order. Never this process or a process of this process's group.
+// Processes whose environment cannot be read (another user's) are skipped.
+std::vector<Leftover> find_leftovers(const std::set<std::string>& run_ids);
+
+// SIGTERM to the process group of each of `found`, then SIGKILL to the groups of whatever
+// still carries one of `run_ids` after `grace`. Returns true once none is alive, false when
+// some still are `grace` + 2 s later.
+bool stop_leftovers(const std::vector<Leftover>& found, const std::set<std::string>& run_ids,
+                    std::chrono::milliseconds grace);
+
+}  // namespace tako::proc
