@@ -372,3 +372,39 @@ def test_resume_reports_a_cycle_again(tako, ws, env):
     assert again.code == 1, again
     assert again.err.splitlines()[-1].endswith("fan-out failed: 1 of 2 child workflows failed: " + item), again.err
     assert len((ws.src / "c" / "COUNT").read_text().splitlines()) == 1
+
+
+def test_kill_9_during_a_child_then_resume_stops_the_leftover_child_step(ws, env, tmp_path):
+    """A child's step left running by a killed tako is stopped before the resume re-runs it."""
+    import signal
+
+    from test_exec_util import home, kill_if_running, pid_alive, read_pid, spawn
+
+    step = (f"      - run: |\n"
+            f"          echo x >> {tmp_path}/count\n"
+            f"          echo $$ > {tmp_path}/child.pid\n"
+            f"          while [ ! -f {tmp_path}/release ]; do sleep 0.02; done\n")
+    src = ws.repo("src", emitter("src"))
+    ws.repo("app", subscriber("app", "o/src", step))
+    p = spawn(env, "exec", "go", "--local", cwd=src, out=tmp_path / "1.out", err=tmp_path / "1.err")
+    r = None
+    try:
+        first = read_pid(tmp_path / "child.pid")
+        p.send_signal(signal.SIGKILL)
+        p.wait(timeout=30)
+        assert pid_alive(first)
+        run_id = next(d.name[:-5] for d in (home(env) / "state").glob("exec-*.json"))
+        child_id = find_run(state_of(env, run_id), "o/app")["run_id"]
+        (tmp_path / "child.pid").unlink()
+        r = spawn(env, "exec", "--resume", run_id, cwd=src, out=tmp_path / "2.out", err=tmp_path / "2.err")
+        second = read_pid(tmp_path / "child.pid")
+        assert second != first and not pid_alive(first)
+        (tmp_path / "release").write_text("")
+        assert r.wait(timeout=60) == 0, (tmp_path / "2.err").read_text()
+    finally:
+        kill_if_running(p, r)
+        (tmp_path / "release").write_text("")
+    err = (tmp_path / "2.err").read_text()
+    assert f"warning: stopping leftover processes of interrupted run {child_id}: pids " in err, err
+    assert (tmp_path / "count").read_text() == "x\nx\n"
+    assert state_of(env, run_id)["root"]["status"] == "completed"
