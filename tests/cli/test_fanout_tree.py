@@ -2,9 +2,11 @@
 import hashlib
 import json
 import re
+import signal
 
 import pytest
 
+from test_exec_util import home, kill_if_running, pid_alive, read_pid, spawn
 from test_fanout_util import (DUR, RUN_ID, emitter, find_run, run_id_of, state_of, step_of, subscriber, yml)
 
 
@@ -376,10 +378,6 @@ def test_resume_reports_a_cycle_again(tako, ws, env):
 
 def test_kill_9_during_a_child_then_resume_stops_the_leftover_child_step(ws, env, tmp_path):
     """A child's step left running by a killed tako is stopped before the resume re-runs it."""
-    import signal
-
-    from test_exec_util import home, kill_if_running, pid_alive, read_pid, spawn
-
     step = (f"      - run: |\n"
             f"          echo x >> {tmp_path}/count\n"
             f"          echo $$ > {tmp_path}/child.pid\n"
