@@ -166,7 +166,7 @@ def test_kill_9_then_resume(tako, ws, env, tmp_path):
         kill_if_running(r)
         (tmp_path / "release").write_text("")  # ends any step loop still running
     err = (tmp_path / "r.err").read_text()
-    assert re.match(r"warning: stopping leftover processes of interrupted run " + re.escape(run_id) +
+    assert re.match(r"warning: stopping leftover processes of interrupted step 'long' of run " + re.escape(run_id) +
                     r": pids (\d+, )*" + str(step_pid) + r"\b", err), err
     assert (count(tmp_path, "a"), count(tmp_path, "long"), count(tmp_path, "c")) == (1, 2, 1)
     assert load_state(env, run_id)["root"]["status"] == "completed"

@@ -403,6 +403,6 @@ def test_kill_9_during_a_child_then_resume_stops_the_leftover_child_step(ws, env
         kill_if_running(p, r)
         (tmp_path / "release").write_text("")
     err = (tmp_path / "2.err").read_text()
-    assert f"warning: stopping leftover processes of interrupted run {child_id}: pids " in err, err
+    assert f"warning: stopping leftover processes of interrupted step 'step-1' of run {child_id}: pids " in err, err
     assert (tmp_path / "count").read_text() == "x\nx\n"
     assert state_of(env, run_id)["root"]["status"] == "completed"

@@ -67,26 +67,29 @@ void print_header(const ExecOptions& o, const std::string& workflow,
   out(o, h);
 }
 
-void collect_run_ids(const state::RunNode& run, std::set<std::string>& ids) {
-  ids.insert(run.run_id);
-  for (const auto& c : run.children) collect_run_ids(c, ids);
+// The steps recorded `running`: interrupted, unless a process of theirs is still running.
+void collect_running_steps(const state::RunNode& run, std::set<proc::StepRef>& steps) {
+  for (const auto& s : run.steps) {
+    if (s.status == state::StepStatus::Running) steps.insert({run.run_id, s.id});
+  }
+  for (const auto& c : run.children) collect_running_steps(c, steps);
 }
 
 // The steps that were running when the tree's tako died may still be running: kill -9
 // leaves their process groups behind. They are stopped (SIGTERM, SIGKILL after the §7.12
 // grace) before anything is re-run, or a step would run twice at once (docs/ENGINE.md).
 Status stop_leftover_processes(const state::RunNode& root) {
-  std::set<std::string> ids;
-  collect_run_ids(root, ids);
-  std::vector<proc::Leftover> found = proc::find_leftovers(ids);
+  std::set<proc::StepRef> steps;
+  collect_running_steps(root, steps);
+  std::vector<proc::Leftover> found = proc::find_leftovers(steps);
   if (found.empty()) return {};
-  std::map<std::string, std::vector<std::string>> pids;
-  for (const proc::Leftover& l : found) pids[l.run_id].push_back(std::to_string(l.pid));
-  for (const auto& [run_id, list] : pids) {
-    std::fprintf(stderr, "warning: stopping leftover processes of interrupted run %s: pids %s\n", run_id.c_str(),
-                 util::join(list, ", ").c_str());
+  std::map<proc::StepRef, std::vector<std::string>> pids;
+  for (const proc::Leftover& l : found) pids[l.step].push_back(std::to_string(l.pid));
+  for (const auto& [step, list] : pids) {
+    std::fprintf(stderr, "warning: stopping leftover processes of interrupted step '%s' of run %s: pids %s\n",
+                 step.second.c_str(), step.first.c_str(), util::join(list, ", ").c_str());
   }
-  if (!proc::stop_leftovers(found, ids, std::chrono::seconds(5))) {
+  if (!proc::stop_leftovers(found, steps, std::chrono::seconds(5))) {
     return Error{"leftover processes of interrupted run " + root.run_id + " could not be stopped"};
   }
   return {};

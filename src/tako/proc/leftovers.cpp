@@ -9,6 +9,7 @@
 #include <cctype>
 #include <cerrno>
 #include <cstdlib>
+#include <optional>
 #include <string_view>
 #include <thread>
 
@@ -48,21 +49,16 @@ bool alive(pid_t pid) {
   return s != '\0' && s != 'Z' && s != 'X';
 }
 
-// The run id of the first TAKO_RUN_ID=<id> entry of a NUL-separated environment that names
-// one of `run_ids`.
-const std::string* carried_run_id(std::string_view environ, const std::set<std::string>& run_ids) {
-  constexpr std::string_view kKey = "TAKO_RUN_ID=";
+// The value of `key` (e.g. "TAKO_RUN_ID=") in a NUL-separated environment, if present.
+std::optional<std::string_view> variable(std::string_view environ, std::string_view key) {
   while (!environ.empty()) {
     size_t end = environ.find('\0');
     std::string_view entry = environ.substr(0, end);
-    if (entry.substr(0, kKey.size()) == kKey) {
-      auto it = run_ids.find(std::string(entry.substr(kKey.size())));
-      if (it != run_ids.end()) return &*it;
-    }
+    if (entry.substr(0, key.size()) == key) return entry.substr(key.size());
     if (end == std::string_view::npos) break;
     environ.remove_prefix(end + 1);
   }
-  return nullptr;
+  return std::nullopt;
 }
 
 void signal_groups(const std::vector<Leftover>& found, int sig) {
@@ -72,11 +68,11 @@ void signal_groups(const std::vector<Leftover>& found, int sig) {
   for (const Leftover& l : found) ::kill(l.pid, sig);  // in case it left its group
 }
 
-// Polls until no process carrying one of `run_ids` is alive. Identity comes from the
+// Polls until no process carrying one of `steps` is alive. Identity comes from the
 // environment each time, never from a pid seen earlier: that one may have been reused.
-bool wait_gone(const std::set<std::string>& run_ids, Clock::time_point deadline) {
+bool wait_gone(const std::set<StepRef>& steps, Clock::time_point deadline) {
   for (;;) {
-    if (find_leftovers(run_ids).empty()) return true;
+    if (find_leftovers(steps).empty()) return true;
     if (Clock::now() >= deadline) return false;
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
@@ -84,9 +80,9 @@ bool wait_gone(const std::set<std::string>& run_ids, Clock::time_point deadline)
 
 }  // namespace
 
-std::vector<Leftover> find_leftovers(const std::set<std::string>& run_ids) {
+std::vector<Leftover> find_leftovers(const std::set<StepRef>& steps) {
   std::vector<Leftover> found;
-  if (run_ids.empty()) return found;
+  if (steps.empty()) return found;
   DIR* proc = ::opendir("/proc");
   if (proc == nullptr) return found;
   const pid_t self = ::getpid();
@@ -96,26 +92,29 @@ std::vector<Leftover> find_leftovers(const std::set<std::string>& run_ids) {
     const pid_t pid = pid_t(std::atol(e->d_name));
     if (pid <= 1 || pid == self) continue;
     const std::string env = read_proc_file(std::string("/proc/") + e->d_name + "/environ");
-    const std::string* run_id = carried_run_id(env, run_ids);
-    if (run_id == nullptr || !alive(pid)) continue;
+    auto run_id = variable(env, "TAKO_RUN_ID=");
+    auto step_id = run_id ? variable(env, "TAKO_STEP_ID=") : std::nullopt;
+    if (!step_id) continue;
+    StepRef step{std::string(*run_id), std::string(*step_id)};
+    if (steps.count(step) == 0 || !alive(pid)) continue;
     const pid_t pgid = ::getpgid(pid);
     if (pgid <= 1 || pgid == own_group) continue;
     std::string comm = read_proc_file(std::string("/proc/") + e->d_name + "/comm");
     while (!comm.empty() && comm.back() == '\n') comm.pop_back();
-    found.push_back({pid, pgid, *run_id, comm});
+    found.push_back({pid, pgid, std::move(step), comm});
   }
   ::closedir(proc);
   std::sort(found.begin(), found.end(), [](const Leftover& a, const Leftover& b) { return a.pid < b.pid; });
   return found;
 }
 
-bool stop_leftovers(const std::vector<Leftover>& found, const std::set<std::string>& run_ids,
+bool stop_leftovers(const std::vector<Leftover>& found, const std::set<StepRef>& steps,
                     std::chrono::milliseconds grace) {
   if (found.empty()) return true;
   signal_groups(found, SIGTERM);
-  if (wait_gone(run_ids, Clock::now() + grace)) return true;
-  signal_groups(find_leftovers(run_ids), SIGKILL);
-  return wait_gone(run_ids, Clock::now() + std::chrono::seconds(2));
+  if (wait_gone(steps, Clock::now() + grace)) return true;
+  signal_groups(find_leftovers(steps), SIGKILL);
+  return wait_gone(steps, Clock::now() + std::chrono::seconds(2));
 }
 
 }  // namespace tako::proc

@@ -4,9 +4,11 @@
 // would run twice at once (two deploys of one service).
 //
 // They are found by their environment: every step process carries `TAKO_RUN_ID=<its run>`
-// (SPEC §7.5) and its descendants inherit it, which survives pid reuse and re-parenting
-// (unlike a recorded pid). Processes that cleared their environment are reached through
-// their process group when its leader is found.
+// and `TAKO_STEP_ID=<its step>` (SPEC §7.6) and its descendants inherit them, which
+// survives pid reuse and re-parenting (unlike a recorded pid). Only the steps named are
+// looked for: a daemon that an earlier, completed step started on purpose is left alone.
+// Processes that cleared their environment are reached through their process group when
+// its leader is found.
 #pragma once
 
 #include <sys/types.h>
@@ -14,26 +16,30 @@
 #include <chrono>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace tako::proc {
 
+// A step of a run: (TAKO_RUN_ID, TAKO_STEP_ID).
+using StepRef = std::pair<std::string, std::string>;
+
 struct Leftover {
   pid_t pid = 0;
   pid_t pgid = 0;
-  std::string run_id;   // the TAKO_RUN_ID it carries
-  std::string command;  // /proc/<pid>/comm, for the message
+  StepRef step;         // the TAKO_RUN_ID and TAKO_STEP_ID it carries
+  std::string command;  // /proc/<pid>/comm
 };
 
-// Live processes (zombies excluded) whose environment holds TAKO_RUN_ID=<id> for one of
-// `run_ids`, in pid order. Never this process or a process of this process's group.
-// Processes whose environment cannot be read (another user's) are skipped.
-std::vector<Leftover> find_leftovers(const std::set<std::string>& run_ids);
+// Live processes (zombies excluded) whose environment names one of `steps`, in pid order.
+// Never this process or a process of this process's group. Processes whose environment
+// cannot be read (another user's) are skipped.
+std::vector<Leftover> find_leftovers(const std::set<StepRef>& steps);
 
 // SIGTERM to the process group of each of `found`, then SIGKILL to the groups of whatever
-// still carries one of `run_ids` after `grace`. Returns true once none is alive, false when
+// still carries one of `steps` after `grace`. Returns true once none is alive, false when
 // some still are `grace` + 2 s later.
-bool stop_leftovers(const std::vector<Leftover>& found, const std::set<std::string>& run_ids,
+bool stop_leftovers(const std::vector<Leftover>& found, const std::set<StepRef>& steps,
                     std::chrono::milliseconds grace);
 
 }  // namespace tako::proc

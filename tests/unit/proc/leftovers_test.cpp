@@ -21,11 +21,13 @@ std::string unique_id(const char* tag) {
   return std::string("leftover-") + tag + "-" + std::to_string(::getpid()) + "-" + std::to_string(++counter);
 }
 
-// Starts `sh -c script` with TAKO_RUN_ID=<run_id> as the only variable, in a process group
+// Starts `sh -c script` with TAKO_RUN_ID=<run_id>, TAKO_STEP_ID=<step> and PATH, in a process group
 // of its own unless `own_group` is false (then in the test's group). With `out`, the
 // script's stdout is a pipe whose read end is stored there.
-pid_t start(const std::string& run_id, const char* script, bool own_group = true, int* out = nullptr) {
+pid_t start(const std::string& run_id, const char* script, bool own_group = true, int* out = nullptr,
+            const std::string& step = "s1") {
   std::string var = "TAKO_RUN_ID=" + run_id;
+  std::string step_var = "TAKO_STEP_ID=" + step;
   int p[2] = {-1, -1};
   if (out != nullptr && ::pipe(p) != 0) return -1;
   pid_t pid = ::fork();
@@ -36,7 +38,7 @@ pid_t start(const std::string& run_id, const char* script, bool own_group = true
       ::close(p[0]);
       ::close(p[1]);
     }
-    char* envp[] = {var.data(), const_cast<char*>("PATH=/usr/bin:/bin"), nullptr};
+    char* envp[] = {var.data(), step_var.data(), const_cast<char*>("PATH=/usr/bin:/bin"), nullptr};
     ::execle("/bin/sh", "sh", "-c", script, static_cast<char*>(nullptr), envp);
     ::_exit(127);
   }
@@ -58,7 +60,7 @@ std::string read_line(int fd) {
 
 // Polls (with a deadline) until find_leftovers reports at least `n` processes for `ids`,
 // one of them running `command` when given (a forked shell is "sh" until it execs).
-std::vector<Leftover> wait_for_count(const std::set<std::string>& ids, size_t n, const std::string& command = "") {
+std::vector<Leftover> wait_for_count(const std::set<StepRef>& ids, size_t n, const std::string& command = "") {
   auto deadline = std::chrono::steady_clock::now() + 10s;
   for (;;) {
     auto found = find_leftovers(ids);
@@ -79,20 +81,22 @@ int reap(pid_t pid) {
 TEST(Leftovers, FoundByRunIdWithTheirGroupAndStoppedWithSigterm) {
   const std::string id = unique_id("term");
   pid_t leader = start(id, "sleep 60 & wait");
-  auto found = wait_for_count({id}, 2, "sleep");  // the shell and its sleep
+  const std::set<StepRef> step{{id, "s1"}};
+  auto found = wait_for_count(step, 2, "sleep");  // the shell and its sleep
   ASSERT_EQ(found.size(), 2u);
   EXPECT_LT(found[0].pid, found[1].pid);
   std::set<std::string> commands;
   for (const Leftover& l : found) {
     commands.insert(l.command + (l.pid == leader ? " (leader)" : ""));
     EXPECT_EQ(l.pgid, leader);
-    EXPECT_EQ(l.run_id, id);
+    EXPECT_EQ(l.step, (StepRef{id, "s1"}));
   }
   EXPECT_EQ(commands, (std::set<std::string>{"sh (leader)", "sleep"}));
-  EXPECT_TRUE(find_leftovers({unique_id("other"), id + "x"}).empty());  // whole entries only
+  // Whole values only, and both must match.
+  EXPECT_TRUE(find_leftovers({{id + "x", "s1"}, {id, "s"}, {id, "s12"}, {unique_id("other"), "s1"}}).empty());
 
-  EXPECT_TRUE(stop_leftovers(found, {id}, 5s));
-  EXPECT_TRUE(find_leftovers({id}).empty());
+  EXPECT_TRUE(stop_leftovers(found, step, 5s));
+  EXPECT_TRUE(find_leftovers(step).empty());
   int status = reap(leader);
   ASSERT_TRUE(WIFSIGNALED(status));
   EXPECT_EQ(WTERMSIG(status), SIGTERM);
@@ -104,12 +108,13 @@ TEST(Leftovers, GroupIgnoringSigtermGetsSigkillAfterTheGrace) {
   pid_t leader = start(id, "trap '' TERM; echo ready; while :; do sleep 0.05; done", true, &ready);
   ASSERT_EQ(read_line(ready), "ready");  // the trap is in place
   ::close(ready);
-  auto found = wait_for_count({id}, 1);
+  const std::set<StepRef> step{{id, "s1"}};
+  auto found = wait_for_count(step, 1);
   ASSERT_FALSE(found.empty());
   auto t0 = std::chrono::steady_clock::now();
-  EXPECT_TRUE(stop_leftovers(found, {id}, 200ms));
+  EXPECT_TRUE(stop_leftovers(found, step, 200ms));
   EXPECT_GE(std::chrono::steady_clock::now() - t0, 200ms);
-  EXPECT_TRUE(find_leftovers({id}).empty());
+  EXPECT_TRUE(find_leftovers(step).empty());
   int status = reap(leader);
   ASSERT_TRUE(WIFSIGNALED(status));
   EXPECT_EQ(WTERMSIG(status), SIGKILL);
@@ -119,19 +124,36 @@ TEST(Leftovers, NeverAProcessOfThisProcesssGroup) {
   const std::string id = unique_id("group");
   pid_t same_group = start(id, "exec sleep 60", /*own_group=*/false);
   pid_t other_group = start(id, "exec sleep 60");
-  auto found = wait_for_count({id}, 1, "sleep");
+  const std::set<StepRef> step{{id, "s1"}};
+  auto found = wait_for_count(step, 1, "sleep");
   ASSERT_EQ(found.size(), 1u);
   EXPECT_EQ(found[0].pid, other_group);
-  EXPECT_TRUE(stop_leftovers(found, {id}, 5s));
+  EXPECT_TRUE(stop_leftovers(found, step, 5s));
   ::kill(same_group, SIGKILL);
   reap(same_group);
   reap(other_group);
 }
 
+TEST(Leftovers, OnlyTheNamedStepsOfARun) {
+  // A daemon an earlier, completed step of the run started is not an interrupted step's.
+  const std::string id = unique_id("steps");
+  pid_t daemon = start(id, "exec sleep 60", true, nullptr, "start-server");
+  pid_t interrupted = start(id, "exec sleep 60", true, nullptr, "deploy");
+  const std::set<StepRef> step{{id, "deploy"}};
+  auto found = wait_for_count(step, 1, "sleep");
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].pid, interrupted);
+  EXPECT_TRUE(stop_leftovers(found, step, 5s));
+  ASSERT_EQ(wait_for_count({{id, "start-server"}}, 1, "sleep").size(), 1u);  // still running
+  ::kill(daemon, SIGKILL);
+  reap(daemon);
+  reap(interrupted);
+}
+
 TEST(Leftovers, NothingToFind) {
   EXPECT_TRUE(find_leftovers({}).empty());
-  EXPECT_TRUE(find_leftovers({unique_id("none")}).empty());
-  EXPECT_TRUE(stop_leftovers({}, {unique_id("none")}, 1s));
+  EXPECT_TRUE(find_leftovers({{unique_id("none"), "s1"}}).empty());
+  EXPECT_TRUE(stop_leftovers({}, {{unique_id("none"), "s1"}}, 1s));
 }
 
 }  // namespace
