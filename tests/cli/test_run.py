@@ -8,6 +8,7 @@ import time
 import pytest
 
 from conftest import TAKO_BIN
+from test_exec_util import kill_if_running, wait_for
 
 
 def yml(name, dependents=()):
@@ -214,3 +215,79 @@ def test_clone_waits_for_the_cache_lock(tako, ws, env):
     r = tako("run", "--lock-timeout", "300ms", "true", cwd=ws.src / "top")
     assert r.code == 0, r
     assert os.path.isdir(os.path.join(env["TAKO_HOME"], "cache", "repos", "o", "dep", "main"))
+
+
+def test_lock_wait_does_not_hold_up_other_repositories(ws, env, tmp_path):
+    """While one repository waits for its lock, the others start and their output is printed."""
+    ws.repo("top", yml("top", ["x", "y"]))
+    ws.repo("x", yml("x"))
+    ws.repo("y", yml("y"))
+    held, release = tmp_path / "held", tmp_path / "release"
+    holder = subprocess.Popen([TAKO_BIN, "run", "--local", f"touch {held}; while [ ! -f {release} ]; do sleep 0.02; done"],
+                              cwd=ws.src / "x", env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    out, err = tmp_path / "out", tmp_path / "err"
+    p = None
+    try:
+        wait_for(held.exists, what="the holder's lock on o/x")
+        cmd = (f'if [ "$TAKO_REPO" = o/y ]; then echo y-started; while [ ! -f {release} ]; do sleep 0.02; done; fi; '
+               f'echo "done $TAKO_REPO"')
+        with open(out, "w") as o, open(err, "w") as e:
+            p = subprocess.Popen([TAKO_BIN, "run", "--local", "-j", "2", "--lock-timeout", "60s", cmd],
+                                 cwd=ws.src / "top", env=env, stdout=o, stderr=e)
+        # o/x waits for its lock; o/y runs meanwhile and its output comes through.
+        wait_for(lambda: "o/y | y-started\n" in out.read_text(), what="o/y's output")
+        assert re.search(r"waiting for lock on o/x \(held by run tako-run, pid \d+\)\n", err.read_text())
+        assert "done o/x" not in out.read_text()
+        release.write_text("")
+        assert holder.wait(timeout=60) == 0
+        assert p.wait(timeout=60) == 0, err.read_text()
+    finally:
+        release.write_text("")
+        kill_if_running(holder, p)
+    text = out.read_text()
+    assert text.index("o/y | y-started") < text.index("o/x | done o/x"), text
+    assert "o/y | done o/y\n" in text
+
+
+
+def test_failure_elsewhere_ends_a_lock_wait(tako, ws, env, tmp_path):
+    """Without --continue-on-error a failure starts nothing new: a repository still waiting for
+    its lock is not started, and tako does not wait out --lock-timeout for it."""
+    ws.repo("top", yml("top", ["x", "y"]))
+    ws.repo("x", yml("x"))
+    ws.repo("y", yml("y"))
+    held, release = tmp_path / "held", tmp_path / "release"
+    holder = subprocess.Popen([TAKO_BIN, "run", "--local", f"touch {held}; while [ ! -f {release} ]; do sleep 0.02; done"],
+                              cwd=ws.src / "x", env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for(held.exists, what="the holder's lock on o/x")
+        r = tako("run", "--local", "-j", "2", "--lock-timeout", "10m", '[ "$TAKO_REPO" != o/y ]', cwd=ws.src / "top",
+                 timeout=30)
+    finally:
+        release.write_text("")
+        assert holder.wait(timeout=60) == 0
+    assert r.code == 1, r
+    assert r.err.endswith("Error: command failed in o/y: exit status 1\n"), r.err
+    assert "--- Running in o/x ---" in r.out and "o/x |" not in r.out
+
+
+def test_sigint_during_a_lock_wait(ws, env, tmp_path):
+    ws.repo("solo", yml("solo"))
+    held, release = tmp_path / "held", tmp_path / "release"
+    holder = subprocess.Popen([TAKO_BIN, "run", "--local", f"touch {held}; while [ ! -f {release} ]; do sleep 0.02; done"],
+                              cwd=ws.src / "solo", env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    p = None
+    try:
+        wait_for(held.exists, what="the holder's lock")
+        err = tmp_path / "err"
+        with open(err, "w") as e:
+            p = subprocess.Popen([TAKO_BIN, "run", "--local", "true"], cwd=ws.src / "solo", env=env,
+                                 stdout=subprocess.DEVNULL, stderr=e)
+        wait_for(lambda: "waiting for lock on o/solo" in err.read_text(), what="the wait message")
+        p.send_signal(signal.SIGINT)
+        assert p.wait(timeout=20) == 130, err.read_text()
+        assert err.read_text().endswith("Error: interrupted\n"), err.read_text()
+    finally:
+        release.write_text("")
+        kill_if_running(p)
+        assert holder.wait(timeout=60) == 0

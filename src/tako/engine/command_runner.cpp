@@ -1,15 +1,18 @@
 #include "tako/engine/command_runner.h"
 
+#include <sys/eventfd.h>
 #include <unistd.h>
 
 #include <map>
 #include <memory>
 #include <optional>
+#include <thread>
 
 #include "tako/engine/repo_lock.h"
 #include "tako/proc/interrupt.h"
 #include "tako/proc/line_output.h"
 #include "tako/proc/supervisor.h"
+#include "tako/util/fs.h"
 #include "tako/util/strings.h"
 
 namespace tako::engine {
@@ -22,13 +25,29 @@ void emit(int fd, const std::string& text) {
   proc::write_all(fd, text);
 }
 
-enum class State { Pending, Running, Succeeded, Failed, Skipped, NotStarted };
+enum class State { Pending, Locking, Running, Succeeded, Failed, Skipped, NotStarted };
 
 struct NodeRun {
   State state = State::Pending;
   std::string error;       // "exit status 1", ...
   std::string cause;       // for Skipped: the failed upstream repository
   std::unique_ptr<RepoLock> lock;
+};
+
+// Threads that wait for busy repository locks, so the loop keeps printing the running
+// commands' output (and starting others) meanwhile. Joined on every way out of run_command.
+struct LockWaiters {
+  util::UniqueFd cancel{::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)};  // readable: give up waiting
+  std::vector<std::thread> threads;
+  void cancel_all() {
+    uint64_t one = 1;
+    ssize_t n = ::write(cancel.get(), &one, sizeof one);
+    (void)n;
+  }
+  ~LockWaiters() {
+    cancel_all();
+    for (auto& t : threads) t.join();
+  }
 };
 
 }  // namespace
@@ -47,19 +66,18 @@ CommandRunResult run_command(const graph::Graph& g, const CommandRunOptions& opt
   std::vector<int> failures;  // in observation order
   const std::vector<std::string> base_env = proc::current_environment();
 
-  auto start = [&](int n) -> void {
+  auto fail = [&](int n, std::string error) {
+    NodeRun& run = runs[size_t(n)];
+    run.state = State::Failed;
+    run.error = std::move(error);
+    failures.push_back(n);
+    if (!opt.continue_on_error) stop = true;
+  };
+
+  // Starts the command of node n, whose repository lock is held.
+  auto launch = [&](int n) -> void {
     const graph::Node& node = g.node(n);
     NodeRun& run = runs[size_t(n)];
-    emit(STDOUT_FILENO, "--- Running in " + node.name + " ---\n");
-    auto lock = acquire_repo_lock(opt.home, node.path, node.name, "", opt.lock_timeout, opt.lock_timeout_text);
-    if (!lock) {
-      run.state = State::Failed;
-      run.error = lock.error().message;
-      failures.push_back(n);
-      if (!opt.continue_on_error) stop = true;
-      return;
-    }
-    run.lock = std::make_unique<RepoLock>(std::move(*lock));
     proc::ChildSpec spec;
     spec.spawn.argv = proc::bash_command(opt.command);
     spec.spawn.cwd = node.path;
@@ -82,23 +100,46 @@ CommandRunResult run_command(const graph::Graph& g, const CommandRunOptions& opt
         r.state = State::Succeeded;
         return;
       }
-      r.state = State::Failed;
-      r.error = info.status.describe();
-      failures.push_back(n);
-      if (!opt.continue_on_error) stop = true;
+      fail(n, info.status.describe());
     };
     std::fflush(stdout);
     auto id = sup.spawn(std::move(spec));
     if (!id) {
       run.lock.reset();
-      run.state = State::Failed;
-      run.error = id.error().message;
-      failures.push_back(n);
-      if (!opt.continue_on_error) stop = true;
-      return;
+      return fail(n, id.error().message);
     }
     run.state = State::Running;
     ++running;
+  };
+
+  LockWaiters waiters;  // declared after `sup` and `runs`: joined before they go
+  auto start = [&](int n) -> void {
+    const graph::Node& node = g.node(n);
+    emit(STDOUT_FILENO, "--- Running in " + node.name + " ---\n");
+    auto free_now = try_repo_lock(opt.home, node.path, node.name, "");
+    if (free_now && free_now->has_value()) {
+      runs[size_t(n)].lock = std::make_unique<RepoLock>(std::move(**free_now));
+      launch(n);
+      return;
+    }
+    // Busy: wait on a thread of its own (§14's message, --lock-timeout). The node holds its
+    // job slot meanwhile; the loop goes on draining output and handling exits.
+    runs[size_t(n)].state = State::Locking;
+    ++running;
+    waiters.threads.emplace_back([&, n, path = node.path, name = node.name] {
+      auto lock = std::make_shared<Result<RepoLock>>(
+          acquire_repo_lock(opt.home, path, name, "", opt.lock_timeout, opt.lock_timeout_text, waiters.cancel.get()));
+      sup.post([&, n, lock] {
+        --running;
+        if (stop) {  // another repository failed meanwhile: start nothing new
+          runs[size_t(n)].state = State::NotStarted;
+          return;
+        }
+        if (!*lock) return fail(n, lock->error().message);
+        runs[size_t(n)].lock = std::make_unique<RepoLock>(std::move(**lock));
+        launch(n);
+      });
+    });
   };
 
   // Decides skipped nodes and starts ready ones, in topological order.
@@ -148,6 +189,7 @@ CommandRunResult run_command(const graph::Graph& g, const CommandRunOptions& opt
       sup.wait_all();
       break;
     }
+    if (stop) waiters.cancel_all();  // their repositories will not be started
     schedule();
   }
   if (auto* guard = proc::InterruptGuard::active(); guard != nullptr && guard->interrupted()) {
