@@ -478,6 +478,16 @@ constexpr size_t kChecksumLen = 7 + 64;  // sha256:<64 hex>
 }  // namespace
 
 void serialize_document_into(const StateDocument& doc, SerializedState& out, FragmentCache* cache) {
+  serialize_document_unhashed(doc, out, cache);
+  fill_checksum(out);
+}
+
+void fill_checksum(SerializedState& out) {
+  out.checksum = "sha256:" + util::sha256_hex(out.compact);
+  std::memcpy(out.content.data() + kChecksumHead.size(), out.checksum.data(), kChecksumLen);
+}
+
+void serialize_document_unhashed(const StateDocument& doc, SerializedState& out, FragmentCache* cache) {
   Out o;
   o.c.swap(out.compact);
   o.p.swap(out.content);
@@ -511,8 +521,7 @@ void serialize_document_into(const StateDocument& doc, SerializedState& out, Fra
     // Steps of removed runs, or of child runs now written from their run fragment.
     std::erase_if(cache->steps, [&](const auto& kv) { return kv.second.pass != cache->pass; });
   }
-  out.checksum = "sha256:" + util::sha256_hex(o.c);
-  std::memcpy(o.p.data() + kChecksumHead.size(), out.checksum.data(), kChecksumLen);
+  out.checksum.clear();
   out.compact.swap(o.c);
   out.content.swap(o.p);
 }

@@ -368,9 +368,10 @@ Status StateStore::write_locked_io() {
     doc_.updated_at = now();
     doc_.pid = ::getpid();
     doc_.hostname = hostname_;
-    serialize_document_into(doc_, text, &fragments_);
+    serialize_document_unhashed(doc_, text, &fragments_);
     run_id = doc_.root.run_id;
   }
+  fill_checksum(text);  // outside the document lock: runs may record their changes meanwhile
   Status result;
   const std::uint64_t size = text.content.size();
   if (size > opts_.max_bytes) {

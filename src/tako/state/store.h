@@ -100,6 +100,11 @@ struct FragmentCache {
 // Same, reusing the buffers of `out` (no reallocation on repeated writes) and, when given,
 // the fragments of frozen child runs.
 void serialize_document_into(const StateDocument& doc, SerializedState& out, FragmentCache* cache = nullptr);
+// The two halves of serialize_document_into: the texts with the checksum left as zeros (needs
+// the document), then the checksum (needs only the texts, so the store computes it after it
+// let go of the document).
+void serialize_document_unhashed(const StateDocument& doc, SerializedState& out, FragmentCache* cache = nullptr);
+void fill_checksum(SerializedState& out);
 std::string serialize_document(const StateDocument& doc);
 
 // Steps (1)-(4) of §11.2 for already serialised `content`: <id>.json.tmp.<pid> +
