@@ -217,23 +217,41 @@ def test_clone_waits_for_the_cache_lock(tako, ws, env):
     assert os.path.isdir(os.path.join(env["TAKO_HOME"], "cache", "repos", "o", "dep", "main"))
 
 
-def test_lock_wait_does_not_hold_up_other_repositories(ws, env, tmp_path):
-    """While one repository waits for its lock, the others start and their output is printed."""
+def hold_lock(ws, env, tmp_path, name):
+    """A `tako run` in repository `name` that holds its lock until tmp_path/release exists;
+    returned once it holds the lock."""
+    held, release = tmp_path / "held", tmp_path / "release"
+    holder = subprocess.Popen([TAKO_BIN, "run", "--local", f"touch {held}; while [ ! -f {release} ]; do sleep 0.02; done"],
+                              cwd=ws.src / name, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for(held.exists, what=f"the holder's lock on o/{name}")
+    except BaseException:
+        kill_if_running(holder)
+        raise
+    return holder
+
+
+@pytest.fixture
+def fork(ws):
+    """top -> {x, y}"""
     ws.repo("top", yml("top", ["x", "y"]))
     ws.repo("x", yml("x"))
     ws.repo("y", yml("y"))
-    held, release = tmp_path / "held", tmp_path / "release"
-    holder = subprocess.Popen([TAKO_BIN, "run", "--local", f"touch {held}; while [ ! -f {release} ]; do sleep 0.02; done"],
-                              cwd=ws.src / "x", env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return ws.src / "top"
+
+
+def test_lock_wait_does_not_hold_up_other_repositories(ws, env, tmp_path, fork):
+    """While one repository waits for its lock, the others start and their output is printed."""
+    release = tmp_path / "release"
+    holder = hold_lock(ws, env, tmp_path, "x")
     out, err = tmp_path / "out", tmp_path / "err"
     p = None
     try:
-        wait_for(held.exists, what="the holder's lock on o/x")
         cmd = (f'if [ "$TAKO_REPO" = o/y ]; then echo y-started; while [ ! -f {release} ]; do sleep 0.02; done; fi; '
                f'echo "done $TAKO_REPO"')
         with open(out, "w") as o, open(err, "w") as e:
             p = subprocess.Popen([TAKO_BIN, "run", "--local", "-j", "2", "--lock-timeout", "60s", cmd],
-                                 cwd=ws.src / "top", env=env, stdout=o, stderr=e)
+                                 cwd=fork, env=env, stdout=o, stderr=e)
         # o/x waits for its lock; o/y runs meanwhile and its output comes through.
         wait_for(lambda: "o/y | y-started\n" in out.read_text(), what="o/y's output")
         assert re.search(r"waiting for lock on o/x \(held by run tako-run, pid \d+\)\n", err.read_text())
@@ -250,21 +268,14 @@ def test_lock_wait_does_not_hold_up_other_repositories(ws, env, tmp_path):
 
 
 
-def test_failure_elsewhere_ends_a_lock_wait(tako, ws, env, tmp_path):
+def test_failure_elsewhere_ends_a_lock_wait(tako, ws, env, tmp_path, fork):
     """Without --continue-on-error a failure starts nothing new: a repository still waiting for
     its lock is not started, and tako does not wait out --lock-timeout for it."""
-    ws.repo("top", yml("top", ["x", "y"]))
-    ws.repo("x", yml("x"))
-    ws.repo("y", yml("y"))
-    held, release = tmp_path / "held", tmp_path / "release"
-    holder = subprocess.Popen([TAKO_BIN, "run", "--local", f"touch {held}; while [ ! -f {release} ]; do sleep 0.02; done"],
-                              cwd=ws.src / "x", env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    holder = hold_lock(ws, env, tmp_path, "x")
     try:
-        wait_for(held.exists, what="the holder's lock on o/x")
-        r = tako("run", "--local", "-j", "2", "--lock-timeout", "10m", '[ "$TAKO_REPO" != o/y ]', cwd=ws.src / "top",
-                 timeout=30)
+        r = tako("run", "--local", "-j", "2", "--lock-timeout", "10m", '[ "$TAKO_REPO" != o/y ]', cwd=fork, timeout=30)
     finally:
-        release.write_text("")
+        (tmp_path / "release").write_text("")
         assert holder.wait(timeout=60) == 0
     assert r.code == 1, r
     assert r.err.endswith("Error: command failed in o/y: exit status 1\n"), r.err
@@ -273,12 +284,9 @@ def test_failure_elsewhere_ends_a_lock_wait(tako, ws, env, tmp_path):
 
 def test_sigint_during_a_lock_wait(ws, env, tmp_path):
     ws.repo("solo", yml("solo"))
-    held, release = tmp_path / "held", tmp_path / "release"
-    holder = subprocess.Popen([TAKO_BIN, "run", "--local", f"touch {held}; while [ ! -f {release} ]; do sleep 0.02; done"],
-                              cwd=ws.src / "solo", env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    holder = hold_lock(ws, env, tmp_path, "solo")
     p = None
     try:
-        wait_for(held.exists, what="the holder's lock")
         err = tmp_path / "err"
         with open(err, "w") as e:
             p = subprocess.Popen([TAKO_BIN, "run", "--local", "true"], cwd=ws.src / "solo", env=env,
@@ -288,6 +296,6 @@ def test_sigint_during_a_lock_wait(ws, env, tmp_path):
         assert p.wait(timeout=20) == 130, err.read_text()
         assert err.read_text().endswith("Error: interrupted\n"), err.read_text()
     finally:
-        release.write_text("")
+        (tmp_path / "release").write_text("")
         kill_if_running(p)
         assert holder.wait(timeout=60) == 0

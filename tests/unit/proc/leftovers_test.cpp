@@ -78,6 +78,12 @@ int reap(pid_t pid) {
   return status;
 }
 
+// Reaps `pid`; the signal that ended it, or -1 when it exited.
+int killed_by(pid_t pid) {
+  int status = reap(pid);
+  return WIFSIGNALED(status) ? WTERMSIG(status) : -1;
+}
+
 TEST(Leftovers, FoundByRunIdWithTheirGroupAndStoppedWithSigterm) {
   const std::string id = unique_id("term");
   pid_t leader = start(id, "sleep 60 & wait");
@@ -97,9 +103,7 @@ TEST(Leftovers, FoundByRunIdWithTheirGroupAndStoppedWithSigterm) {
 
   EXPECT_TRUE(stop_leftovers(found, step, 5s));
   EXPECT_TRUE(find_leftovers(step).empty());
-  int status = reap(leader);
-  ASSERT_TRUE(WIFSIGNALED(status));
-  EXPECT_EQ(WTERMSIG(status), SIGTERM);
+  EXPECT_EQ(killed_by(leader), SIGTERM);
 }
 
 TEST(Leftovers, GroupIgnoringSigtermGetsSigkillAfterTheGrace) {
@@ -115,9 +119,7 @@ TEST(Leftovers, GroupIgnoringSigtermGetsSigkillAfterTheGrace) {
   EXPECT_TRUE(stop_leftovers(found, step, 200ms));
   EXPECT_GE(std::chrono::steady_clock::now() - t0, 200ms);
   EXPECT_TRUE(find_leftovers(step).empty());
-  int status = reap(leader);
-  ASSERT_TRUE(WIFSIGNALED(status));
-  EXPECT_EQ(WTERMSIG(status), SIGKILL);
+  EXPECT_EQ(killed_by(leader), SIGKILL);
 }
 
 TEST(Leftovers, NeverAProcessOfThisProcesssGroup) {
