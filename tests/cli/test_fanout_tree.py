@@ -280,6 +280,18 @@ def test_fan_out_requires_owner_repo_identity(tako, ws):
                                       f"owner/repo identity for {src}; set metadata.name in tako.yml")
 
 
+def recorded_then_resumed(tako, env, cwd, workflow, item):
+    """Runs `workflow`, which fails with the single fan-out rejection `item` recorded in the
+    state, then resumes it unchanged, which fails again. Returns (run id, resume result)."""
+    r = tako("exec", workflow, "--local", cwd=cwd)
+    assert r.code == 1, r
+    rid = run_id_of(r.out)
+    assert step_of(state_of(env, rid)["root"], "fan")["fan_out"]["evaluation_errors"] == [item]
+    again = tako("exec", "--resume", rid, "--local", cwd=cwd)
+    assert again.code == 1, again
+    return rid, again
+
+
 def test_resume_keeps_completed_children(tako, ws, env, tmp_path):
     fix = tmp_path / "FIXED"
     src = ws.repo("src", emitter("src", before="      - run: echo x >> COUNT\n", after="      - run: touch FINISHED\n"))
@@ -316,15 +328,9 @@ def test_resume_retries_a_child_whose_inputs_did_not_map(tako, ws, env):
     sub = ws.repo("sub", subscriber("sub", "o/src", "      - run: echo x >> COUNT\n", mapping='{n: "{{ .payload.n }}"}',
                                     **decl))
     ws.repo("ok", subscriber("ok", "o/src", "      - run: echo x >> COUNT\n"))
-    r = tako("exec", "go", "--local", cwd=src)
-    assert r.code == 1, r
-    rid = run_id_of(r.out)
     item = "o/sub:react: failed to map inputs for o/sub: input 'n' value 'abc' is not a valid number"
-    assert step_of(state_of(env, rid)["root"], "fan")["fan_out"]["evaluation_errors"] == [item]
-
     # Not fixed: the resume fails with the same item (never a silent success).
-    again = tako("exec", "--resume", rid, "--local", cwd=src)
-    assert again.code == 1, again
+    rid, again = recorded_then_resumed(tako, env, src, "go", item)
     assert again.err.splitlines()[-1] == ("Error: workflow execution failed: step 'fan' failed: fan-out failed: "
                                           "1 of 2 child workflows failed: " + item)
 
@@ -365,13 +371,8 @@ def test_resume_reports_a_cycle_again(tako, ws, env):
     selfish = emitter("a", workflow="w") + "subscriptions:\n  - artifact: o/a:*\n    events: [ping]\n    workflow: w\n"
     a = ws.repo("a", selfish)
     ws.repo("c", subscriber("c", "o/a", "      - run: echo x >> COUNT\n"))
-    r = tako("exec", "w", "--local", cwd=a)
-    assert r.code == 1, r
-    rid = run_id_of(r.out)
     item = "circular fan-out detected: o/a:w -> o/a:w"
-    assert step_of(state_of(env, rid)["root"], "fan")["fan_out"]["evaluation_errors"] == [item]
-    again = tako("exec", "--resume", rid, "--local", cwd=a)
-    assert again.code == 1, again
+    _, again = recorded_then_resumed(tako, env, a, "w", item)
     assert again.err.splitlines()[-1].endswith("fan-out failed: 1 of 2 child workflows failed: " + item), again.err
     assert len((ws.src / "c" / "COUNT").read_text().splitlines()) == 1
 
