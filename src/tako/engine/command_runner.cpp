@@ -1,6 +1,5 @@
 #include "tako/engine/command_runner.h"
 
-#include <sys/eventfd.h>
 #include <unistd.h>
 
 #include <map>
@@ -12,7 +11,7 @@
 #include "tako/proc/interrupt.h"
 #include "tako/proc/line_output.h"
 #include "tako/proc/supervisor.h"
-#include "tako/util/fs.h"
+#include "tako/util/event_fd.h"
 #include "tako/util/strings.h"
 
 namespace tako::engine {
@@ -37,13 +36,9 @@ struct NodeRun {
 // Threads that wait for busy repository locks, so the loop keeps printing the running
 // commands' output (and starting others) meanwhile. Joined on every way out of run_command.
 struct LockWaiters {
-  util::UniqueFd cancel{::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)};  // readable: give up waiting
+  util::UniqueFd cancel = util::make_event_fd();  // readable: give up waiting
   std::vector<std::thread> threads;
-  void cancel_all() {
-    uint64_t one = 1;
-    ssize_t n = ::write(cancel.get(), &one, sizeof one);
-    (void)n;
-  }
+  void cancel_all() { util::signal_event_fd(cancel.get()); }
   ~LockWaiters() {
     cancel_all();
     for (auto& t : threads) t.join();

@@ -1,7 +1,6 @@
 #include "tako/engine/run_executor.h"
 
 #include <fcntl.h>
-#include <sys/eventfd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -17,6 +16,7 @@
 #include "tako/proc/interrupt.h"
 #include "tako/proc/spawn.h"
 #include "tako/state/ids.h"
+#include "tako/util/event_fd.h"
 #include "tako/util/fs.h"
 #include "tako/util/go_duration.h"
 #include "tako/util/strings.h"
@@ -49,19 +49,11 @@ RunExecutor::RunExecutor(Tree& tree, std::string run_id, RunSpec spec, RunExecut
   secrets_ = spec_.workflow->secrets;
 }
 
-namespace {
-void signal_eventfd(int fd) {
-  uint64_t one = 1;
-  ssize_t n = ::write(fd, &one, sizeof one);
-  (void)n;
-}
-}  // namespace
-
 int RunExecutor::cancel_fd() {
   std::lock_guard<std::mutex> lock(cancel_fd_mu_);
   if (!cancel_fd_.valid()) {
-    cancel_fd_.reset(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
-    if (cancel_fd_.valid() && cancelled_.load()) signal_eventfd(cancel_fd_.get());
+    cancel_fd_ = util::make_event_fd();
+    if (cancelled_.load()) util::signal_event_fd(cancel_fd_.get());
   }
   return cancel_fd_.get();
 }
@@ -111,7 +103,7 @@ void RunExecutor::cancel(state::RunStatus final_status) {
   cancel_status_.store(int(final_status));
   {
     std::lock_guard<std::mutex> lock(cancel_fd_mu_);
-    if (cancel_fd_.valid()) signal_eventfd(cancel_fd_.get());
+    util::signal_event_fd(cancel_fd_.get());
   }
   {
     std::lock_guard<std::mutex> lock(sup_mu_);

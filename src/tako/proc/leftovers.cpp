@@ -1,17 +1,17 @@
 #include "tako/proc/leftovers.h"
 
 #include <dirent.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
-#include <cerrno>
 #include <cstdlib>
 #include <optional>
 #include <string_view>
 #include <thread>
+
+#include "tako/util/fs.h"
 
 namespace tako::proc {
 
@@ -19,20 +19,10 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// The whole of a small /proc file; empty when it cannot be read.
+// The whole of a /proc file; empty when it cannot be read (gone, another user's).
 std::string read_proc_file(const std::string& path) {
-  std::string text;
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return text;
-  char buf[8192];
-  for (;;) {
-    ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    text.append(buf, size_t(n));
-  }
-  ::close(fd);
-  return text;
+  auto text = util::read_file(path);
+  return text ? std::move(*text) : std::string();
 }
 
 // The state letter of /proc/<pid>/stat ("R", "S", "Z", ...): after the last ')', as the

@@ -2,7 +2,6 @@
 
 #include <poll.h>
 #include <signal.h>
-#include <sys/eventfd.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -12,6 +11,7 @@
 #include <system_error>
 
 #include "tako/proc/interrupt.h"
+#include "tako/util/event_fd.h"
 
 namespace tako::proc {
 
@@ -46,9 +46,8 @@ struct LoopGuard {
 }  // namespace
 
 Supervisor::Supervisor() : buf_(kReadChunk) {
-  int fd = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-  if (fd < 0) throw std::system_error(errno, std::generic_category(), "eventfd");
-  wake_fd_.reset(fd);
+  wake_fd_ = util::make_event_fd();
+  if (!wake_fd_.valid()) throw std::system_error(errno, std::generic_category(), "eventfd");
 }
 
 Supervisor::~Supervisor() {
@@ -128,10 +127,7 @@ void Supervisor::post(std::function<void()> fn) {
   wake();
 }
 
-void Supervisor::wake() {
-  uint64_t one = 1;
-  [[maybe_unused]] ssize_t n = ::write(wake_fd_.get(), &one, sizeof one);
-}
+void Supervisor::wake() { util::signal_event_fd(wake_fd_.get()); }
 
 bool Supervisor::run_until(const std::function<bool()>& done, std::optional<Clock::time_point> deadline) {
   LoopGuard guard(in_loop_);
