@@ -11,3 +11,5 @@ for b in $(find "$build/bench" -type f -name 'bench_*' -perm -u+x 2>/dev/null | 
 done
 echo "== whole-process benchmarks"
 "$python" "$root/bench/workspace/bench_workspace.py" --tako "$build/tako" --n 1000
+"$python" "$root/bench/workspace/bench_exec.py" --tako "$build/tako"
+"$python" "$root/bench/workspace/bench_fanout.py" --tako "$build/tako"
