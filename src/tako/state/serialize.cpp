@@ -377,10 +377,9 @@ void write_child(Out& o, const RunNode& ch, FragmentCache* cache) {
     write_run(o, ch, cache);
     return;
   }
-  const bool frozen = cache->frozen.contains(ch.run_id);
-  auto it = cache->fragments.find(ch.run_id);
-  if (it != cache->fragments.end() && it->second.depth == o.depth() &&
-      (frozen || (it->second.source && *it->second.source == ch))) {
+  auto it = cache->fragments.find(&ch);
+  const bool known = it != cache->fragments.end() && it->second.depth == o.depth() && it->second.run_id == ch.run_id;
+  if (known && it->second.frozen) {
 #ifndef NDEBUG
     Out check;
     check.set_depth(o.depth());
@@ -393,11 +392,20 @@ void write_child(Out& o, const RunNode& ch, FragmentCache* cache) {
     append_kept(o, it->second.compact, it->second.pretty);
     return;
   }
-  FragmentCache::Fragment& f = cache->fragments[ch.run_id];
+  const bool freezing = !cache->newly_frozen.empty() && cache->newly_frozen.contains(ch.run_id);
+  if (known && !freezing && it->second.source && *it->second.source == ch) {
+    append_kept(o, it->second.compact, it->second.pretty);
+    return;
+  }
+  // References into an unordered_map stay valid while write_run below adds grandchildren.
+  FragmentCache::Fragment& f = cache->fragments[&ch];
+  f.run_id = ch.run_id;
   f.depth = o.depth();
   write_and_keep(o, f.compact, f.pretty, [&] { write_run(o, ch, cache); });
-  if (frozen) {
+  f.frozen = freezing;
+  if (freezing) {
     f.source.reset();
+    cache->newly_frozen.erase(ch.run_id);
   } else {
     f.source = ch;
   }
@@ -483,7 +491,7 @@ void serialize_document_into(const StateDocument& doc, SerializedState& out, Fra
 }
 
 void fill_checksum(SerializedState& out) {
-  out.checksum = "sha256:" + util::sha256_hex(out.compact);
+  out.checksum = "sha256:" + out.hasher.hex(out.compact);
   std::memcpy(out.content.data() + kChecksumHead.size(), out.checksum.data(), kChecksumLen);
 }
 

@@ -11,12 +11,14 @@
 #include <set>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <thread>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "tako/state/document.h"
+#include "tako/util/prefix_sha256.h"
 #include "tako/util/result.h"
 
 namespace tako::state {
@@ -54,6 +56,9 @@ struct SerializedState {
   std::string content;   // file content
   std::string compact;   // compact serialisation without checksum
   std::string checksum;  // "sha256:<64 hex>"
+  // Kept between writes: hashes the compact text on from the last point the previous one
+  // shared with it.
+  util::PrefixSha256 hasher{};
 };
 SerializedState serialize_document_parts(const StateDocument& doc);
 
@@ -65,8 +70,12 @@ SerializedState serialize_document_parts(const StateDocument& doc);
 // finished, and whoever changes a finished run afterwards must thaw it first. Debug builds
 // re-serialise every frozen run they reuse and abort on a difference.
 struct FragmentCache {
+  // Keyed by the run node's address, which is stable (std::list; a pointer hashes for free,
+  // where run ids share their first 21 characters) and checked through `run_id`.
   struct Fragment {
+    std::string run_id;  // of the run it was made for: an address reused by another run misses
     int depth = 0;
+    bool frozen = false;  // made after the run was frozen: reused without comparing
     std::string compact, pretty;
     std::optional<RunNode> source;  // absent for fragments of frozen runs
   };
@@ -80,18 +89,16 @@ struct FragmentCache {
     StepNode source;
     std::uint64_t pass = 0;  // the last write that used it
   };
-  std::set<std::string> frozen;
-  std::unordered_map<std::string, Fragment> fragments;
+  // Runs frozen since their fragment was made: the next write makes their final one.
+  std::unordered_set<std::string> newly_frozen;
+  std::unordered_map<const RunNode*, Fragment> fragments;
   std::unordered_map<const StepNode*, StepFragment> steps;
   std::uint64_t pass = 0;
   std::size_t steps_visited = 0;
-  // The fragment made before the run was final is dropped: the next write makes the final one.
-  void freeze(const std::string& run_id) {
-    frozen.insert(run_id);
-    fragments.erase(run_id);
-  }
+  // The fragment made before the run was final is not reused: the next write makes the final one.
+  void freeze(const std::string& run_id) { newly_frozen.insert(run_id); }
   void thaw_all() {
-    frozen.clear();
+    newly_frozen.clear();
     fragments.clear();
     steps.clear();
   }

@@ -451,11 +451,31 @@ TEST(StateSerialize, FragmentCacheGivesTheSameBytesAsAFullSerialisation) {
   child.status = RunStatus::Completed;  // the executor's last change, then it freezes the run
   cache.freeze(child.run_id);
   same("frozen: made once more with the final content");
+  EXPECT_TRUE(cache.newly_frozen.empty());
+  EXPECT_TRUE(cache.fragments.at(&child).frozen);
   same("frozen: reused without comparing");
   cache.thaw_all();
   EXPECT_TRUE(cache.fragments.empty());
   child.error = "changed after thaw";
   same("after thaw_all nothing is reused blindly");
+}
+
+// Fragments are keyed by node address: a node freed and another run allocated in its place
+// (the allocator hands the same block back) must not get the old run's text.
+TEST(StateSerialize, FragmentOfARemovedRunIsNotReusedForANewRunAtItsAddress) {
+  StateDocument d = appendix_b();
+  FragmentCache cache;
+  auto same = [&](const char* when) { expect_cached_equals_full(d, cache, when); };
+  for (int round = 0; round < 4; ++round) {
+    same("filled");
+    const std::string old_id = d.root.children.front().run_id;
+    if (round % 2 == 1) cache.freeze(old_id);
+    same("maybe frozen");
+    RunNode replacement = run(new_run_id(), "o/replacement-" + std::to_string(round), "w", RunStatus::Pending);
+    d.root.children.pop_front();
+    d.root.children.push_front(replacement);
+    same("a new run where the old one was");
+  }
 }
 
 TEST(StateSerialize, StepFragmentsFollowEveryChangeOfAStep) {
