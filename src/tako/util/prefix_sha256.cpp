@@ -71,13 +71,7 @@ std::string PrefixSha256::hex(std::string_view text) {
   unsigned int len = 0;
   check(EVP_DigestFinal_ex(ctx->md, digest, &len));
   prev_.assign(text);
-  static const char* kHex = "0123456789abcdef";
-  std::string out(len * 2, '0');
-  for (unsigned i = 0; i < len; ++i) {
-    out[2 * i] = kHex[digest[i] >> 4];
-    out[2 * i + 1] = kHex[digest[i] & 15];
-  }
-  return out;
+  return digest_hex(digest, len);
 }
 
 }  // namespace tako::util
