@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from test_fanout_util import LOGTS, RUN_ID, emitter, find_run, run_id_of, state_of, step_of, yml
+from test_fanout_util import LOGTS, RUN_ID, emitter, find_run, run_id_of, state_of, step_of, subscriber, yml
 
 
 def marker_sub(name, source="o/src", event="ping", filt=None, rng=None, workflow="react", artifact="*",
@@ -253,3 +253,75 @@ def test_debug_lists_candidate_checks(tako, ws):
     assert any("^1.0.0" in l and "1.0.0" in l for l in a) and any("payload.n > 1" in l and "true" in l for l in a)
     assert any("payload.n > 5" in l and "false" in l for l in b)
     assert (ws.src / "a" / "RAN_react").exists() and not (ws.src / "b" / "RAN_react").exists()
+
+
+def test_subscription_naming_a_missing_workflow_is_reported_and_never_runs(tako, ws, env):
+    """Caught when the subscriber's config is loaded: a warning naming file, line and column; the others run."""
+    src = ws.repo("src", emitter("src"), owner="o")
+    ws.repo("typo", yml("typo", "subscriptions:\n  - artifact: o/src:*\n    events: [ping]\n    workflow: nosuch\n"
+                                "workflows:\n  react: {steps: [{run: touch RAN_react}]}\n", "o"))
+    ws.repo("good", marker_sub("good"))
+    r = tako("exec", "go", "--local", cwd=src)
+    assert r.code == 0, r
+    assert (ws.src / "good" / "RAN_react").exists() and not (ws.src / "typo" / "RAN_react").exists()
+    assert re.search(r"^warning: ignoring repository o/typo \(" + re.escape(str(ws.src / "typo")) +
+                     r"\): failed to load config: .*tako\.yml:\d+:\d+: subscription 0 references non-existent "
+                     r"workflow 'nosuch'$", r.err, re.M), r.err
+    doc = state_of(env, run_id_of(r.out))
+    assert [c["repository"] for c in doc["root"]["children"]] == ["o/good"]
+
+
+def test_input_mapping_template_error_fails_that_child_only(tako, ws, env):
+    """A mapping template that fails to execute creates no run for that child; the others run."""
+    src = ws.repo("src", emitter("src", payload="{n: 1}"), owner="o")
+    ws.repo("bad", subscriber("bad", "o/src", "      - run: touch RAN\n", inputs_decl="{n: {type: string}}",
+                              mapping='{n: "{{ len .payload.n }}"}'))
+    ws.repo("good", subscriber("good", "o/src", "      - run: touch RAN\n"))
+    r = tako("exec", "go", "--local", cwd=src)
+    assert r.code == 1, r
+    assert (ws.src / "good" / "RAN").exists() and not (ws.src / "bad" / "RAN").exists()
+    assert r.err.splitlines()[-1] == (
+        "Error: workflow execution failed: step 'fan' failed: fan-out failed: 1 of 2 child workflows failed: "
+        "o/bad:react: failed to map inputs for o/bad: failed to execute template: template: o/bad.subscription.n:1:3: "
+        "executing \"o/bad.subscription.n\" at <len .payload.n>: error calling len: len of type int64")
+    doc = state_of(env, run_id_of(r.out))
+    assert [c["repository"] for c in doc["root"]["children"]] == ["o/good"]
+
+
+def test_fan_out_with_template_error_fails_the_step_before_any_event(tako, ws, env):
+    src = ws.repo("src", emitter("src", payload='{n: "{{ len 3 }}"}'), owner="o")
+    ws.repo("sub", marker_sub("sub"))
+    r = tako("exec", "go", "--local", cwd=src)
+    assert r.code == 1, r
+    last = r.err.splitlines()[-1]
+    assert last.startswith("Error: workflow execution failed: step 'fan' failed: failed to execute template: "), last
+    assert "error calling len: len of type int" in last, last
+    assert not (ws.src / "sub" / "RAN_react").exists()
+    assert "Fan-out started" not in r.err
+    doc = state_of(env, run_id_of(r.out)) if "Execution completed:" in r.out else None
+    if doc is not None:
+        assert doc["root"]["children"] == []
+
+
+@pytest.mark.parametrize("source,expected", [
+    ("with", ["o/lib-only", "o/star"]),       # with.artifact: lib
+    ("produces", ["o/bin-only", "o/star"]),   # the artifact of the earlier step that produces one
+    ("none", ["o/bin-only", "o/lib-only", "o/star"]),  # "default" matches every artifact name
+])
+def test_dry_run_candidates_follow_the_event_artifact(tako, ws, source, expected):
+    extra_with = "          artifact: lib\n" if source == "with" else ""
+    before = ("      - id: build\n        run: 'true'\n        produces: {artifact: bin}\n"
+              if source == "produces" else "")
+    text = emitter("src", extra_with=extra_with, before=before)
+    text = text.replace("workflows:", "artifacts:\n  bin: {path: .}\n  lib: {path: .}\nworkflows:", 1)
+    src = ws.repo("src", text, owner="o")
+    ws.repo("lib-only", marker_sub("lib-only", artifact="lib"))
+    ws.repo("bin-only", marker_sub("bin-only", artifact="bin"))
+    ws.repo("star", marker_sub("star", artifact="*"))
+    r = tako("exec", "go", "--local", "--dry-run", cwd=src)
+    assert r.code == 0, r
+    lines = r.out.splitlines()
+    i = lines.index("[dry-run] fan: uses tako/fan-out@v1")
+    got = [l.removeprefix("[dry-run]   candidate: ").removesuffix(" -> react") for l in lines[i + 1:]
+           if l.startswith("[dry-run]   candidate: ")]
+    assert got == expected, r.out

@@ -407,3 +407,26 @@ def test_kill_9_during_a_child_then_resume_stops_the_leftover_child_step(ws, env
     assert f"warning: stopping leftover processes of interrupted step 'step-1' of run {child_id}: pids " in err, err
     assert (tmp_path / "count").read_text() == "x\nx\n"
     assert state_of(env, run_id)["root"]["status"] == "completed"
+
+
+def test_resume_of_a_child_whose_workflow_was_removed_fails_naming_it(tako, ws, env):
+    """Configs are re-read on resume (§11.4): a recorded child whose workflow no longer exists cannot be
+    resumed. The fan-out fails again naming it; the completed sibling is not run again; nothing else is lost."""
+    src = ws.repo("src", emitter("src"))
+    ws.repo("a", subscriber("a", "o/src", "      - run: echo x >> COUNT\n"))
+    b = ws.repo("b", subscriber("b", "o/src", "      - id: work\n        run: exit 4\n"))
+    r = tako("exec", "go", "--local", cwd=src)
+    assert r.code == 1, r
+    rid = run_id_of(r.out)
+    b_run = find_run(state_of(env, rid), "o/b")["run_id"]
+    (b / "tako.yml").write_text(subscriber("b", "o/src", "      - run: touch RAN\n", workflow="renamed"))
+    again = tako("exec", "--resume", rid, "--local", cwd=src)
+    assert again.code == 1, again
+    last = again.err.splitlines()[-1]
+    assert last == ("Error: workflow execution failed: step 'fan' failed: fan-out failed: 1 of 2 child "
+                    "workflows failed: o/b:react: workflow 'react' not found"), last
+    assert len((ws.src / "a" / "COUNT").read_text().splitlines()) == 1
+    assert not (ws.src / "b" / "RAN").exists()
+    doc = state_of(env, rid)
+    assert find_run(doc, "o/b")["run_id"] == b_run       # the recorded child is kept, not replaced
+    assert find_run(doc, "o/a")["status"] == "completed"
