@@ -58,6 +58,8 @@ struct FanOutState {
   int selected = 0;
   std::unique_ptr<Slots> step_slots;
   std::atomic<int> remaining{0};
+  int launched = 0;  // threads started (main thread only)
+  int joined = 0;    // threads joined (main thread only)
   std::optional<Clock::time_point> deadline;
   Clock::time_point started;
   bool timed_out = false;
@@ -450,6 +452,7 @@ namespace tako::engine {
 
 void RunExecutor::launch_child(const std::shared_ptr<FanOutState>& st, ChildTask& t) {
   st->remaining.fetch_add(1);
+  ++st->launched;
   add_child(t.exec.get());
   t.step_ticket = st->step_slots->ticket();
   t.tree_ticket = tree_.slots().ticket();
@@ -592,6 +595,10 @@ void RunExecutor::run_child(const std::shared_ptr<FanOutState>& st, ChildTask& t
                  " status " + status_word(t.status) + " duration_ms " + std::to_string(duration) + " run_id " +
                  t.run_id + "]");
   remove_child(&ex);
+  // The run's template data go here, on its own thread after its slot was handed on, not with
+  // the executor at the fan-out's end, where hundreds would be freed in series before the
+  // emitting run can go on.
+  ex.release_run_data();
   t.done.store(true);
   st->remaining.fetch_sub(1);
   wake();
@@ -623,10 +630,26 @@ void RunExecutor::wait_children(const std::shared_ptr<FanOutState>& st) {
     holds_slot_ = false;
   }
   bool cancelled_children = false;
+  // Threads of finished children are joined as they finish: unmapping hundreds of thread
+  // stacks at the end would hold up the emitting run.
+  auto join_finished = [&] {
+    for (auto& c : st->children) {
+      if (c->done.load() && c->thread.joinable()) {
+        c->thread.join();
+        ++st->joined;
+      }
+    }
+  };
   while (st->remaining.load() > 0) {
     std::optional<Clock::time_point> deadline;
     if (!st->timed_out) deadline = st->deadline;
-    bool done = wait_until([&] { return st->remaining.load() == 0 || interrupted_ || cancelled_.load(); }, deadline);
+    bool done = wait_until(
+        [&] {
+          return st->remaining.load() == 0 || interrupted_ || cancelled_.load() ||
+                 st->launched - st->remaining.load() > st->joined;
+        },
+        deadline);
+    join_finished();
     if ((interrupted_ || cancelled_.load() || tree_.interrupted.load()) && !cancelled_children) {
       cancelled_children = true;
       if (interrupted_) tree_.interrupted = true;

@@ -81,6 +81,14 @@ bool RunExecutor::wait_until(const std::function<bool()>& done,
 
 RunExecutor::~RunExecutor() = default;
 
+void RunExecutor::release_run_data() {
+  data_.reset();
+  env_map_ = nlohmann::json::object();
+  workflow_env_.clear();
+  step_outputs_.clear();
+  base_env_.reset();
+}
+
 state::RunNode& RunExecutor::node() {
   state::RunNode* n = state::find_run(tree_.doc().root, run_id_);
   return *n;

@@ -56,6 +56,8 @@ class RunExecutor {
   // Executes the run to its end. The state node (found by run id) is updated
   // throughout; returns true when the run completed.
   bool execute();
+  // Frees what only the run's steps needed (template data, environment) once it has ended.
+  void release_run_data();
 
   // Thread-safe: stops the run and its whole subtree (timeouts, fail_fast,
   // interrupts). Running step processes get SIGTERM, then SIGKILL after 5 s.
