@@ -199,3 +199,49 @@ def test_identity_from_origin_and_dirname(tako, ws):
     ws.repo("fromorigin", "version: '1'\n", owner="acme")
     r = tako("graph", cwd=ws.src / "fromorigin")
     assert r.out == "acme/fromorigin\n"
+
+
+def _many(ws, home, where):
+    """60 repositories (every 7th from the 4th on invalid) as --local siblings or cache checkouts:
+    enough for the configs to be loaded on several threads (repo::Universe::build)."""
+    import os
+    names = [f"r{i:02d}" for i in range(60)]
+    bad = [n for i, n in enumerate(names) if i % 7 == 3]
+    good = [n for n in names if n not in bad]
+    for n in names:
+        text = "version: [\n" if n in bad else yml(n)
+        if where == "local":
+            ws.repo(n, text, git_init=False)
+        else:
+            os.makedirs(f"{home}/cache/repos/o/{n}/main")
+            with open(f"{home}/cache/repos/o/{n}/main/tako.yml", "w") as f:
+                f.write(text)
+    # Local siblings are listed as dependents (loaded in the siblings' pass, shown by the graph);
+    # cache checkouts are not (every one is then loaded in the cache pass).
+    ws.repo("a", yml("a", good if where == "local" else ()), git_init=False)
+    return bad, good
+
+
+@pytest.mark.parametrize("where", ["local", "cache"])
+def test_many_repositories_load_in_order_with_their_warnings(tako, ws, env, where):
+    bad, good = _many(ws, env["TAKO_HOME"], where)
+    args = ["graph", "--format", "json", "--local"]  # --local: cached checkouts are used as they are
+    r = tako(*args, cwd=ws.src / "a")
+    assert r.code == 0, r
+    nodes = json.loads(r.out)["nodes"]
+    if where == "local":
+        assert sorted(n["name"] for n in nodes) == sorted(["o/a"] + [f"o/{n}" for n in good])
+        assert {n["source"] for n in nodes if n["name"] != "o/a"} == {"local"}
+    else:
+        assert [n["name"] for n in nodes] == ["o/a"]
+    warnings = [l for l in r.err.splitlines() if l.startswith("warning: ")]
+    if where == "local":
+        paths = [str(ws.src / n) for n in bad]
+        expected = [f"warning: ignoring repository {n} ({p}): could not unmarshal config: " for n, p in zip(bad, paths)]
+    else:
+        paths = [f"{env['TAKO_HOME']}/cache/repos/o/{n}/main" for n in bad]
+        expected = [f"warning: ignoring repository o/{n} ({p}): could not unmarshal config: "
+                    for n, p in zip(bad, paths)]
+    assert len(warnings) == len(expected), r.err
+    for w, e in zip(warnings, expected):      # one per invalid repository, in path order
+        assert w.startswith(e), (w, e)

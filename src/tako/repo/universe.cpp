@@ -5,10 +5,12 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <deque>
 #include <map>
+#include <thread>
 
 #include "tako/config/loader.h"
 #include "tako/repo/identity.h"
@@ -48,6 +50,35 @@ std::string parent_dir(const std::string& p) {
   auto slash = p.find_last_of('/');
   if (slash == std::string::npos || slash == 0) return "/";
   return p.substr(0, slash);
+}
+
+// Configs of independent repositories, parsed and validated on up to kConfigLoaders threads: with
+// hundreds of repositories parsing is most of a universe's cost. Results keep the order of `paths`,
+// so members and warnings come out as they would one after another.
+constexpr std::size_t kConfigLoaders = 4;
+constexpr std::size_t kConfigsPerLoader = 16;  // fewer are not worth a thread
+
+using ConfigResult = Result<std::shared_ptr<const config::Config>>;
+
+std::vector<ConfigResult> load_repo_configs(const std::vector<std::string>& dirs) {
+  std::vector<ConfigResult> loaded(dirs.size(), ConfigResult(Error{"not loaded"}));
+  std::atomic<std::size_t> next{0};
+  auto work = [&] {
+    for (std::size_t i; (i = next.fetch_add(1)) < dirs.size();) {
+      try {
+        loaded[i] = load_repo_config(dirs[i]);
+      } catch (const std::exception& e) {  // must not escape a loader thread
+        loaded[i] = ConfigResult(Error{dirs[i] + "/tako.yml: " + e.what()});
+      }
+    }
+  };
+  const std::size_t hw = std::max(1u, std::thread::hardware_concurrency());
+  const std::size_t workers = std::min({hw, kConfigLoaders, dirs.size() / kConfigsPerLoader});
+  std::vector<std::thread> threads;
+  for (std::size_t t = 1; t < workers; ++t) threads.emplace_back(work);
+  work();
+  for (auto& t : threads) t.join();
+  return loaded;
 }
 
 std::string ignored_text(const std::string& identity, const std::string& path, const std::string& error) {
@@ -136,10 +167,15 @@ Result<Universe> Universe::build(Resolver& resolver, const EntryOptions& entry_o
   const std::string entry_path = u.members_[0].path;
   if (settings.local && !entry_opts.repo) {
     std::string parent = parent_dir(entry_path);
+    std::vector<std::string> paths;
     for (const auto& name : subdirs(parent)) {
       std::string path = parent == "/" ? "/" + name : parent + "/" + name;
-      if (path == entry_path || !has_tako_yml(path)) continue;
-      auto cfg = load_repo_config(path);
+      if (path != entry_path && has_tako_yml(path)) paths.push_back(std::move(path));
+    }
+    auto configs = load_repo_configs(paths);
+    for (std::size_t i = 0; i < paths.size(); ++i) {
+      const std::string& path = paths[i];
+      auto& cfg = configs[i];
       if (!cfg) {
         warn_ignored(compute_identity(path, "", repos_dir), path, cfg.error().message);
         continue;
@@ -209,6 +245,11 @@ Result<Universe> Universe::build(Resolver& resolver, const EntryOptions& entry_o
   }
 
   // 4. Every cached checkout holding tako.yml; one ref per owner/repo.
+  struct Cached {
+    std::string identity, ref, path;
+  };
+  std::vector<Cached> cached;
+  std::vector<std::string> cached_paths;
   for (const auto& owner : subdirs(repos_dir)) {
     for (const auto& name : subdirs(repos_dir + "/" + owner)) {
       std::string identity = owner + "/" + name;
@@ -220,20 +261,24 @@ Result<Universe> Universe::build(Resolver& resolver, const EntryOptions& entry_o
       }
       if (refs.empty()) continue;
       std::string ref = std::find(refs.begin(), refs.end(), "main") != refs.end() ? "main" : refs.front();
-      std::string path = base + "/" + ref;
-      auto cfg = load_repo_config(path);
-      if (!cfg) {
-        warn_ignored(identity, path, cfg.error().message);
-        continue;
-      }
-      Member m;
-      m.identity = identity;
-      m.path = path;
-      m.ref = ref;
-      m.source = "cache";
-      m.config = *cfg;
-      u.append(std::move(m));
+      cached_paths.push_back(base + "/" + ref);
+      cached.push_back({std::move(identity), std::move(ref), cached_paths.back()});
     }
+  }
+  auto cached_configs = load_repo_configs(cached_paths);
+  for (std::size_t i = 0; i < cached.size(); ++i) {
+    auto& cfg = cached_configs[i];
+    if (!cfg) {
+      warn_ignored(cached[i].identity, cached[i].path, cfg.error().message);
+      continue;
+    }
+    Member m;
+    m.identity = std::move(cached[i].identity);
+    m.path = std::move(cached[i].path);
+    m.ref = std::move(cached[i].ref);
+    m.source = "cache";
+    m.config = *cfg;
+    u.append(std::move(m));
   }
   // Cache members' own dependents are not followed (they are used as they are),
   // but their edges still count in the graph where they resolve to members.
