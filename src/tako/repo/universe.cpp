@@ -53,7 +53,7 @@ std::string parent_dir(const std::string& p) {
 }
 
 // Configs of independent repositories, parsed and validated on up to kConfigLoaders threads: with
-// hundreds of repositories parsing is most of a universe's cost. Results keep the order of `paths`,
+// hundreds of repositories parsing is most of a universe's cost. Results keep the order of `dirs`,
 // so members and warnings come out as they would one after another.
 constexpr std::size_t kConfigLoaders = 4;
 constexpr std::size_t kConfigsPerLoader = 16;  // fewer are not worth a thread
