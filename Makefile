@@ -6,7 +6,7 @@ ASAN_BUILD ?= build-asan
 FUZZ_BUILD ?= build-fuzz
 COV_BUILD  ?= build-coverage
 PYTHON     ?= /usr/bin/python3
-CONFORMANCE_DIR ?= $(abspath ../shared/conformance/cel)
+CONFORMANCE_DIR ?= $(abspath tests/conformance/cel/data)
 JOBS       ?= $(shell nproc)
 CMAKE_FLAGS ?=
 

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Runs every test suite against one build directory:
 #   unit tests (ctest), the black-box CLI suite (pytest) and the CEL conformance gate.
-# Usage: scripts/run-tests.sh <build-dir> [<cel-conformance-dir>]
+# Usage: scripts/run-tests.sh <build-dir> [<cel-conformance-dir>]   (default: tests/conformance/cel/data)
 set -euo pipefail
 build=$1
 conformance=${2:-}
 root=$(cd "$(dirname "$0")/.." && pwd)
+conformance=${conformance:-$root/tests/conformance/cel/data}
 python=${PYTHON:-/usr/bin/python3}
 jobs=$(nproc)
 failed=0
@@ -21,7 +22,7 @@ if [[ -f "$root/tests/conformance/cel/gate.py" ]]; then
     echo "== CEL conformance gate"
     "$python" "$root/tests/conformance/cel/gate.py" --tako "$build/tako" --conformance-dir "$conformance" || failed=1
   else
-    echo "error: CEL conformance data not found at '$conformance' (expected ../shared/conformance/cel)" >&2
+    echo "error: CEL conformance data not found at '$conformance' (expected tests/conformance/cel/data)" >&2
     failed=1
   fi
 fi

@@ -2,11 +2,14 @@
 """Regression gate for the CEL conformance cases.
 
 Runs every case id listed in passing.txt (default: the file beside this script)
-through `tako eval --json`, the same way the shared run.py does (its `literal`
-helper and compare.py's `equal` are imported from --conformance-dir), and fails
-with exit status 1, listing the ids, if any listed case no longer passes.
+through `tako eval --json`, the same way data/run.py does (its `run_case` and
+compare.py's `equal` are imported from --conformance-dir), and fails with exit
+status 1, listing the ids, if any listed case no longer passes.
 
-    python3 tests/conformance/cel/gate.py --tako build/tako --conformance-dir ../shared/conformance/cel
+    python3 tests/conformance/cel/gate.py --tako build/tako
+
+The cases (cel-spec and cel-go, Apache-2.0) live in data/ beside this script
+(see data/README.md); --conformance-dir DIR reads them from another directory.
 
 Options:
     --all       run every case (not only the gated ones) and print the per-file table
@@ -39,7 +42,7 @@ def load_module(path, name):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('--tako', required=True)
-    ap.add_argument('--conformance-dir', required=True)
+    ap.add_argument('--conformance-dir', default=os.path.join(HERE, 'data'))
     ap.add_argument('--passing', default=os.path.join(HERE, 'passing.txt'))
     ap.add_argument('--jobs', type=int, default=2)
     ap.add_argument('--timeout', type=float, default=10)
