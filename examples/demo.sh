@@ -45,7 +45,7 @@ step "tako run --local -j 2 'echo \"building \$TAKO_REPO in \$(basename \$PWD)\"
 step "tako run --local --serial --ignore my-org/app-one 'git log --oneline | head -1'"
 "$tako" run --local --serial --ignore my-org/app-one 'git log --oneline | head -1'
 
-# The release cascade of SPEC Appendix B: go-lib's release fans out a
+# The release cascade of REFERENCE.md Appendix B: go-lib's release fans out a
 # library_built event; app-one's subscription matches and its own fan-out
 # deploys app-two; the exec waits for the whole tree.
 step "tako exec release --local --inputs.version=1.4.0"

@@ -11,7 +11,7 @@ PACKAGES=(
   clang libclang-rt-14-dev llvm
   python3 python3-pytest gcovr
 )
-# Container tests (SPEC §12) need podman with runc; installed only when asked for,
+# Container tests (REFERENCE.md §12) need podman with runc; installed only when asked for,
 # because they are large and only the container suite uses them.
 if [[ "${TAKO_WITH_CONTAINERS:-0}" == "1" ]]; then
   PACKAGES+=(podman runc)

@@ -1,4 +1,4 @@
-// Spawn+wait cost (SPEC §6: `tako run` starts one `bash -c` per repository).
+// Spawn+wait cost (REFERENCE.md §6: `tako run` starts one `bash -c` per repository).
 //   bench_proc --benchmark_min_time=2s
 #include <benchmark/benchmark.h>
 #include <sys/wait.h>

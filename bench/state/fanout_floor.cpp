@@ -1,4 +1,4 @@
-// The floor SPEC §11.2/§11.3 set under the fan-out benchmark (bench/workspace/bench_fanout.py):
+// The floor REFERENCE.md §11.2/§11.3 set under the fan-out benchmark (bench/workspace/bench_fanout.py):
 // N children of one `sh -c true` step each, at most J at once, with nothing of tako's own work
 // but the durable writes §11.3 requires:
 //   * one write at the start (the run and its children created);

@@ -111,7 +111,7 @@ void BM_WriteState1000RunsOneChange(benchmark::State& state) {
 }
 BENCHMARK(BM_WriteState1000RunsOneChange)->Unit(benchmark::kMillisecond)->MinTime(3.0);
 
-// The floor of one workflow step under SPEC §11.2/§11.3, without any of tako's own work: the
+// The floor of one workflow step under REFERENCE.md §11.2/§11.3, without any of tako's own work: the
 // §11.2 write of a ~50 KB document (its `running` status) followed by `sh -c true` run to its
 // end through the supervisor. Compared with BM_SupervisorShTrueStep (bench/proc: the step's
 // process alone) it shows what the durable write adds per step on this disk

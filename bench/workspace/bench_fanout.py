@@ -4,7 +4,7 @@
 1. One repository fans out to N subscriber repositories (default 200), each
    running a one-step `true` workflow, with `--max-concurrent-repos 2`,
    compared with `make -j2` running the same N `sh -c true` commands. tako's
-   time includes its state persistence (fsync points of SPEC §11.3). Also run,
+   time includes its state persistence (fsync points of REFERENCE.md §11.3). Also run,
    interleaved with both: the floor §11.2/§11.3 set on this disk
    (bench/state/fanout_floor: the same N `sh -c true` at -j2 with only the
    durable writes §11.3 requires, group-committed, and none of tako's work).
@@ -139,7 +139,7 @@ def main():
         print(f"{'make -j2: ' + str(args.n) + ' x sh -c true':60s} {make * 1000:9.1f} ms")
         if floor:
             fl = statistics.median(floor_times)
-            print(f"{'floor of SPEC 11.2/11.3 on this disk (fanout_floor)':60s} {fl * 1000:9.1f} ms   "
+            print(f"{'floor of REFERENCE.md §11.2/11.3 on this disk (fanout_floor)':60s} {fl * 1000:9.1f} ms   "
                   f"{fl / make:.2f}x make")
         print(f"{'tako exec: fan-out to ' + str(args.n) + ' children, --max-concurrent-repos 2':60s} "
               f"{fan * 1000:9.1f} ms   {fan / make:.2f}x make (goal <= 1.5x)"

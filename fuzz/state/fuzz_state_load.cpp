@@ -1,4 +1,4 @@
-// Fuzzes loading a state file (SPEC §11.2): a corrupt or hostile file must give a
+// Fuzzes loading a state file (REFERENCE.md §11.2): a corrupt or hostile file must give a
 // clean error, never a crash, hang or sanitizer report.
 //
 // Every input is used twice:

@@ -1,4 +1,4 @@
-"""The tako.yml files of SPEC Appendix A and B, verbatim, shared by the CLI suites."""
+"""The tako.yml files of REFERENCE.md Appendix A and B, verbatim, shared by the CLI suites."""
 
 APPENDIX_A = """\
 version: "1"

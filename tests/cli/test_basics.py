@@ -1,4 +1,4 @@
-"""Conventions of SPEC §1.1–1.2: help, version, completion, usage errors."""
+"""Conventions of REFERENCE.md §1.1–1.2: help, version, completion, usage errors."""
 import json
 import re
 

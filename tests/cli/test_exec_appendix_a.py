@@ -1,4 +1,4 @@
-"""SPEC Appendix A, exactly: the single-repository `greet` workflow."""
+"""REFERENCE.md Appendix A, exactly: the single-repository `greet` workflow."""
 import re
 
 import pytest

@@ -1,4 +1,4 @@
-"""The `tako/checkout@v1` built-in step (SPEC §13.1) against real repositories and a bare `origin`."""
+"""The `tako/checkout@v1` built-in step (REFERENCE.md §13.1) against real repositories and a bare `origin`."""
 from conftest import git
 from test_exec_util import yml
 

@@ -1,7 +1,7 @@
 """Error paths of a run's executor (root and child runs alike): template errors in every place a
 step renders, a scratch directory or checkout that disappears under a run, built-in steps tako
 does not have, a child whose secret is missing, and `--failed-only` when the origin fails again
-or can no longer be resolved (SPEC §7, §10.10, §11.4). Each ends with exit 1 and the message
+or can no longer be resolved (REFERENCE.md §7, §10.10, §11.4). Each ends with exit 1 and the message
 that names the step and the cause; nothing after the failing step runs."""
 import re
 

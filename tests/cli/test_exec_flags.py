@@ -1,4 +1,4 @@
-"""`tako exec` flags of SPEC §1.6 (everything that does not need fan-out), --dry-run (§7.10),
+"""`tako exec` flags of REFERENCE.md §1.6 (everything that does not need fan-out), --dry-run (§7.10),
 --debug (§7.11), --verbose (§7.8), --json (§1.6.3), --preserve-tmp (§2)."""
 import json
 import re

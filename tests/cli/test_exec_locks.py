@@ -1,4 +1,4 @@
-"""Repository locks between tako processes (SPEC §14)."""
+"""Repository locks between tako processes (REFERENCE.md §14)."""
 import re
 
 from test_exec_util import RUN_ID, home, kill_if_running, read_pid, run_id_of, spawn, wait_for, yml

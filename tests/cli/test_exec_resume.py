@@ -1,4 +1,4 @@
-"""Resume (SPEC §11.4, §11.5): after a failure, after kill -9, run lock, mismatch and completed cases."""
+"""Resume (REFERENCE.md §11.4, §11.5): after a failure, after kill -9, run lock, mismatch and completed cases."""
 import json
 import os
 import re

@@ -1,4 +1,4 @@
-"""Secrets and masking (SPEC §7.7)."""
+"""Secrets and masking (REFERENCE.md §7.7)."""
 import re
 
 from test_exec_util import all_files, home, load_state, run_id_of, steps_of, yml

@@ -1,4 +1,4 @@
-"""Interrupts (SPEC §1.1, §7.12): SIGINT/SIGTERM stop the step's process group, write state, keep the
+"""Interrupts (REFERENCE.md §1.1, §7.12): SIGINT/SIGTERM stop the step's process group, write state, keep the
 workspace and exit 130/143."""
 import re
 import signal

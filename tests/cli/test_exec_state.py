@@ -1,4 +1,4 @@
-"""State files (SPEC §11.1–11.3), `tako status` (§1.7, §11.6), workspaces and `tako workspace clean`
+"""State files (REFERENCE.md §11.1–11.3), `tako status` (§1.7, §11.6), workspaces and `tako workspace clean`
 (§1.9, §2)."""
 import json
 import os

@@ -1,4 +1,4 @@
-"""Steps (SPEC §7.2–7.6, §7.13, §13.2): shell execution, `if:`, timeouts, long-running steps and
+"""Steps (REFERENCE.md §7.2–7.6, §7.13, §13.2): shell execution, `if:`, timeouts, long-running steps and
 tako/poll@v1, outputs, environment, TAKO_* variables, on_failure, step cache."""
 import json
 import os

@@ -1,4 +1,4 @@
-"""Appendix B: the three-repository release cascade, its failure and resume (SPEC §10, §11.4, §11.6)."""
+"""Appendix B: the three-repository release cascade, its failure and resume (REFERENCE.md §10, §11.4, §11.6)."""
 import re
 
 import pytest
@@ -6,7 +6,7 @@ import pytest
 from test_fanout_util import (DUR, LOGTS, RUN_ID, esc, find_run, match_lines, run_id_of, state_of, step_of)
 from spec_examples import APPENDIX_B_APP_ONE, APPENDIX_B_APP_TWO, APPENDIX_B_GO_LIB
 
-# SPEC Appendix B, with counter files and markers so the tests can see what ran.
+# REFERENCE.md Appendix B, with counter files and markers so the tests can see what ran.
 GO_LIB = APPENDIX_B_GO_LIB.replace(
     'echo "built go-lib {{ .inputs.version }}"',
     'echo "built go-lib {{ .inputs.version }}" && echo x >> COUNT_build').replace(

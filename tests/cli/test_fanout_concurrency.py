@@ -1,4 +1,4 @@
-"""Deep synchronisation, concurrency limits, timeouts, fail_fast and failure aggregation (SPEC §10.3, §10.8–§10.10)."""
+"""Deep synchronisation, concurrency limits, timeouts, fail_fast and failure aggregation (REFERENCE.md §10.3, §10.8–§10.10)."""
 import re
 import time
 

@@ -1,4 +1,4 @@
-"""Worktree isolation of child runs (SPEC §10.7)."""
+"""Worktree isolation of child runs (REFERENCE.md §10.7)."""
 import re
 import subprocess
 

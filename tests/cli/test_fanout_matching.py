@@ -1,4 +1,4 @@
-"""Discovery and matching (SPEC §10.4, §10.5, §10.3 step 3, §10.12) through the CLI."""
+"""Discovery and matching (REFERENCE.md §10.4, §10.5, §10.3 step 3, §10.12) through the CLI."""
 import re
 
 import pytest

@@ -1,4 +1,4 @@
-"""Cycles, depth, duplicates, detached children, input mapping, payload schema, identity, resume (SPEC §10, §11.4)."""
+"""Cycles, depth, duplicates, detached children, input mapping, payload schema, identity, resume (REFERENCE.md §10, §11.4)."""
 import hashlib
 import json
 import re

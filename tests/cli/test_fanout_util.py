@@ -1,4 +1,4 @@
-"""Shared helpers of the fan-out CLI suite (SPEC §10, §11). Holds no tests."""
+"""Shared helpers of the fan-out CLI suite (REFERENCE.md §10, §11). Holds no tests."""
 import json
 import os
 import pathlib

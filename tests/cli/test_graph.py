@@ -1,4 +1,4 @@
-"""`tako graph` (SPEC §1.4, §3, §5) over real git repositories with bare remotes."""
+"""`tako graph` (REFERENCE.md §1.4, §3, §5) over real git repositories with bare remotes."""
 import json
 
 import pytest

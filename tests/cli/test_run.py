@@ -1,4 +1,4 @@
-"""`tako run` (SPEC §1.5, §6) over real git repositories."""
+"""`tako run` (REFERENCE.md §1.5, §6) over real git repositories."""
 import os
 import re
 import signal

@@ -1,4 +1,4 @@
-"""Black-box tests of `tako status` (SPEC §1.7, §11.2, §11.5, §11.6, Appendix A/B).
+"""Black-box tests of `tako status` (REFERENCE.md §1.7, §11.2, §11.5, §11.6, Appendix A/B).
 
 State files are written by the tests themselves with an independently computed
 checksum (Python's json + hashlib)."""

@@ -1,4 +1,4 @@
-"""Black-box tests of `tako validate` (SPEC §1.3, §3.1, §4)."""
+"""Black-box tests of `tako validate` (REFERENCE.md §1.3, §3.1, §4)."""
 
 import json
 import shutil
@@ -322,7 +322,7 @@ def test_bad_input_never_crashes(ws, tako):
         assert r.err.rstrip("\n").splitlines()[-1].startswith(("Error: ", "warning: ")) or r.code == 0, r
 
 
-# --- SPEC appendices and the shipped examples validate ----------------------
+# --- REFERENCE.md appendices and the shipped examples validate ----------------------
 
 
 def test_spec_appendices_validate(ws, tako):
@@ -343,7 +343,7 @@ def test_examples_validate(tako):
         assert (r.code, r.out, r.err) == (0, "Validation successful!\n", ""), d
 
 
-# --- load-time CEL and template checks (SPEC §4.7) --------------------------
+# --- load-time CEL and template checks (REFERENCE.md §4.7) --------------------------
 
 def test_cel_and_template_errors(ws, tako):
     text = """version: "1"

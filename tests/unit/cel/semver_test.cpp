@@ -14,7 +14,7 @@ bool sat(const char* v, const char* r) {
   return res.ok() && *res;
 }
 
-// Every example row of SPEC §10.5.
+// Every example row of REFERENCE.md §10.5.
 TEST(Semver, RangeTable) {
   EXPECT_TRUE(sat("1.2.0", "1.2.0"));
   EXPECT_FALSE(sat("1.2.1", "1.2.0"));

@@ -1,4 +1,4 @@
-// Built-in step parameters (SPEC §10.1, §13) at load time and run time.
+// Built-in step parameters (REFERENCE.md §10.1, §13) at load time and run time.
 #include <gtest/gtest.h>
 
 #include "tako/config/builtin_steps.h"

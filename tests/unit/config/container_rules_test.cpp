@@ -1,4 +1,4 @@
-// Container field syntax (SPEC §12.2, §12.3).
+// Container field syntax (REFERENCE.md §12.2, §12.3).
 #include <gtest/gtest.h>
 
 #include "tako/config/container_rules.h"

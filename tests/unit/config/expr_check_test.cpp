@@ -1,4 +1,4 @@
-// The load-time expression checks (SPEC §4.7) on tako's template parser and
+// The load-time expression checks (REFERENCE.md §4.7) on tako's template parser and
 // CEL compiler: the hook points check_template / check_cel directly.
 #include <gtest/gtest.h>
 
@@ -62,7 +62,7 @@ TEST(CheckTemplate, ReferenceRules) {
   EXPECT_EQ(tmpl("{{ .inputs.b }}{{ .steps.s3.outputs.x }}{{ .env.TOKEN }}"),
             (V{"template references undeclared input 'b'", "template references unknown step 's3'",
                "secret 'TOKEN' must not be used in a template"}));
-  // Capitalised roots (SPEC §7.9), $, index with literal strings, with-rebinding.
+  // Capitalised roots (REFERENCE.md §7.9), $, index with literal strings, with-rebinding.
   EXPECT_EQ(tmpl("{{ .Inputs.b }}{{ $.Steps.s3 }}{{ .Env.TOKEN }}"),
             (V{"template references undeclared input 'b'", "template references unknown step 's3'",
                "secret 'TOKEN' must not be used in a template"}));

@@ -1,4 +1,4 @@
-// Loading (SPEC §4.1): read and unmarshal errors, load_file's first error,
+// Loading (REFERENCE.md §4.1): read and unmarshal errors, load_file's first error,
 // the model built from valid files.
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-// Name patterns (SPEC §4.1) and reference syntaxes.
+// Name patterns (REFERENCE.md §4.1) and reference syntaxes.
 #include <gtest/gtest.h>
 
 #include "tako/config/name_rules.h"

@@ -1,6 +1,6 @@
-// Schema-version ranges of subscriptions (SPEC §10.5, §4.6). The validator
+// Schema-version ranges of subscriptions (REFERENCE.md §10.5, §4.6). The validator
 // uses the shared grammar of tako::cel::semver (also behind the CEL function
-// semver.satisfies); these tests pin the SPEC table and the §4.6 message
+// semver.satisfies); these tests pin the reference table and the §4.6 message
 // on that implementation and through validate_file.
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-// Steps (SPEC §4.5), container fields (§12.2, §12.3) and step cross-checks (§4.7).
+// Steps (REFERENCE.md §4.5), container fields (§12.2, §12.3) and step cross-checks (§4.7).
 #include <gtest/gtest.h>
 
 #include "test_support.h"

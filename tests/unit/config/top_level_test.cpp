@@ -1,4 +1,4 @@
-// Top level of tako.yml (SPEC §4.2) and the generic rules of §4.1.
+// Top level of tako.yml (REFERENCE.md §4.2) and the generic rules of §4.1.
 #include <gtest/gtest.h>
 
 #include "test_support.h"

@@ -1,4 +1,4 @@
-// Workflows (SPEC §4.3) and inputs (§4.4).
+// Workflows (REFERENCE.md §4.3) and inputs (§4.4).
 #include <gtest/gtest.h>
 
 #include "test_support.h"

@@ -1,4 +1,4 @@
-// Fingerprints and payload schema validation (SPEC §10.2).
+// Fingerprints and payload schema validation (REFERENCE.md §10.2).
 #include "tako/fanout/event.h"
 
 #include <gtest/gtest.h>

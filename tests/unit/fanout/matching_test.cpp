@@ -1,4 +1,4 @@
-// Discovery predicate, schema ranges (every row of SPEC §10.5's table),
+// Discovery predicate, schema ranges (every row of REFERENCE.md §10.5's table),
 // filters and the first-match rule (§10.3 step 3).
 #include "tako/fanout/matching.h"
 

@@ -6,7 +6,7 @@ using namespace tako::graph;
 
 namespace {
 
-// a->{b,d}, b->c, c->e, d->e with names "o/complex-graph-repo-<x>" (SPEC §5.3/§5.4).
+// a->{b,d}, b->c, c->e, d->e with names "o/complex-graph-repo-<x>" (REFERENCE.md §5.3/§5.4).
 Graph diamond(const std::string& prefix = "o/complex-graph-repo-") {
   Graph g;
   for (const char* n : {"a", "b", "c", "d", "e"}) g.add_node(Node{prefix + n, "/src/" + std::string(n), {}, "local", ""});

@@ -1,4 +1,4 @@
-// tako's functions (SPEC §8.4): the subject is always the last argument.
+// tako's functions (REFERENCE.md §8.4): the subject is always the last argument.
 #include <gtest/gtest.h>
 
 #include "helpers.h"

@@ -53,7 +53,7 @@ TEST(DataDoc, MissingFileError) {
             "could not read data file: open /nonexistent/file.json: no such file or directory");
 }
 
-// --- core-schema scalars (hand-written matchers, SPEC §8.2) -----------------
+// --- core-schema scalars (hand-written matchers, REFERENCE.md §8.2) -----------------
 
 using tako::util::yaml_plain_scalar;
 using nlohmann::json;
