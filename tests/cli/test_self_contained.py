@@ -14,7 +14,7 @@ REFERENCE = ROOT / "docs" / "REFERENCE.md"
 CEL_DATA = ROOT / "tests" / "conformance" / "cel" / "data"
 
 # Split so that this file does not match itself.
-OUTSIDE = ["../" + "shared", "shared/" + "SPEC", "shared/" + "conformance", "/work/" + "shared"]
+OUTSIDE = ["../" + "shared", "shared/" + "SP" + "EC", "shared/" + "conformance", "/work/" + "shared"]
 OLD_NAME = re.compile(r"\b" + "SP" + r"EC(\.md\b| §| Appendix| appendices| \d)")
 SECTION = re.compile(r"§(\d+(?:\.\d+)*)")
 
