@@ -190,4 +190,9 @@ def test_secret_given_as_cli_input_is_stored_masked(tako, ws, env):
     assert doc["run"]["inputs"] == {"x": "***"}
     state = json.loads((home(env) / "state" / f"{doc['run_id']}.json").read_text())
     assert state["root"]["inputs"] == {"x": "***"} and state["root"]["cli_inputs"] == {"x": "***"}
-    assert_clean([("stdout", r.out)] + [t for t in store_texts(env) if "/state/" in t[0]])
+    # The exec header lists the inputs: masked too. A resume reads the masked value back.
+    r2 = tako("exec", "w", "--inputs.x=" + TOKEN, cwd=app, extra_env=SECRETS)
+    assert r2.code == 0, r2
+    assert r2.out.startswith("Executing workflow 'w'\nInputs:\n  x: ***\n"), r2.out
+    assert_clean([("stdout", r.out), ("stderr", r.err), ("stdout 2", r2.out), ("stderr 2", r2.err)]
+                 + [t for t in store_texts(env) if "/state/" in t[0]])

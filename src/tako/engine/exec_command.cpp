@@ -246,15 +246,25 @@ int run_exec(const ExecOptions& o) {
     workflow_name = root.workflow;
     header_inputs = root.cli_inputs;
   }
-  print_header(o, workflow_name, header_inputs);
-
   Tree tree(o);
   repo::Resolver resolver(o.settings);
   auto entry = load_entry(o, resolver,
                           loaded ? std::optional<std::string>(loaded->doc.root.path) : std::nullopt);
-  if (!entry) return fail(entry.error().message);
+  if (!entry) {
+    print_header(o, workflow_name, header_inputs);
+    return fail(entry.error().message);
+  }
   const config::Workflow* wf = entry->config->find_workflow(workflow_name);
-  if (wf == nullptr) return fail("workflow '" + workflow_name + "' not found");
+  if (wf == nullptr) {
+    print_header(o, workflow_name, header_inputs);
+    return fail("workflow '" + workflow_name + "' not found");
+  }
+  // The header waits for the workflow: a secret's value given as an input is printed masked.
+  for (const auto& name : wf->secrets) {
+    if (const char* v = std::getenv(name.c_str())) tree.add_secret(v);
+  }
+  for (auto& [k, v] : header_inputs) v = tree.mask(v);
+  print_header(o, workflow_name, header_inputs);
 
   std::vector<std::pair<std::string, std::string>> given = o.cli_inputs;
   if (loaded) {
