@@ -125,11 +125,13 @@ class WorkflowTaint {
   std::map<std::string, std::string> inputs_, env_, steps_;  // name -> why
 };
 
-void check_step(const Workflow& wf, const Step& s, const WorkflowTaint& taint, std::vector<InjectionWarning>& out) {
-  if (s.run) {
-    const bool container = s.image.has_value() || wf.image.has_value();
-    std::set<std::string> seen;
-    for (const auto& r : printed_of(*s.run)) {
+// One shell command template of a step: `run` (a shell or container step) or the `command` of
+// `tako/poll@v1` (also `sh -c`).
+void check_command(const std::string& text, const std::string& what, const Step& s, Pos pos,
+                   const WorkflowTaint& taint, std::vector<InjectionWarning>& out) {
+  std::set<std::string> seen;
+  {
+    for (const auto& r : printed_of(text)) {
       auto why = taint.why(r.path);
       if (!why) continue;
       const std::string ref = written(r.path);
@@ -138,13 +140,25 @@ void check_step(const Workflow& wf, const Step& s, const WorkflowTaint& taint, s
       const std::string how = r.quoted_inside_quotes
                                   ? ") with shell_quote inside quotes, where its quoting does not hold"
                                   : ") without shell_quote";
-      out.push_back({s.run_pos.line ? s.run_pos : s.pos,
-                     std::string(container ? "container command" : "run") + " of step '" + s.id +
+      out.push_back({pos, what + " of step '" + s.id +
                          "' interpolates {{ " + ref + " }} (" + *why + how +
                          ", so that data can run as shell code; pass it in an env var (env: {" + var + ": \"{{ " +
                          ref + " }}\"}, then \"$" + var + "\") or write {{ " + ref + " | shell_quote }}" +
                          (r.quoted_inside_quotes ? " outside quotes" : "")});
     }
+  }
+}
+
+void check_step(const Workflow& wf, const Step& s, const WorkflowTaint& taint, std::vector<InjectionWarning>& out) {
+  if (s.run) {
+    const bool container = s.image.has_value() || wf.image.has_value();
+    check_command(*s.run, container ? "container command" : "run", s, s.run_pos.line ? s.run_pos : s.pos, taint,
+                  out);
+  }
+  if (s.uses && s.uses->rfind("tako/poll@", 0) == 0 && s.with.is_object() && s.with.contains("command") &&
+      s.with["command"].is_string()) {
+    check_command(s.with["command"].get<std::string>(), "poll command", s, s.with_pos.line ? s.with_pos : s.pos,
+                  taint, out);
   }
   for (const auto& h : s.on_failure) check_step(wf, h, taint, out);
 }

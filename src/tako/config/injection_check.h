@@ -1,6 +1,6 @@
 // The template-injection check of `tako validate` (docs/TEMPLATES.md, "Passing event data
 // to a shell"): a `run:` command — a shell step's or a container step's, both run by
-// `sh -c` — that prints data an event or another repository controls into the command text
+// `sh -c`, and the `command` of `tako/poll@v1` — that prints data an event or another repository controls into the command text
 // without `shell_quote` gets a warning at the `run` value, saying how to pass it instead.
 //
 // Tainted data, per workflow:
@@ -22,7 +22,7 @@
 namespace tako::config {
 
 struct InjectionWarning {
-  Pos pos;  // the `run` value
+  Pos pos;  // the `run` value (a poll step: its `with`)
   std::string message;
 };
 

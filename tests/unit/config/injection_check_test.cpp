@@ -113,5 +113,20 @@ TEST(InjectionCheck, ContainerCommandsAndOnFailureStepsAreChecked) {
       << ws[0].message;
 }
 
+TEST(InjectionCheck, PollCommandIsAShellCommandToo) {
+  auto r = testing::validate_text(subscribed(
+      "      - id: wait\n"
+      "        uses: tako/poll@v1\n"
+      "        with: {target: command, command: \"test -f {{ .inputs.v }}\", interval: 1s}\n"
+      "      - id: ok\n"
+      "        uses: tako/poll@v1\n"
+      "        with: {target: command, command: \"test -f {{ .inputs.v | shell_quote }}\"}\n"));
+  ASSERT_TRUE(r.errors.empty()) << r.errors.front().message;
+  auto ws = check_injection(r.config);
+  ASSERT_EQ(ws.size(), 1u);
+  EXPECT_EQ(ws[0].pos.line, 16);
+  EXPECT_EQ(ws[0].message.rfind("poll command of step 'wait' interpolates {{ .inputs.v }} (", 0), 0u) << ws[0].message;
+}
+
 }  // namespace
 }  // namespace tako::config
