@@ -196,3 +196,21 @@ def test_secret_given_as_cli_input_is_stored_masked(tako, ws, env):
     assert r2.out.startswith("Executing workflow 'w'\nInputs:\n  x: ***\n"), r2.out
     assert_clean([("stdout", r.out), ("stderr", r.err), ("stdout 2", r2.out), ("stderr 2", r2.err)]
                  + [t for t in store_texts(env) if "/state/" in t[0]])
+
+
+def test_failed_step_output_file_is_masked(tako, ws, env):
+    """A failed run keeps its workspace: the $TAKO_OUTPUT file a failing step wrote is masked too."""
+    app = ws.repo("app", yml("app", """workflows:
+  w:
+    secrets: [TOKEN, MULTI]
+    steps:
+      - id: bad
+        env: {T: TOKEN, M: MULTI}
+        run: 'echo "V=$T" >> "$TAKO_OUTPUT"; printf "M<<E\\n%s\\nE\\n" "$M" >> "$TAKO_OUTPUT"; exit 1'
+        produces: {outputs: {v: "from_env:V"}}
+""", "o"))
+    r = tako("exec", "w", cwd=app, extra_env=SECRETS)
+    assert r.code == 1, r
+    out_file = home(env) / "workspaces" / run_id_of(r.out) / "tmp" / "bad" / "output"
+    assert out_file.read_text() == "V=***\nM<<E\n***\nE\n"
+    assert_clean([("stdout", r.out), ("stderr", r.err)] + store_texts(env))

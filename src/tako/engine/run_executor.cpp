@@ -596,6 +596,13 @@ StepOutcome RunExecutor::run_shell(const config::Step& step, const nlohmann::jso
   const nlohmann::json* data_at_start = kept ? kept.get() : &data;
   auto conclude = [this, &step, data_at_start, kept, cache_key, cache_dir](proc::ExitInfo& info) -> StepOutcome {
     const nlohmann::json& data = *data_at_start;
+    // The step's own $TAKO_OUTPUT file stays in a kept workspace (a failed run): masked once the
+    // step has ended, whatever its end (outputs are read from it first).
+    struct MaskOutputFile {
+      const Tree& tree;
+      std::string path;
+      ~MaskOutputFile() { tree.mask_file(path); }
+    } mask_output_file{tree_, spec_.workspace + "/tmp/" + step.id + "/output"};
     StepOutcome o;
     if (info.timed_out) {
       o.error = "timed out after " + *step.timeout;
@@ -620,8 +627,6 @@ StepOutcome RunExecutor::run_shell(const config::Step& step, const nlohmann::jso
       return render_template(text, label(step, "outputs"), d);
     };
     auto outputs = compute_outputs(step.outputs, src, render_output);
-    // The step's own $TAKO_OUTPUT file stays in a kept workspace: masked once read.
-    tree_.mask_file(src.output_file);
     if (!outputs) {
       o.error = outputs.error().message;
       return o;
