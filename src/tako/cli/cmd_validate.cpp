@@ -2,6 +2,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -12,6 +13,7 @@
 #include "tako/cli/commands.h"
 #include "tako/cli/context.h"
 #include "tako/cli/output.h"
+#include "tako/config/injection_check.h"
 #include "tako/config/loader.h"
 #include "tako/repo/resolver.h"
 #include "tako/repo/spec.h"
@@ -72,6 +74,20 @@ std::string location(const config::Diagnostic& d) {
   return d.file + ":" + std::to_string(d.line) + ":" + std::to_string(d.column) + ": " + d.message;
 }
 
+// Lints of validate only (not of every load): template injection (docs/TEMPLATES.md).
+void add_injection_warnings(config::ValidationReport& report) {
+  auto found = config::check_injection(report.config);
+  if (found.empty()) return;
+  for (auto& w : found) {
+    report.warnings.push_back(
+        {report.config.path, std::max(w.pos.line, 1), std::max(w.pos.column, 1), std::move(w.message)});
+  }
+  std::stable_sort(report.warnings.begin(), report.warnings.end(),
+                   [](const config::Diagnostic& a, const config::Diagnostic& b) {
+                     return a.line != b.line ? a.line < b.line : a.column < b.column;
+                   });
+}
+
 }  // namespace
 
 int cmd_validate(const Invocation& inv) {
@@ -82,6 +98,7 @@ int cmd_validate(const Invocation& inv) {
   path += "tako.yml";
 
   config::ValidationReport report = config::validate_file(path);
+  if (!report.load_error) add_injection_warnings(report);
   const bool valid = !report.load_error && report.errors.empty();
 
   if (inv.global.json) {

@@ -187,7 +187,7 @@ int finish_failed_only(const ExecOptions& o, Tree& tree, proc::InterruptGuard& g
   out(o, text);
   if (!r.all_origins_completed) {
     std::fflush(stdout);
-    std::fputs(render_failure_logs(snapshot).c_str(), stderr);
+    std::fputs(tree.mask(render_failure_logs(snapshot)).c_str(), stderr);
   }
   if (o.json) {
     int64_t ms = std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count();
@@ -196,6 +196,7 @@ int finish_failed_only(const ExecOptions& o, Tree& tree, proc::InterruptGuard& g
                         {"duration_ms", ms},
                         {"error", r.all_origins_completed ? nlohmann::json(nullptr) : nlohmann::json(r.first_error)},
                         {"run", state::to_json(snapshot)}};
+    tree.mask_json(j);  // one boundary for the whole document (docs/ENGINE.md)
     std::printf("%s\n", j.dump(2).c_str());
     std::fflush(stdout);
   }
@@ -245,15 +246,25 @@ int run_exec(const ExecOptions& o) {
     workflow_name = root.workflow;
     header_inputs = root.cli_inputs;
   }
-  print_header(o, workflow_name, header_inputs);
-
   Tree tree(o);
   repo::Resolver resolver(o.settings);
   auto entry = load_entry(o, resolver,
                           loaded ? std::optional<std::string>(loaded->doc.root.path) : std::nullopt);
-  if (!entry) return fail(entry.error().message);
+  if (!entry) {
+    print_header(o, workflow_name, header_inputs);
+    return fail(entry.error().message);
+  }
   const config::Workflow* wf = entry->config->find_workflow(workflow_name);
-  if (wf == nullptr) return fail("workflow '" + workflow_name + "' not found");
+  if (wf == nullptr) {
+    print_header(o, workflow_name, header_inputs);
+    return fail("workflow '" + workflow_name + "' not found");
+  }
+  // The header waits for the workflow: a secret's value given as an input is printed masked.
+  for (const auto& name : wf->secrets) {
+    if (const char* v = std::getenv(name.c_str())) tree.add_secret(v);
+  }
+  for (auto& [k, v] : header_inputs) v = tree.mask(v);
+  print_header(o, workflow_name, header_inputs);
 
   std::vector<std::pair<std::string, std::string>> given = o.cli_inputs;
   if (loaded) {
@@ -352,7 +363,7 @@ int run_exec(const ExecOptions& o) {
 
   std::string error = snapshot.error.value_or(flushed ? std::string() : flushed.error().message);
   if (!ok) {
-    std::string logs = render_failure_logs(snapshot);
+    std::string logs = tree.mask(render_failure_logs(snapshot));
     std::fflush(stdout);
     std::fputs(logs.c_str(), stderr);
   }
@@ -363,6 +374,7 @@ int run_exec(const ExecOptions& o) {
                         {"duration_ms", ms},
                         {"error", ok ? nlohmann::json(nullptr) : nlohmann::json(error)},
                         {"run", state::to_json(snapshot)}};
+    tree.mask_json(j);  // one boundary for the whole document (docs/ENGINE.md)
     std::printf("%s\n", j.dump(2).c_str());
     std::fflush(stdout);
   }
@@ -371,7 +383,7 @@ int run_exec(const ExecOptions& o) {
     return guard.exit_code();
   }
   if (!ok) {
-    std::fprintf(stderr, "Error: workflow execution failed: %s\n", error.c_str());
+    std::fprintf(stderr, "Error: workflow execution failed: %s\n", tree.mask(error).c_str());
     return 1;
   }
   if (!flushed) return fail(flushed.error().message);

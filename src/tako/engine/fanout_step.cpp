@@ -216,6 +216,8 @@ StepOutcome RunExecutor::run_fan_out(const config::Step& step, const nlohmann::j
   }
   if (!ev.payload.is_object()) ev.payload = nlohmann::json::object();
   for (const auto& [k, v] : st->params.payload.items()) ev.payload[k] = v;
+  // The event leaves this run (state, children's inputs and data): masked here (docs/ENGINE.md).
+  tree_.mask_json(ev.payload);
   const config::ProducedEventType* declared = nullptr;
   for (const auto& p : spec_.config->produces) {
     if (p.type == ev.type) declared = &p;

@@ -175,6 +175,7 @@ bool RunExecutor::execute() {
 
   // Secrets: never part of the template/CEL root; masked everywhere.
   for (const auto& name : secrets_) {
+    tree_.add_secret_name(name);
     const char* v = std::getenv(name.c_str());
     if (v == nullptr) {
       if (!tree_.options().dry_run) {
@@ -185,12 +186,14 @@ bool RunExecutor::execute() {
     }
     tree_.add_secret(v);
   }
-  // The `env` root: tako's environment minus secrets, plus the rendered workflow env.
+  // The `env` root: tako's environment minus secrets (of the whole tree: a parent's too),
+  // plus the rendered workflow env.
+  const std::set<std::string> hidden = tree_.secret_names();
   for (const auto& kv : proc::current_environment()) {
     auto eq = kv.find('=');
     if (eq == std::string::npos) continue;
     std::string k = kv.substr(0, eq);
-    if (std::find(secrets_.begin(), secrets_.end(), k) != secrets_.end()) continue;
+    if (hidden.count(k) != 0) continue;
     env_map_[k] = kv.substr(eq + 1);
   }
 
@@ -204,6 +207,10 @@ bool RunExecutor::execute() {
     n.error.reset();
     n.waiting_for.reset();
     n.current_step.reset();
+    // Inputs given on the command line enter the state here: a secret's value among them is
+    // stored masked like every other state field (docs/ENGINE.md, "Secrets").
+    tree_.mask_json(n.inputs);
+    for (auto& [k, v] : n.cli_inputs) v = tree_.mask(v);
     // Steps recorded as completed/skipped by an earlier attempt keep their outputs (§11.4).
     for (const auto& s : n.steps) {
       if (s.status == state::StepStatus::Completed && !s.on_failure_of) record_outputs(s.id, s.outputs);
@@ -394,7 +401,7 @@ void RunExecutor::finish_step(const std::string& step_id, const StepOutcome& out
     sn.cached = out.cached;
     if (out.ok) sn.events = out.events;
   }
-  if (out.ok) record_outputs(step_id, out.outputs);
+  if (out.ok) record_outputs(step_id, masked);  // later steps see what state holds, on resume too
   // Coalesced, not forced: §11.3 wants the final status on disk before the next step of
   // the run starts, and every later step start (run_step), on_failure step and the run's
   // end force a write that carries it. One fsynced write per step instead of two.
@@ -458,7 +465,7 @@ std::vector<std::string> RunExecutor::step_environment(const config::Step& step,
                                                        const std::string& output_file, Status* error) {
   if (!base_env_) {
     std::vector<std::string> base = proc::current_environment();
-    for (const auto& name : secrets_) proc::env_unset(base, name);
+    for (const auto& name : tree_.secret_names()) proc::env_unset(base, name);  // a parent's too
     for (const auto& [k, v] : workflow_env_) proc::env_set(base, k, v);
     for (const auto& [k, v] : run_variables()) proc::env_set(base, k, v);
     base_env_ = std::move(base);
@@ -529,6 +536,7 @@ StepOutcome RunExecutor::run_shell(const config::Step& step, const nlohmann::jso
       out.ok = true;
       out.cached = true;
       out.outputs = std::move(*hit);
+      for (auto& [k, v] : out.outputs) v = tree_.mask(v);  // an entry written before masking applied
       tree_.debug("cache hit " + step.id + ": " + *cache_key);
       return out;
     }
@@ -588,6 +596,13 @@ StepOutcome RunExecutor::run_shell(const config::Step& step, const nlohmann::jso
   const nlohmann::json* data_at_start = kept ? kept.get() : &data;
   auto conclude = [this, &step, data_at_start, kept, cache_key, cache_dir](proc::ExitInfo& info) -> StepOutcome {
     const nlohmann::json& data = *data_at_start;
+    // The step's own $TAKO_OUTPUT file stays in a kept workspace (a failed run): masked once the
+    // step has ended, whatever its end (outputs are read from it first).
+    struct MaskOutputFile {
+      const Tree& tree;
+      std::string path;
+      ~MaskOutputFile() { tree.mask_file(path); }
+    } mask_output_file{tree_, spec_.workspace + "/tmp/" + step.id + "/output"};
     StepOutcome o;
     if (info.timed_out) {
       o.error = "timed out after " + *step.timeout;
@@ -616,12 +631,17 @@ StepOutcome RunExecutor::run_shell(const config::Step& step, const nlohmann::jso
       o.error = outputs.error().message;
       return o;
     }
+    // Secrets leave masked form nowhere (docs/ENGINE.md): an output is masked where it is
+    // captured, so every value derived from it — later steps' templates, event payloads,
+    // child inputs, step-cache entries, state — only ever sees "***".
+    for (auto& [k, v] : *outputs) v = tree_.mask(v);
     o.outputs = std::move(*outputs);
     auto events = produced_events(step, data, o.outputs);
     if (!events) {
       o.error = events.error().message;
       return o;
     }
+    for (auto& e : *events) tree_.mask_json(e.payload);
     o.events = std::move(*events);
     if (cache_key) cache_store(cache_dir, *cache_key, o.outputs);
     o.ok = true;

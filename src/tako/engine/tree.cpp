@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "tako/proc/line_output.h"
+#include "tako/util/fs.h"
 
 namespace tako::engine {
 
@@ -56,22 +57,50 @@ void Tree::add_secret(const std::string& value) {
   masker_.add(value);
 }
 
+void Tree::add_secret_name(const std::string& name) {
+  std::lock_guard<std::mutex> lock(mask_mu_);
+  secret_names_.insert(name);
+}
+
+std::set<std::string> Tree::secret_names() const {
+  std::lock_guard<std::mutex> lock(mask_mu_);
+  return secret_names_;
+}
+
 std::string Tree::mask(std::string_view text) const {
   std::lock_guard<std::mutex> lock(mask_mu_);
   return masker_.mask(text);
 }
 
+void Tree::mask_json(nlohmann::json& value) const {
+  std::lock_guard<std::mutex> lock(mask_mu_);
+  masker_.mask_json(value);
+}
+
+void Tree::mask_file(const std::string& path) const {
+  {
+    std::lock_guard<std::mutex> lock(mask_mu_);
+    if (masker_.empty()) return;
+  }
+  auto text = util::read_file(path);
+  if (!text) return;
+  std::string masked = mask(*text);
+  if (masked != *text) (void)util::write_file_atomic(path, masked, 0666);
+}
+
 void Tree::out_line(const std::string& line) {
   if (options_.json) return;  // --json: human stdout lines are suppressed
+  std::string masked = mask(line);
   std::lock_guard<std::mutex> lock(out_mu_);
   std::fflush(stdout);
-  proc::write_line(STDOUT_FILENO, "", line);
+  proc::write_line(STDOUT_FILENO, "", masked);
 }
 
 void Tree::err_line(const std::string& line) {
+  std::string masked = mask(line);
   std::lock_guard<std::mutex> lock(out_mu_);
   std::fflush(stdout);
-  proc::write_line(STDERR_FILENO, "", line);
+  proc::write_line(STDERR_FILENO, "", masked);
 }
 
 void Tree::debug(const std::string& line) {

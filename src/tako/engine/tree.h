@@ -61,9 +61,19 @@ class Tree {
 
   // Masking with every secret seen so far in the tree.
   void add_secret(const std::string& value);
+  // Names declared in `secrets` by any run of the tree so far. They are kept out of every
+  // run's step environment and `env` root, not only the declaring run's: a child run (another
+  // repository's steps) must not inherit a secret from tako's environment (§7.7: a secret
+  // reaches a step only through a step env mapping).
+  void add_secret_name(const std::string& name);
+  std::set<std::string> secret_names() const;
   std::string mask(std::string_view text) const;
+  void mask_json(nlohmann::json& value) const;  // every string and key, in place
+  // Masks a file tako read (a step's $TAKO_OUTPUT) in place, when it holds a secret.
+  void mask_file(const std::string& path) const;
 
-  // Whole lines to stdout/stderr (masked by the caller), never interleaved.
+  // Whole lines to stdout/stderr, never interleaved. Masked here too: whatever a caller
+  // prints, a secret never reaches the console in clear.
   void out_line(const std::string& line);
   void err_line(const std::string& line);
   void debug(const std::string& line);  // "[debug] <line>" with --debug
@@ -88,6 +98,7 @@ class Tree {
   std::unique_ptr<state::StateStore> store_;
   mutable std::mutex mask_mu_;
   Masker masker_;
+  std::set<std::string> secret_names_;  // guarded by mask_mu_
   std::mutex out_mu_;
   std::mutex universe_mu_;
   std::optional<repo::Resolver> resolver_;
