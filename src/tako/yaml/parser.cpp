@@ -1,5 +1,7 @@
 #include "tako/yaml/parser.h"
 
+#include <algorithm>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -9,6 +11,29 @@
 
 namespace tako::yaml {
 namespace {
+
+// Length of the valid UTF-8 sequence at s[i] (RFC 3629: no overlong forms, no
+// surrogates, at most U+10FFFF), or 0 when it is invalid.
+size_t utf8_length(std::string_view s, size_t i) {
+  const auto b = [&](size_t k) { return i + k < s.size() ? static_cast<unsigned char>(s[i + k]) : 0u; };
+  const unsigned c = b(0);
+  const auto cont = [&](size_t k) { return (b(k) & 0xC0) == 0x80; };
+  if (c < 0x80) return 1;
+  if (c >= 0xC2 && c <= 0xDF) return cont(1) ? 2 : 0;
+  if (c >= 0xE0 && c <= 0xEF) {
+    if (!cont(1) || !cont(2)) return 0;
+    if (c == 0xE0 && b(1) < 0xA0) return 0;   // overlong
+    if (c == 0xED && b(1) >= 0xA0) return 0;  // UTF-16 surrogate
+    return 3;
+  }
+  if (c >= 0xF0 && c <= 0xF4) {
+    if (!cont(1) || !cont(2) || !cont(3)) return 0;
+    if (c == 0xF0 && b(1) < 0x90) return 0;   // overlong
+    if (c == 0xF4 && b(1) >= 0x90) return 0;  // beyond U+10FFFF
+    return 4;
+  }
+  return 0;
+}
 
 struct Pos {
   int line = 0;  // 1-based; 0 = unknown
@@ -45,8 +70,8 @@ Pos position_of_offset(std::string_view text, size_t offset) {
   return Pos{line, columns(text.substr(line_start, offset - line_start)) + 1};
 }
 
-// libfyaml marks a block scalar at its first content line; yaml-cpp and users
-// expect its indicator (`|` / `>`), which is on the line before. Its header is
+// libfyaml marks a block scalar at its first content line; users (and earlier
+// tako versions) expect its indicator (`|` / `>`), which is on the line before. Its header is
 // the indicator, optional indentation/chomping indicators and an optional
 // comment: the leftmost `|` or `>` followed by exactly that is the indicator.
 Pos block_indicator(std::string_view text, const fy_mark* content) {
@@ -70,7 +95,8 @@ Pos block_indicator(std::string_view text, const fy_mark* content) {
 }
 
 // libfyaml marks anchors and aliases after their `&` / `*` and quoted scalars
-// after their opening quote; users (and yaml-cpp) count from the indicator.
+// after their opening quote; users (and earlier tako versions)
+// count from the indicator.
 Pos back_to(std::string_view text, const fy_mark* m, char indicator) {
   Pos p = from_mark(m);
   if (m != nullptr && m->input_pos > 0 && m->input_pos <= text.size() && text[m->input_pos - 1] == indicator &&
@@ -165,7 +191,7 @@ class Builder {
       n.kind = e->type == FYET_MAPPING_START ? Kind::Mapping : Kind::Sequence;
       main = from_mark(fy_event_start_mark(e));
     }
-    // The node starts at its first property, like yaml-cpp's marks.
+    // The node starts at its first property (anchor or tag), where users look for it.
     Pos pos = main;
     Pos anchor_pos = anchor ? back_to(text_, fy_token_start_mark(anchor), '&') : Pos{};
     for (Pos p : {anchor_pos, token_start(tag)}) {
@@ -247,13 +273,27 @@ std::string first_error(fy_diag* diag, Pos fallback) {
   return where(fallback) + "invalid YAML";
 }
 
+// YAML text is Unicode without NUL; libfyaml reads a NUL byte as content and
+// silently ends the stream at invalid UTF-8, dropping the rest of the file.
+std::optional<std::string> check_text(std::string_view text) {
+  for (size_t i = 0; i < text.size();) {
+    if (text[i] == '\0') return where(position_of_offset(text, i)) + "NUL byte in YAML text is not allowed";
+    size_t n = utf8_length(text, i);
+    if (n == 0) {
+      static const char* const kHex = "0123456789abcdef";
+      const auto c = static_cast<unsigned char>(text[i]);
+      return where(position_of_offset(text, i)) + "invalid UTF-8 (byte 0x" + kHex[c >> 4] + kHex[c & 15] +
+             "); YAML text must be UTF-8";
+    }
+    i += n;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 Result<Document> parse(std::string_view text, const ParseOptions& options) {
-  // libfyaml reads a NUL byte as ordinary content; YAML does not allow it.
-  if (size_t nul = text.find('\0'); nul != std::string_view::npos) {
-    return Error{where(position_of_offset(text, nul)) + "NUL byte in YAML text is not allowed"};
-  }
+  if (auto err = check_text(text)) return Error{*err};
   fy_diag_cfg diag_cfg;
   fy_diag_cfg_default(&diag_cfg);
   diag_cfg.fp = nullptr;

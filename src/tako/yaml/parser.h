@@ -29,6 +29,7 @@ struct ParseOptions {
 // Errors read "<line>:<col>: <message>" (1-based), with libfyaml's message for
 // syntax errors and these of our own:
 //   "NUL byte in YAML text is not allowed"
+//   "invalid UTF-8 (byte 0x<hh>); YAML text must be UTF-8"
 //   "NUL character (\0) in a scalar is not allowed"           (allow_nul_in_scalars = false)
 //   "alias *<name> refers to an undefined anchor"
 //   "document nesting exceeds <max_depth> levels (or an alias refers to itself)"

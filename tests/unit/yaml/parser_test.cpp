@@ -185,3 +185,15 @@ TEST(YamlParse, NodeLimitCountsAliasExpansion) {
   EXPECT_EQ(error_of("a: [1, 2, 3]\n", small), "1:11: document too large: more than 5 nodes after alias expansion");
   EXPECT_TRUE(parse("a: [1, 2]\n", small).ok());
 }
+
+TEST(YamlParse, InvalidUtf8IsAPositionedError) {
+  // libfyaml alone would end the stream at the bad byte and drop the rest.
+  EXPECT_EQ(error_of("version: 1\nworkflows:\n  \xff\xfe: {steps: [x]}\n"),
+            "3:3: invalid UTF-8 (byte 0xff); YAML text must be UTF-8");
+  EXPECT_EQ(error_of("a: \xc3\xa9\xed\xa0\x80\n"), "1:5: invalid UTF-8 (byte 0xed); YAML text must be UTF-8");
+  EXPECT_EQ(error_of("a: \xc0\xaf\n"), "1:4: invalid UTF-8 (byte 0xc0); YAML text must be UTF-8");
+  EXPECT_EQ(error_of("a: \xe2\x82\n"), "1:4: invalid UTF-8 (byte 0xe2); YAML text must be UTF-8");
+  auto doc = parse("\xef\xbb\xbf" "a: \xf0\x9f\x90\x99 \xe2\x82\xac\n");
+  ASSERT_TRUE(doc.ok()) << doc.error().message;
+  EXPECT_EQ(doc->root().value(0).scalar(), "\xf0\x9f\x90\x99 \xe2\x82\xac");
+}
