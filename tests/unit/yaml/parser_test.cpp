@@ -197,3 +197,9 @@ TEST(YamlParse, InvalidUtf8IsAPositionedError) {
   ASSERT_TRUE(doc.ok()) << doc.error().message;
   EXPECT_EQ(doc->root().value(0).scalar(), "\xf0\x9f\x90\x99 \xe2\x82\xac");
 }
+
+TEST(YamlParse, ErrorsThatCorruptLibfyamlStateDoNotCrash) {
+  // libfyaml 0.7.12 crashed in fy_parser_destroy after these (found by fuzz/yaml).
+  EXPECT_EQ(error_of("? ::\t?"), "1:5: cannot use tab for indentation of block entry");
+  EXPECT_EQ(error_of("a:\n  ? ::\t?\n"), "2:7: cannot use tab for indentation of block entry");
+}
