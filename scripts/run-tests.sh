@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test suite against one build directory:
-#   unit tests (ctest), the black-box CLI suite (pytest) and the CEL conformance gate.
+#   unit tests (ctest), the black-box CLI suite (pytest), the YAML conformance run
+#   (yaml-test-suite, must pass 402/402) and the CEL conformance gate.
 # Usage: scripts/run-tests.sh <build-dir> [<cel-conformance-dir>]   (default: tests/conformance/cel/data)
 set -euo pipefail
 build=$1
@@ -16,6 +17,9 @@ echo "== unit tests ($build)"
 
 echo "== CLI tests ($build/tako)"
 TAKO_BIN="$build/tako" "$python" -m pytest -q -p no:cacheprovider "$root/tests/cli" || failed=1
+
+echo "== YAML conformance"
+"$python" "$root/tests/conformance/yaml/run.py" --tako "$build/tako" || failed=1
 
 if [[ -f "$root/tests/conformance/cel/gate.py" ]]; then
   if [[ -n "$conformance" && -d "$conformance" ]]; then

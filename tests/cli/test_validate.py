@@ -1,9 +1,11 @@
 """Black-box tests of `tako validate` (REFERENCE.md §1.3, §3.1, §4)."""
 
 import json
+import os
 import shutil
+import subprocess
 
-from conftest import git
+from conftest import TAKO_BIN, git
 from spec_examples import APPENDIX_A, APPENDIX_B_APP_ONE, APPENDIX_B_APP_TWO, APPENDIX_B_GO_LIB
 
 GREETER = """version: "1"
@@ -224,15 +226,19 @@ def test_json_load_error(ws, tako):
     assert r.err == f"Error: {message}\n"
 
 
-def test_json_survives_invalid_utf8(ws, tako):
-    repo = ws.src / "junk"
+def test_json_survives_invalid_utf8(ws, env):
+    # Invalid UTF-8 in tako.yml is a positioned load error (YAML text is UTF-8; the parser alone would drop the
+    # rest of the file); in the path it reaches the JSON output, which must stay valid JSON.
+    repo = ws.src / os.fsdecode(b"junk\xff")
     repo.mkdir()
     (repo / "tako.yml").write_bytes(b"version: 1\nworkflows:\n  \xff\xfe: {steps: [x]}\n")
-    r = tako("validate", "--json", cwd=repo)
-    assert r.code == 1
-    doc = json.loads(r.out)
+    p = subprocess.run([TAKO_BIN, "validate", "--json"], cwd=repo, env=env, capture_output=True)
+    assert p.returncode == 1
+    doc = json.loads(p.stdout.decode("utf-8"))
     assert doc["valid"] is False
-    assert "invalid workflow name" in doc["errors"][0]["message"]
+    message = doc["errors"][0]["message"]
+    assert message.startswith("could not unmarshal config: ") and "junk\ufffd" in message
+    assert message.endswith("/tako.yml:3:3: invalid UTF-8 (byte 0xff); YAML text must be UTF-8")
 
 
 def test_repo_flag_clones_and_validates(ws, tako, env):

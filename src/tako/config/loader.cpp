@@ -7,7 +7,7 @@
 #include "tako/config/diagnostics.h"
 #include "tako/config/reader.h"
 #include "tako/config/yaml_doc.h"
-#include "tako/util/fs.h"
+#include "tako/util/input_file.h"
 
 namespace tako::config {
 namespace {
@@ -37,30 +37,37 @@ std::vector<Diagnostic> to_diagnostics(const std::string& file, const std::vecto
 }  // namespace
 
 ValidationReport validate_file(const std::string& path_in) {
-  ValidationReport r;
   const std::string path = absolute_clean(path_in);
-  r.config.path = path;
-  auto text = util::read_file(path);
+  auto text = util::read_input_file(path);
   if (!text) {
+    ValidationReport r;
+    r.config.path = path;
     r.load_error = "could not read config file: " + text.error().message;
     return r;
   }
-  auto root = detail::parse_yaml(*text, path);
-  if (!root) {
-    r.load_error = root.error().message;
+  return validate_string(path, *text);
+}
+
+ValidationReport validate_string(const std::string& path, std::string_view text) {
+  ValidationReport r;
+  r.config.path = path;
+  auto doc = detail::parse_yaml(text, path);
+  if (!doc) {
+    r.load_error = doc.error().message;
     return r;
   }
-  if (!root->IsMap() && !root->IsNull()) {
-    Pos p = detail::pos_of(*root);
+  const yaml::Node root = doc->root();
+  if (!root.is_mapping() && !root.is_null()) {
+    Pos p = detail::pos_of(root);
     r.load_error = "could not unmarshal config: " + path + ":" + std::to_string(std::max(p.line, 1)) + ":" +
                    std::to_string(std::max(p.column, 1)) + ": expected a mapping at the top level, got a " +
-                   detail::kind_name(*root);
+                   detail::kind_name(root);
     return r;
   }
   detail::Diagnostics diag;
   try {
     detail::Reader reader(r.config, diag);
-    reader.read_document(*root);
+    reader.read_document(root);
   } catch (const std::exception& e) {
     // Defensive: nothing in the reader is expected to throw.
     diag.error(Pos{1, 1}, std::string("internal error while validating: ") + e.what());
@@ -70,8 +77,9 @@ ValidationReport validate_file(const std::string& path_in) {
   return r;
 }
 
-Result<Config> load_file(const std::string& path) {
-  ValidationReport r = validate_file(path);
+namespace {
+
+Result<Config> first_error(ValidationReport r) {
   if (r.load_error) return Error{*r.load_error};
   if (!r.errors.empty()) {
     const Diagnostic& d = r.errors.front();
@@ -79,6 +87,14 @@ Result<Config> load_file(const std::string& path) {
                  ": " + d.message};
   }
   return std::move(r.config);
+}
+
+}  // namespace
+
+Result<Config> load_file(const std::string& path) { return first_error(validate_file(path)); }
+
+Result<Config> load_string(const std::string& path, std::string_view text) {
+  return first_error(validate_string(path, text));
 }
 
 }  // namespace tako::config

@@ -10,18 +10,18 @@
 #include <string_view>
 #include <vector>
 
-#include <yaml-cpp/yaml.h>
 
 #include "tako/config/config.h"
 #include "tako/config/diagnostics.h"
 #include "tako/config/expr_check.h"
+#include "tako/yaml/document.h"
 
 namespace tako::config::detail {
 
 // One key/value pair of a mapping.
 struct Entry {
   std::string key;
-  YAML::Node value;
+  yaml::Node value;
   Pos key_pos;
   Pos value_pos;  // the key's position when the value is empty (null)
 };
@@ -39,13 +39,13 @@ class Reader {
   Reader(Config& config, Diagnostics& diag) : cfg_(config), d_(diag) {}
 
   // Reads the whole document (root must be a mapping or null).
-  void read_document(const YAML::Node& root);
+  void read_document(const yaml::Node& root);
 
   // --- generic helpers (reader_common.cpp) ---
   // Entries of a mapping; non-scalar keys are errors, keys not in `known` warnings.
-  std::vector<Entry> entries(const YAML::Node& map, std::initializer_list<std::string_view> known);
+  std::vector<Entry> entries(const yaml::Node& map, std::initializer_list<std::string_view> known);
   // Entries of a free-form mapping (no unknown-key warnings).
-  std::vector<Entry> free_entries(const YAML::Node& map);
+  std::vector<Entry> free_entries(const yaml::Node& map);
   static const Entry* find(const std::vector<Entry>& entries, std::string_view key);
   // True when the value is a mapping; an empty value is silently "absent";
   // any other kind is the error "<key>: expected a mapping".
@@ -75,7 +75,7 @@ class Reader {
   // reader_subscription.cpp
   void read_subscriptions(const Entry& e, bool from_events);
   Subscription read_subscription(const Entry& e, int index, bool from_events);
-  void check_subscription_workflow(const Subscription& s, const YAML::Node& inputs_node, Pos inputs_pos);
+  void check_subscription_workflow(const Subscription& s, const yaml::Node& inputs_node, Pos inputs_pos);
   // reader_workflow.cpp
   void read_workflows(const Entry& e);
   Workflow read_workflow(const Entry& e);
@@ -94,7 +94,7 @@ class Reader {
                  std::map<std::string, Pos>& with_pos);
   void check_builtin(Step& step, const std::map<std::string, Pos>& with_pos, WorkflowContext& wc,
                      const std::vector<std::string>& earlier);
-  void check_template_leaves(const YAML::Node& node, const std::string& label, Pos fallback,
+  void check_template_leaves(const yaml::Node& node, const std::string& label, Pos fallback,
                              const WorkflowContext& wc, const std::vector<std::string>& earlier);
   ExprScope step_scope(const WorkflowContext& wc, const std::vector<std::string>& earlier) const;
 

@@ -7,26 +7,26 @@
 
 namespace tako::config::detail {
 
-std::vector<Entry> Reader::free_entries(const YAML::Node& map) {
+std::vector<Entry> Reader::free_entries(const yaml::Node& map) {
   std::vector<Entry> out;
-  if (!map.IsMap()) return out;
-  for (const auto& kv : map) {
+  if (!map.is_mapping()) return out;
+  for (const auto& kv : map.pairs()) {
     Pos kp = pos_of(kv.first);
-    if (!kv.first.IsScalar() && !kv.first.IsNull()) {
+    if (!kv.first.is_scalar() && !kv.first.is_null()) {
       d_.error(kp, "mapping key must be a scalar, got a " + std::string(kind_name(kv.first)));
       continue;
     }
     Entry e;
-    e.key = kv.first.IsScalar() ? kv.first.Scalar() : "";
+    e.key = kv.first.is_scalar() ? kv.first.scalar() : "";
     e.value = kv.second;
     e.key_pos = kp;
-    e.value_pos = kv.second.IsNull() ? kp : pos_of(kv.second);
+    e.value_pos = kv.second.is_null() ? kp : pos_of(kv.second);
     out.push_back(std::move(e));
   }
   return out;
 }
 
-std::vector<Entry> Reader::entries(const YAML::Node& map, std::initializer_list<std::string_view> known) {
+std::vector<Entry> Reader::entries(const yaml::Node& map, std::initializer_list<std::string_view> known) {
   std::vector<Entry> out = free_entries(map);
   for (const auto& e : out) {
     if (std::find(known.begin(), known.end(), e.key) == known.end()) {
@@ -44,30 +44,30 @@ const Entry* Reader::find(const std::vector<Entry>& entries, std::string_view ke
 }
 
 bool Reader::mapping(const Entry& e) {
-  if (e.value.IsMap()) return true;
-  if (!e.value.IsNull()) d_.error(e.value_pos, e.key + ": expected a mapping");
+  if (e.value.is_mapping()) return true;
+  if (!e.value.is_null()) d_.error(e.value_pos, e.key + ": expected a mapping");
   return false;
 }
 
 bool Reader::sequence(const Entry& e) {
-  if (e.value.IsSequence()) return true;
-  if (!e.value.IsNull()) d_.error(e.value_pos, e.key + ": expected a sequence");
+  if (e.value.is_sequence()) return true;
+  if (!e.value.is_null()) d_.error(e.value_pos, e.key + ": expected a sequence");
   return false;
 }
 
 std::optional<std::string> Reader::scalar(const Entry& e) {
-  if (e.value.IsScalar()) return e.value.Scalar();
-  if (e.value.IsNull()) return std::string();
+  if (e.value.is_scalar()) return e.value.scalar();
+  if (e.value.is_null()) return std::string();
   d_.error(e.value_pos, e.key + ": expected a scalar");
   return std::nullopt;
 }
 
 std::optional<bool> Reader::boolean(const Entry& e) {
-  if (e.value.IsNull()) return std::nullopt;
-  if (e.value.IsScalar()) {
+  if (e.value.is_null()) return std::nullopt;
+  if (e.value.is_scalar()) {
     auto v = scalar_value(e.value);
     if (v.is_boolean()) return v.get<bool>();
-    d_.error(e.value_pos, e.key + ": expected a boolean, got '" + e.value.Scalar() + "'");
+    d_.error(e.value_pos, e.key + ": expected a boolean, got '" + e.value.scalar() + "'");
     return std::nullopt;
   }
   d_.error(e.value_pos, e.key + ": expected a scalar");
@@ -78,11 +78,11 @@ std::vector<Entry> Reader::elements(const Entry& e) {
   std::vector<Entry> out;
   if (!sequence(e)) return out;
   int i = 0;
-  for (const auto& item : e.value) {
+  for (const auto& item : e.value.items()) {
     Entry el;
     el.key = e.key + "[" + std::to_string(i++) + "]";
-    el.value = static_cast<const YAML::Node&>(item);
-    el.key_pos = item.IsNull() ? e.value_pos : pos_of(item);
+    el.value = item;
+    el.key_pos = item.is_null() ? e.value_pos : pos_of(item);
     el.value_pos = el.key_pos;
     out.push_back(std::move(el));
   }
@@ -91,8 +91,8 @@ std::vector<Entry> Reader::elements(const Entry& e) {
 
 std::vector<std::string> Reader::scalar_list(const Entry& e, bool scalar_ok, std::vector<Pos>* positions) {
   std::vector<std::string> out;
-  if (scalar_ok && e.value.IsScalar()) {
-    out.push_back(e.value.Scalar());
+  if (scalar_ok && e.value.is_scalar()) {
+    out.push_back(e.value.scalar());
     if (positions) positions->push_back(e.value_pos);
     return out;
   }
@@ -115,7 +115,7 @@ std::vector<std::pair<std::string, std::string>> Reader::env(const Entry& e, std
     out.emplace_back(k, v);
     if (positions) positions->push_back(value_pos);
   };
-  if (e.value.IsSequence()) {
+  if (e.value.is_sequence()) {
     for (const auto& el : elements(e)) {
       auto s = scalar(el);
       if (!s) continue;

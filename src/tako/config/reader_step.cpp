@@ -67,15 +67,15 @@ Step Reader::read_step(const Entry& e, int index, const std::string& default_id,
   s.pos = e.value_pos;
   s.id = default_id;
   s.id_pos = s.pos;
-  if (e.value.IsScalar()) {
-    if (!e.value.Scalar().empty()) s.run = e.value.Scalar();
+  if (e.value.is_scalar()) {
+    if (!e.value.scalar().empty()) s.run = e.value.scalar();
     s.run_pos = s.pos;
-  } else if (!e.value.IsMap()) {
+  } else if (!e.value.is_mapping()) {
     d_.error(s.pos, "step must be either a string or an object");
     return s;
   }
   std::vector<Entry> es;
-  if (e.value.IsMap()) {
+  if (e.value.is_mapping()) {
     es = entries(e.value, {"id", "name", "if", "run", "uses", "with", "image", "env", "timeout", "long_running",
                            "network", "capabilities", "security_profile", "volumes", "resources",
                            "cache_key_files", "produces", "on_failure"});
@@ -111,7 +111,7 @@ Step Reader::read_step(const Entry& e, int index, const std::string& default_id,
   // Exactly one of run / uses; image only with run.
   if (!s.run && !s.uses) {
     d_.error(s.pos, "step must specify either 'run' or 'uses'");
-  } else if (s.run && s.uses && e.value.IsMap()) {
+  } else if (s.run && s.uses && e.value.is_mapping()) {
     d_.error(s.pos, "step cannot specify both 'run' and 'uses'");
   }
   if (s.image && s.uses) d_.error(s.image_pos, "step cannot specify both 'image' and 'uses'");
@@ -213,23 +213,23 @@ void Reader::read_with(const Entry& e, Step& step, WorkflowContext& wc, const st
   check_template_leaves(e.value, wc.workflow->name + "." + step.id + ".with", e.value_pos, wc, earlier);
 }
 
-void Reader::check_template_leaves(const YAML::Node& node, const std::string& label, Pos fallback,
+void Reader::check_template_leaves(const yaml::Node& node, const std::string& label, Pos fallback,
                                    const WorkflowContext& wc, const std::vector<std::string>& earlier) {
-  if (node.IsScalar()) {
+  if (node.is_scalar()) {
     nlohmann::json v = scalar_value(node);
     if (!v.is_string()) return;
     TemplateSite site;
-    site.text = node.Scalar();
+    site.text = node.scalar();
     site.label = label;
     site.pos = pos_of(node).line ? pos_of(node) : fallback;
     site.scope = step_scope(wc, earlier);
     check_template(site);
-  } else if (node.IsSequence()) {
+  } else if (node.is_sequence()) {
     int i = 0;
-    for (const auto& item : node) check_template_leaves(item, label + "." + std::to_string(i++), fallback, wc, earlier);
-  } else if (node.IsMap()) {
-    for (const auto& kv : node) {
-      if (kv.first.IsScalar()) check_template_leaves(kv.second, label + "." + kv.first.Scalar(), pos_of(kv.first), wc, earlier);
+    for (const auto& item : node.items()) check_template_leaves(item, label + "." + std::to_string(i++), fallback, wc, earlier);
+  } else if (node.is_mapping()) {
+    for (const auto& kv : node.pairs()) {
+      if (kv.first.is_scalar()) check_template_leaves(kv.second, label + "." + kv.first.scalar(), pos_of(kv.first), wc, earlier);
     }
   }
 }
@@ -280,7 +280,7 @@ void Reader::check_builtin(Step& s, const std::map<std::string, Pos>& with_pos, 
 
 void Reader::read_volumes(const Entry& e, Step& step) {
   for (const auto& el : elements(e)) {
-    if (!el.value.IsMap()) {
+    if (!el.value.is_mapping()) {
       d_.error(el.value_pos, el.key + ": expected a mapping");
       continue;
     }
@@ -319,7 +319,7 @@ void Reader::read_produces(const Entry& e, Step& s, WorkflowContext& wc, const s
   // carry the step context only, like every other template.
   const std::string P = "invalid produces section: ";
   if (const Entry* f = find(es, "outputs")) {
-    if (f->value.IsMap()) {
+    if (f->value.is_mapping()) {
       for (const auto& o : free_entries(f->value)) {
         if (o.key == "outputs") {
           d_.error(o.key_pos, P + "output name 'outputs' is reserved");
@@ -329,11 +329,11 @@ void Reader::read_produces(const Entry& e, Step& s, WorkflowContext& wc, const s
           d_.error(o.key_pos, P + "invalid output name '" + o.key + "': " + id_rule_text());
           continue;
         }
-        if (!o.value.IsScalar() && !o.value.IsNull()) {
+        if (!o.value.is_scalar() && !o.value.is_null()) {
           d_.error(o.value_pos, P + o.key + ": expected a scalar");
           continue;
         }
-        std::string v = o.value.IsScalar() ? o.value.Scalar() : "";
+        std::string v = o.value.is_scalar() ? o.value.scalar() : "";
         if (v.empty()) {
           d_.error(o.value_pos, P + "output '" + o.key + "' cannot have empty value");
           continue;
@@ -354,18 +354,18 @@ void Reader::read_produces(const Entry& e, Step& s, WorkflowContext& wc, const s
       }
       std::stable_sort(s.outputs.begin(), s.outputs.end(),
                        [](const OutputSpec& a, const OutputSpec& b) { return a.name < b.name; });
-    } else if (!f->value.IsNull()) {
+    } else if (!f->value.is_null()) {
       d_.error(f->value_pos, P + "outputs: expected a mapping");
     }
   }
   if (const Entry* f = find(es, "events")) {
     const std::string PE = P + "invalid events: ";
-    if (!f->value.IsSequence() && !f->value.IsNull()) d_.error(f->value_pos, PE + "events: expected a sequence");
+    if (!f->value.is_sequence() && !f->value.is_null()) d_.error(f->value_pos, PE + "events: expected a sequence");
     int j = 0;
-    for (const auto& el : f->value.IsSequence() ? elements(*f) : std::vector<Entry>{}) {
+    for (const auto& el : f->value.is_sequence() ? elements(*f) : std::vector<Entry>{}) {
       const int index = j++;
       const std::string ev = "event " + std::to_string(index);
-      if (!el.value.IsMap()) {
+      if (!el.value.is_mapping()) {
         d_.error(el.value_pos, PE + ev + ": expected a mapping");
         continue;
       }
@@ -373,9 +373,9 @@ void Reader::read_produces(const Entry& e, Step& s, WorkflowContext& wc, const s
       out.pos = el.value_pos;
       auto fs = entries(el.value, {"type", "schema_version", "payload"});
       const Entry* type = find(fs, "type");
-      if (type != nullptr && type->value.IsScalar()) out.type = type->value.Scalar();
+      if (type != nullptr && type->value.is_scalar()) out.type = type->value.scalar();
       Pos type_pos = type ? type->value_pos : out.pos;
-      if (type != nullptr && !type->value.IsScalar() && !type->value.IsNull()) {
+      if (type != nullptr && !type->value.is_scalar() && !type->value.is_null()) {
         d_.error(type_pos, PE + ev + ": type: expected a scalar");
       } else if (out.type.empty()) {
         d_.error(type_pos, PE + ev + ": event type cannot be empty");
@@ -383,22 +383,22 @@ void Reader::read_produces(const Entry& e, Step& s, WorkflowContext& wc, const s
         d_.error(type_pos, PE + ev + ": event type '" + out.type + "' " + snake_case_text());
       }
       if (const Entry* sv = find(fs, "schema_version")) {
-        if (sv->value.IsScalar()) {
-          out.schema_version = sv->value.Scalar();
+        if (sv->value.is_scalar()) {
+          out.schema_version = sv->value.scalar();
           if (!out.schema_version.empty() && !is_semver(out.schema_version)) {
             d_.error(sv->value_pos, PE + ev + " (" + out.type + "): schema version '" + out.schema_version +
                                         "' must follow semantic versioning format (x.y.z)");
           }
-        } else if (!sv->value.IsNull()) {
+        } else if (!sv->value.is_null()) {
           d_.error(sv->value_pos, PE + ev + ": schema_version: expected a scalar");
         }
       }
       if (const Entry* p = find(fs, "payload")) {
-        if (p->value.IsMap()) {
+        if (p->value.is_mapping()) {
           for (const auto& kv : free_entries(p->value)) out.payload.emplace_back(kv.key, to_json(kv.value));
           check_template_leaves(p->value, wc.workflow->name + "." + s.id + ".events." + std::to_string(index) + ".payload",
                                 p->value_pos, wc, earlier);
-        } else if (!p->value.IsNull()) {
+        } else if (!p->value.is_null()) {
           d_.error(p->value_pos, PE + ev + ": payload: expected a mapping");
         }
       }

@@ -26,7 +26,7 @@ Subscription Reader::read_subscription(const Entry& e, int index, bool from_even
   std::vector<Entry> es;
   {
     auto scope = d_.scope("invalid subscriptions: subscription " + std::to_string(index) + ": ");
-    if (!e.value.IsMap()) {
+    if (!e.value.is_mapping()) {
       d_.error(s.pos, "expected a mapping");
       return s;
     }
@@ -48,7 +48,7 @@ Subscription Reader::read_subscription(const Entry& e, int index, bool from_even
 
     // events
     const Entry* evs = find(es, "events");
-    if (evs == nullptr || evs->value.IsNull() || (evs->value.IsSequence() && evs->value.size() == 0)) {
+    if (evs == nullptr || evs->value.is_null() || (evs->value.is_sequence() && evs->value.size() == 0)) {
       d_.error(evs ? evs->value_pos : s.pos, "events list cannot be empty");
     } else {
       int j = 0;
@@ -57,7 +57,7 @@ Subscription Reader::read_subscription(const Entry& e, int index, bool from_even
         SubscribedEvent se;
         se.pos = el.value_pos;
         Pos type_pos = se.pos;
-        if (el.value.IsMap()) {
+        if (el.value.is_mapping()) {
           auto fs = entries(el.value, {"type", "schema_version"});
           if (const Entry* t = find(fs, "type")) {
             type_pos = t->value_pos;
@@ -73,9 +73,9 @@ Subscription Reader::read_subscription(const Entry& e, int index, bool from_even
               }
             }
           }
-        } else if (el.value.IsScalar()) {
-          se.type = el.value.Scalar();
-        } else if (!el.value.IsNull()) {
+        } else if (el.value.is_scalar()) {
+          se.type = el.value.scalar();
+        } else if (!el.value.is_null()) {
           d_.error(el.value_pos, ev + ": expected a string or a mapping");
           continue;
         }
@@ -157,11 +157,11 @@ Subscription Reader::read_subscription(const Entry& e, int index, bool from_even
     }
   }
   const Entry* in = find(es, "inputs");
-  check_subscription_workflow(s, in ? in->value : YAML::Node(), in ? in->value_pos : s.pos);
+  check_subscription_workflow(s, in ? in->value : yaml::Node(), in ? in->value_pos : s.pos);
   return s;
 }
 
-void Reader::check_subscription_workflow(const Subscription& s, const YAML::Node& inputs_node, Pos inputs_pos) {
+void Reader::check_subscription_workflow(const Subscription& s, const yaml::Node& inputs_node, Pos inputs_pos) {
   if (s.workflow.empty() || !is_name(s.workflow)) return;
   const Workflow* w = cfg_.find_workflow(s.workflow);
   if (w == nullptr) {
@@ -175,15 +175,15 @@ void Reader::check_subscription_workflow(const Subscription& s, const YAML::Node
     bool declared = std::any_of(w->inputs.begin(), w->inputs.end(), [&](const Input& in) { return in.name == name; });
     if (!declared) {
       Pos p = s.input_pos[i];
-      if (inputs_node.IsMap()) {
-        for (const auto& kv : inputs_node) {
-          if (kv.first.IsScalar() && kv.first.Scalar() == name) p = pos_of(kv.first);
+      if (inputs_node.is_mapping()) {
+        for (const auto& kv : inputs_node.pairs()) {
+          if (kv.first.is_scalar() && kv.first.scalar() == name) p = pos_of(kv.first);
         }
       }
       d_.error(p, "input '" + name + "' is not declared by workflow '" + w->name + "'");
     }
   }
-  Pos missing_pos = inputs_node.IsMap() ? inputs_pos : s.pos;
+  Pos missing_pos = inputs_node.is_mapping() ? inputs_pos : s.pos;
   for (const auto& in : w->inputs) {
     if (!in.required || in.default_value || !in.default_text.empty()) continue;
     bool mapped = std::any_of(s.inputs.begin(), s.inputs.end(), [&](const auto& kv) { return kv.first == in.name; });

@@ -6,7 +6,7 @@
 
 namespace tako::config::detail {
 
-void Reader::read_document(const YAML::Node& root) {
+void Reader::read_document(const yaml::Node& root) {
   Pos root_pos = pos_of(root);
   if (root_pos.line == 0) root_pos = {1, 1};
   auto es = entries(root, {"version", "metadata", "artifacts", "dependents", "events", "subscriptions", "workflows"});
@@ -84,7 +84,7 @@ void Reader::read_dependents(const Entry& e) {
     dep.pos = el.value_pos;
     const std::string bad =
         "dependents " + std::to_string(index) + ": repo must be in format 'owner/repo' or 'owner/repo:branch'";
-    if (!el.value.IsMap()) {
+    if (!el.value.is_mapping()) {
       d_.error(el.value_pos, el.key + ": expected a mapping");
       continue;
     }
@@ -114,7 +114,7 @@ void Reader::read_produced_events(const Entry& e) {
   for (const auto& el : elements(e)) {
     const int index = j++;
     auto scope = d_.scope("invalid events.produces: event " + std::to_string(index) + ": ");
-    if (!el.value.IsMap()) {
+    if (!el.value.is_mapping()) {
       d_.error(el.value_pos, el.key + ": expected a mapping");
       continue;
     }
@@ -148,7 +148,7 @@ void Reader::read_produced_events(const Entry& e) {
       for (const auto& f : free_entries(p->value)) {
         PayloadField field;
         Pos tpos = f.value_pos;
-        if (f.value.IsMap()) {
+        if (f.value.is_mapping()) {
           auto ffs = entries(f.value, {"type", "required"});
           if (const Entry* t = find(ffs, "type")) {
             if (auto v = scalar(*t)) field.type = *v;

@@ -57,13 +57,13 @@ void Reader::read_workflows(const Entry& e) {
 Workflow Reader::read_workflow(const Entry& e) {
   Workflow wf;
   wf.name = e.key;
-  wf.pos = e.value.IsMap() ? e.value_pos : e.key_pos;
+  wf.pos = e.value.is_mapping() ? e.value_pos : e.key_pos;
   auto scope = d_.scope("invalid workflow '" + e.key + "': ");
   if (!is_name(e.key)) d_.error(e.key_pos, "invalid workflow name '" + e.key + "': " + name_rule_text());
   std::vector<Entry> es;
-  if (e.value.IsMap()) {
+  if (e.value.is_mapping()) {
     es = entries(e.value, {"on", "description", "image", "env", "secrets", "resources", "inputs", "steps"});
-  } else if (!e.value.IsNull()) {
+  } else if (!e.value.is_null()) {
     d_.error(e.value_pos, e.key + ": expected a mapping");
   }
   if (const Entry* f = find(es, "on")) wf.on = scalar(*f).value_or("");
@@ -108,7 +108,7 @@ Workflow Reader::read_workflow(const Entry& e) {
   }
 
   const Entry* steps = find(es, "steps");
-  if (steps == nullptr || (steps->value.IsSequence() && steps->value.size() == 0) || steps->value.IsNull()) {
+  if (steps == nullptr || (steps->value.is_sequence() && steps->value.size() == 0) || steps->value.is_null()) {
     d_.error(steps ? steps->value_pos : wf.pos, "workflow must have at least one step");
   } else {
     wf.steps = read_steps(*steps, wc, "", {});
@@ -138,13 +138,13 @@ std::vector<Input> Reader::read_inputs(const Entry& e) {
 Input Reader::read_input(const Entry& e) {
   Input in;
   in.name = e.key;
-  in.pos = e.value.IsMap() ? e.value_pos : e.key_pos;
+  in.pos = e.value.is_mapping() ? e.value_pos : e.key_pos;
   auto scope = d_.scope("invalid input '" + e.key + "': ");
   if (!is_id(e.key)) d_.error(e.key_pos, "invalid input name '" + e.key + "': " + id_rule_text());
   std::vector<Entry> es;
-  if (e.value.IsMap()) {
+  if (e.value.is_mapping()) {
     es = entries(e.value, {"type", "description", "required", "default", "validation"});
-  } else if (!e.value.IsNull()) {
+  } else if (!e.value.is_null()) {
     d_.error(e.value_pos, e.key + ": expected a mapping");
   }
   bool type_ok = true;
@@ -161,7 +161,7 @@ Input Reader::read_input(const Entry& e) {
   const Entry* required = find(es, "required");
   if (required != nullptr) in.required = boolean(*required).value_or(false);
 
-  if (const Entry* f = find(es, "default"); f != nullptr && !f->value.IsNull()) {
+  if (const Entry* f = find(es, "default"); f != nullptr && !f->value.is_null()) {
     in.default_pos = f->value_pos;
     if (auto v = scalar(*f)) {
       in.default_text = *v;

@@ -7,10 +7,8 @@
 #include <limits>
 #include <string_view>
 
-#include <yaml-cpp/yaml.h>
-
-#include "tako/util/fs.h"
-#include "tako/util/yaml_guard.h"
+#include "tako/util/input_file.h"
+#include "tako/yaml/parser.h"
 
 namespace tako::util {
 
@@ -122,41 +120,10 @@ nlohmann::json yaml_plain_scalar(const std::string& s) {
 
 namespace {
 
-// Conversion of a tree that passed check_yaml_tree: recursion is bounded.
-nlohmann::json convert(const YAML::Node& node) {
-  switch (node.Type()) {
-    case YAML::NodeType::Undefined:
-    case YAML::NodeType::Null:
-      return nullptr;
-    case YAML::NodeType::Scalar: {
-      const std::string& tag = node.Tag();
-      if (tag == "?") return yaml_plain_scalar(node.Scalar());
-      if (tag == "tag:yaml.org,2002:int" || tag == "tag:yaml.org,2002:float" ||
-          tag == "tag:yaml.org,2002:bool" || tag == "tag:yaml.org,2002:null") {
-        return yaml_plain_scalar(node.Scalar());
-      }
-      return node.Scalar();  // quoted, or explicitly tagged as a string
-    }
-    case YAML::NodeType::Sequence: {
-      nlohmann::json arr = nlohmann::json::array();
-      for (const auto& item : node) arr.push_back(convert(item));
-      return arr;
-    }
-    case YAML::NodeType::Map: {
-      nlohmann::json obj = nlohmann::json::object();
-      for (const auto& kv : node) {
-        obj[kv.first.Scalar()] = convert(kv.second);
-      }
-      return obj;
-    }
-  }
-  return nullptr;
-}
-
-std::string position(const YAML::Mark& m) {
-  int line = m.line < 0 ? 1 : m.line + 1;
-  int col = m.column < 0 ? 1 : m.column + 1;
-  return std::to_string(line) + ":" + std::to_string(col);
+bool core_typed(const yaml::Node& node) {
+  const std::string& tag = node.tag();
+  return node.is_plain() || tag == "tag:yaml.org,2002:int" || tag == "tag:yaml.org,2002:float" ||
+         tag == "tag:yaml.org,2002:bool" || tag == "tag:yaml.org,2002:null";
 }
 
 // Deepest nesting of arrays/objects in valid JSON text (strings skipped).
@@ -181,14 +148,30 @@ int json_depth(std::string_view text) {
 
 }  // namespace
 
-Result<nlohmann::json> yaml_to_json(const YAML::Node& node) {
-  if (auto err = check_yaml_tree(node)) return Error{position(err->mark) + ": " + err->message};
-  return convert(node);
+// Recursion is bounded: yaml::parse checked the depth and node limits.
+nlohmann::json yaml_to_json(const yaml::Node& node) {
+  switch (node.kind()) {
+    case yaml::Kind::Null:
+      return nullptr;
+    case yaml::Kind::Scalar:
+      return core_typed(node) ? yaml_plain_scalar(node.scalar()) : nlohmann::json(node.scalar());
+    case yaml::Kind::Sequence: {
+      nlohmann::json arr = nlohmann::json::array();
+      for (const auto& item : node.items()) arr.push_back(yaml_to_json(item));
+      return arr;
+    }
+    case yaml::Kind::Mapping: {
+      nlohmann::json obj = nlohmann::json::object();
+      for (const auto& [k, v] : node.pairs()) obj[k.scalar()] = yaml_to_json(v);
+      return obj;
+    }
+  }
+  return nullptr;
 }
 
 Result<nlohmann::json> parse_data_document(std::string_view text, const std::string& name) {
   const std::string prefix = "could not parse data file " + name + ":";
-  const YamlLimits limits;
+  const yaml::ParseOptions limits;
   nlohmann::json doc = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (!doc.is_discarded()) {
     // JSON has no aliases, but deep nesting would still overflow the
@@ -199,20 +182,13 @@ Result<nlohmann::json> parse_data_document(std::string_view text, const std::str
     normalize_numbers(doc);
     return doc;
   }
-  try {
-    YAML::Node node = YAML::Load(std::string(text));
-    auto converted = yaml_to_json(node);
-    if (!converted) return Error{prefix + converted.error().message};
-    return converted;
-  } catch (const YAML::Exception& e) {
-    return Error{prefix + position(e.mark) + ": " + e.msg};
-  } catch (const std::exception& e) {
-    return Error{prefix + "1:1: " + e.what()};
-  }
+  auto parsed = yaml::parse(text, limits);
+  if (!parsed) return Error{prefix + parsed.error().message};
+  return yaml_to_json(parsed->root());
 }
 
 Result<nlohmann::json> load_data_document(const std::string& path) {
-  auto text = path == "-" ? read_stdin() : read_file(path);
+  auto text = path == "-" ? read_input_stdin() : read_input_file(path);
   if (!text) return Error{"could not read data file: " + text.error().message};
   return parse_data_document(*text, path == "-" ? "<stdin>" : path);
 }

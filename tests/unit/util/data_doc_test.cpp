@@ -1,12 +1,12 @@
 #include "tako/util/data_doc.h"
 
 #include <gtest/gtest.h>
-#include <yaml-cpp/yaml.h>
 
 #include <cmath>
 #include <limits>
 
 #include "tako/util/fs.h"
+#include "tako/yaml/parser.h"
 
 using tako::util::parse_data_document;
 
@@ -171,7 +171,7 @@ TEST(DataDoc, DeepNesting) {
   // 256 levels are fine (the root mapping is level 0, the scalar level 256).
   d = parse_data_document("a: " + std::string(254, '[') + "1" + std::string(254, ']') + "\n", "deep.yml");
   ASSERT_TRUE(d.ok()) << d.error().message;
-  // Deeper than yaml-cpp's own recursion limit: its error, no crash.
+  // Far deeper and unterminated: a positioned error, no crash.
   d = parse_data_document("a: " + std::string(100000, '[') + "\n", "deeper.yml");
   ASSERT_FALSE(d.ok());
   EXPECT_EQ(d.error().message.rfind("could not parse data file deeper.yml:", 0), 0u) << d.error().message;
@@ -187,14 +187,10 @@ TEST(DataDoc, DeepNesting) {
   EXPECT_EQ(d.error().message, "could not parse data file huge.json: document nesting exceeds 256 levels");
 }
 
-TEST(DataDoc, YamlToJsonIsGuarded) {
-  YAML::Node n = YAML::Load("a: &a [*a]\n");
-  auto j = tako::util::yaml_to_json(n);
-  ASSERT_FALSE(j.ok());
-  EXPECT_EQ(j.error().message, "1:4: document nesting exceeds 256 levels (or an alias refers to itself)");
-  j = tako::util::yaml_to_json(YAML::Load("k: [1, '2', 0x10]"));
-  ASSERT_TRUE(j.ok());
-  EXPECT_EQ(j->dump(), R"({"k":[1,"2",16]})");
+TEST(DataDoc, YamlToJsonTypesPlainScalarsOnly) {
+  auto doc = tako::yaml::parse("k: [1, '2', 0x10, !!str 3, !!int \"4\", ~, \"~\"]\n");
+  ASSERT_TRUE(doc.ok()) << doc.error().message;
+  EXPECT_EQ(tako::util::yaml_to_json(doc->root()).dump(), R"({"k":[1,"2",16,"3",4,null,"~"]})");
 }
 
 TEST(DataDoc, LoadDataDocumentNamesTheFile) {
@@ -205,4 +201,38 @@ TEST(DataDoc, LoadDataDocumentNamesTheFile) {
   ASSERT_FALSE(d.ok());
   EXPECT_EQ(d.error().message, "could not parse data file " + path +
                                    ":1:4: document nesting exceeds 256 levels (or an alias refers to itself)");
+}
+
+TEST(DataDoc, OnlyTheFirstDocumentIsUsedButAllAreChecked) {
+  auto d = parse_data_document("a: 1\n---\nb: 2\n", "multi.yml");
+  ASSERT_TRUE(d.ok()) << d.error().message;
+  EXPECT_EQ(d->dump(), R"({"a":1})");
+  d = parse_data_document("a: 1\n---\nb: [\n", "multi.yml");
+  ASSERT_FALSE(d.ok());
+  EXPECT_EQ(d.error().message.rfind("could not parse data file multi.yml:4:1: ", 0), 0u) << d.error().message;
+}
+
+TEST(DataDoc, NulByteIsAPositionedError) {
+  auto d = parse_data_document(std::string("a: 1\nb: \"x\0y\"\n", 14), "nul.yml");
+  ASSERT_FALSE(d.ok());
+  EXPECT_EQ(d.error().message, "could not parse data file nul.yml:2:6: NUL byte in YAML text is not allowed");
+  // An escaped NUL is data (as "\u0000" in JSON).
+  d = parse_data_document("a: \"x\\0y\"\n", "esc.yml");
+  ASSERT_TRUE(d.ok()) << d.error().message;
+  EXPECT_EQ((*d)["a"].get<std::string>(), std::string("x\0y", 3));
+}
+
+TEST(DataDoc, OnlyRegularFilesUpTo1MiB) {
+  tako::util::TempDir dir;
+  auto d = tako::util::load_data_document(dir.path());
+  ASSERT_FALSE(d.ok());
+  EXPECT_EQ(d.error().message, "could not read data file: read " + dir.path() + ": is a directory");
+  d = tako::util::load_data_document("/dev/zero");
+  ASSERT_FALSE(d.ok());
+  EXPECT_EQ(d.error().message, "could not read data file: read /dev/zero: is a character device, not a regular file");
+  std::string big = dir.path() + "/big.yml";
+  ASSERT_TRUE(tako::util::write_file_atomic(big, "a: \"" + std::string(1 << 20, 'x') + "\"\n").ok());
+  d = tako::util::load_data_document(big);
+  ASSERT_FALSE(d.ok());
+  EXPECT_EQ(d.error().message, "could not read data file: read " + big + ": file is larger than the 1 MiB limit");
 }
