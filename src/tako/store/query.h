@@ -1,0 +1,39 @@
+// Reading the store: the run list of `tako status` (SPEC §1.7) and one execution
+// tree for `tako status <id>` and resume. Readers never wait for writers (WAL).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tako/state/document.h"
+#include "tako/store/db.h"
+#include "tako/util/result.h"
+
+namespace tako::store {
+
+// One row of `tako status`.
+struct RunSummary {
+  std::string run_id;
+  std::string workflow;
+  std::string repository;
+  state::RunStatus status = state::RunStatus::Pending;
+  state::OptTime start_time;
+  state::OptTime end_time;
+  std::optional<int64_t> duration_ms;
+  // Liveness (§11.5) needs the owner.
+  int64_t pid = 0;
+  std::string hostname;
+};
+
+// Root runs, newest start first (ties: greater run id first; runs not started yet
+// last); at most `limit` (nullopt: all). Uses the runs_recent_roots index.
+Result<std::vector<RunSummary>> list_runs(Db& db, std::optional<int64_t> limit);
+
+// The whole tree of root run `run_id` as the §11.1 document (children in trigger
+// order, steps in start order, fan-out children from the child runs).
+// Unknown id (or the id of a child run): `run '<id>' not found`.
+Result<state::StateDocument> load_tree(Db& db, const std::string& run_id);
+
+}  // namespace tako::store
