@@ -19,6 +19,8 @@ inline state::Timestamp at(int64_t ns) {
   return state::Timestamp(seconds(1752580800)) + nanoseconds(ns);
 }
 
+inline int64_t to_nanos_for_test(state::Timestamp t) { return t.time_since_epoch().count(); }
+
 // A journal on <tmp>/tako.db with a fake steady clock the test moves.
 struct Fixture {
   util::TempDir dir{"tako-store-test"};
