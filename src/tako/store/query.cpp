@@ -49,10 +49,14 @@ Result<T> parse_enum(Db& db, std::optional<T> v, const std::string& what) {
 
 }  // namespace
 
+// INDEXED BY: without statistics the planner prefers runs_by_parent_step for
+// `parent_run_id IS NULL` and then sorts every root run.
+const char* const kListRunsSql =
+    "SELECT run_id, workflow, repository, status, start_time, end_time, duration_ms, pid, hostname FROM runs "
+    "INDEXED BY runs_recent_roots WHERE parent_run_id IS NULL ORDER BY start_time DESC, run_id DESC LIMIT ?1";
+
 Result<std::vector<RunSummary>> list_runs(Db& db, std::optional<int64_t> limit) {
-  auto st = db.prepare(
-      "SELECT run_id, workflow, repository, status, start_time, end_time, duration_ms, pid, hostname FROM runs "
-      "INDEXED BY runs_recent_roots WHERE parent_run_id IS NULL ORDER BY start_time DESC, run_id DESC LIMIT ?1");
+  auto st = db.prepare(kListRunsSql);
   if (!st) return st.error();
   st->bind(1, limit.value_or(-1));  // LIMIT -1: no limit
   std::vector<RunSummary> out;

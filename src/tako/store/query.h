@@ -30,6 +30,8 @@ struct RunSummary {
 // Root runs, newest start first (ties: greater run id first; runs not started yet
 // last); at most `limit` (nullopt: all). Uses the runs_recent_roots index.
 Result<std::vector<RunSummary>> list_runs(Db& db, std::optional<int64_t> limit);
+// Its SQL (?1 = limit, -1 for none), public so that a test can check its query plan.
+extern const char* const kListRunsSql;
 
 // The whole tree of root run `run_id` as the §11.1 document (children in trigger
 // order, steps in start order, fan-out children from the child runs).
