@@ -65,6 +65,21 @@ TEST(Db, UncreatableFileIsUnreadable) {
   EXPECT_EQ(db.error().message, "state store " + sub + "/tako.db is unreadable: permission denied");
 }
 
+TEST(Db, FileNameTooLongIsUnreadable) {
+  Fixture f;
+  const std::string path = f.dir.path() + "/" + std::string(300, 'x') + ".db";
+  auto db = Db::open(path);
+  ASSERT_FALSE(db.ok());
+  EXPECT_EQ(db.error().message, "state store " + path + " is unreadable: file name too long");
+}
+
+TEST(Db, DirectoryIsUnreadable) {
+  Fixture f;
+  auto db = Db::open(f.dir.path());
+  ASSERT_FALSE(db.ok());
+  EXPECT_EQ(db.error().message, "state store " + f.dir.path() + " is unreadable: unable to open database file");
+}
+
 TEST(Db, StatementsBindStepAndReset) {
   Fixture f;
   auto db = Db::open(f.path);

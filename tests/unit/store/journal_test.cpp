@@ -300,3 +300,99 @@ TEST(Journal, ParsesSyncModes) {
 
 }  // namespace
 }  // namespace tako::store
+
+namespace tako::store {
+namespace {
+
+using testing::Fixture;
+using testing::root_run;
+using testing::running_step;
+using testing::sample_event;
+
+// Every statement of a verb can fail (disk full, I/O error, ...): a trigger raising an
+// error stands in for it. The verb returns the error and leaves no trace.
+TEST(JournalFailures, AFailingStatementRollsTheVerbBack) {
+  struct Case {
+    const char* trigger;  // body of the trigger's ON clause
+    std::function<Status(Journal&)> verb;
+  };
+  auto end = [] {
+    StepEnd e;
+    e.end_time = testing::at(9);
+    e.events = {sample_event("evt-9")};
+    return e;
+  };
+  const std::vector<Case> cases = {
+      {"BEFORE INSERT ON history", [](Journal& j) { return j.run_waiting("exec-r", "parent"); }},
+      {"BEFORE UPDATE OF updated_at ON runs", [](Journal& j) { return j.run_waiting("exec-r", "parent"); }},
+      {"BEFORE INSERT ON runs", [](Journal& j) { return j.run_created(root_run("exec-x", 0)); }},
+      {"BEFORE INSERT ON runs",
+       [](Journal& j) {
+         state::RunNode c = root_run("exec-c", 0);
+         c.parent_run_id = "exec-r";
+         c.parent_step = "s";
+         return j.child_created(c);
+       }},
+      {"BEFORE UPDATE OF current_step ON runs", [](Journal& j) { return j.step_started("exec-r", running_step("t", 1)); }},
+      {"BEFORE INSERT ON steps", [](Journal& j) { return j.step_started("exec-r", running_step("t", 1)); }},
+      {"BEFORE DELETE ON events", [](Journal& j) { return j.step_started("exec-r", running_step("s", 1)); }},
+      {"BEFORE DELETE ON events", [end](Journal& j) { return j.step_finished("exec-r", "s", end()); }},
+      {"BEFORE INSERT ON events", [end](Journal& j) { return j.step_finished("exec-r", "s", end()); }},
+      {"BEFORE INSERT ON events", [](Journal& j) { return j.event_emitted("exec-r", "s", sample_event("e")); }},
+      {"BEFORE INSERT ON fan_outs",
+       [](Journal& j) {
+         state::FanOutRecord rec;
+         rec.fan_out_id = "fanout-2";
+         return j.fan_out_recorded("exec-r", "t", rec);
+       }},
+      {"BEFORE UPDATE ON fan_outs", [](Journal& j) { return j.fan_out_errors("exec-r", "s", {"x"}); }},
+      {"BEFORE UPDATE OF status ON steps", [end](Journal& j) { return j.step_finished("exec-r", "s", end()); }},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.trigger);
+    Fixture f;
+    auto j = f.open();
+    ASSERT_OK(j->run_created(root_run("exec-r", 0)));
+    ASSERT_OK(j->step_started("exec-r", running_step("s", 1)));
+    ASSERT_OK(j->event_emitted("exec-r", "s", sample_event("evt-1")));
+    state::FanOutRecord rec;
+    rec.fan_out_id = "fanout-1";
+    ASSERT_OK(j->fan_out_recorded("exec-r", "s", rec));
+    ASSERT_OK(j->step_started("exec-r", running_step("t", 1)));
+    ASSERT_OK(j->db().exec(std::string("CREATE TRIGGER boom ") + c.trigger + " BEGIN SELECT RAISE(ABORT, 'boom'); END"));
+    const int64_t before = history(j->db()).size();
+    auto s = c.verb(*j);
+    ASSERT_FALSE(s.ok());
+    EXPECT_EQ(s.error().message, "state store " + f.path + ": boom");
+    EXPECT_EQ(static_cast<int64_t>(history(j->db()).size()), before);
+  }
+}
+
+// A commit that fails (here: a deferred foreign key) rolls back.
+TEST(JournalFailures, AFailingCommitRollsBack) {
+  Fixture f;
+  auto j = f.open();
+  ASSERT_OK(j->run_created(root_run("exec-r", 0)));
+  ASSERT_OK(j->db().exec("PRAGMA defer_foreign_keys = ON"));
+  auto s = j->event_emitted("exec-r", "ghost", sample_event("e"));
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().message, "state store " + f.path + ": FOREIGN KEY constraint failed");
+  EXPECT_EQ(kinds(j->db()), std::vector<std::string>{"run_created"});
+  ASSERT_OK(j->run_waiting("exec-r", "parent"));  // no transaction left open
+}
+
+// A store that claims the current version but lacks the tables.
+TEST(JournalFailures, MissingTablesFailTheOpen) {
+  Fixture f;
+  {
+    auto db = Db::open(f.path);
+    ASSERT_OK(db);
+    ASSERT_OK(db->exec("PRAGMA user_version = 1"));
+  }
+  auto j = Journal::open(f.path, f.options());
+  ASSERT_FALSE(j.ok());
+  EXPECT_EQ(j.error().message, "state store " + f.path + ": no such table: history");
+}
+
+}  // namespace
+}  // namespace tako::store

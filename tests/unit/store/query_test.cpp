@@ -139,6 +139,31 @@ TEST(Query, InvalidValuesAreUnreadable) {
   }
 }
 
+TEST(Query, StatementErrorsAreReturned) {
+  const char* drops[] = {"DROP TABLE fan_outs", "DROP TABLE events", "DROP TABLE steps", "DROP TABLE runs"};
+  for (const char* drop : drops) {
+    Fixture f;
+    auto j = f.open();
+    ASSERT_OK(j->run_created(root_run("exec-r", 0)));
+    ASSERT_OK(j->db().exec("PRAGMA foreign_keys = OFF"));
+    ASSERT_OK(j->db().exec(drop));
+    auto doc = load_tree(j->db(), "exec-r");
+    ASSERT_FALSE(doc.ok()) << drop;
+    EXPECT_EQ(doc.error().message.rfind("state store " + f.path + ": no such table: ", 0), 0u) << doc.error().message;
+  }
+  Fixture f;
+  auto j = f.open();
+  ASSERT_OK(j->db().exec("DROP INDEX runs_recent_roots"));
+  auto list = list_runs(j->db(), 1);
+  ASSERT_FALSE(list.ok());
+  EXPECT_EQ(list.error().message, "state store " + f.path + ": no such index: runs_recent_roots");
+  // A reader inside another transaction cannot take its snapshot.
+  ASSERT_OK(j->db().exec("BEGIN"));
+  auto doc = load_tree(j->db(), "exec-r");
+  ASSERT_FALSE(doc.ok());
+  EXPECT_EQ(doc.error().message, "state store " + f.path + ": cannot start a transaction within a transaction");
+}
+
 TEST(Query, ReadersDoNotWaitForAWriter) {
   Fixture f;
   auto j = f.open();
