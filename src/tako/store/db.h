@@ -1,7 +1,7 @@
 // RAII over the SQLite C API: one connection (Db), prepared statements (Stmt,
 // prepared once, then bound, stepped and reset for every use) and write
 // transactions (Txn, BEGIN IMMEDIATE; rolled back unless committed). Errors are
-// Result values carrying the user-facing texts of SPEC §11.1/§11.2:
+// Result values carrying the user-facing texts of §11.1/§11.2:
 //   state store <path> is busy
 //   state store <path> is unreadable: <reason>
 // Not thread-safe: one Db per thread (SQLite's own locking serialises processes).

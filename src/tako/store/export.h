@@ -1,4 +1,4 @@
-// The run document (SPEC §11.1): the store's JSON export of one execution tree,
+// The run document (§11.1): the store's JSON export of one execution tree,
 // printed by `tako status <run-id> --json`. It is built from the tables, never
 // stored; its shape is state::to_json's (the checksum of the former state files
 // is gone).

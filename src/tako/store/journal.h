@@ -1,5 +1,5 @@
 // The journal: the small interface through which the owner of an execution tree
-// commits its state changes to the store (SPEC §11.3). Each verb is one
+// commits its state changes to the store (§11.3). Each verb is one
 // transaction that updates the current-state tables (runs, steps, events,
 // fan_outs, the root's updated_at) AND appends one history row; a verb either
 // happens entirely or not at all, whatever happens to the process.

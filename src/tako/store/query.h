@@ -1,4 +1,4 @@
-// Reading the store: the run list of `tako status` (SPEC §1.7) and one execution
+// Reading the store: the run list of `tako status` (§1.7) and one execution
 // tree for `tako status <id>` and resume. Readers never wait for writers (WAL).
 #pragma once
 

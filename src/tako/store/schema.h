@@ -1,4 +1,4 @@
-// The schema of <home>/tako.db and its forward migrations (SPEC §11.1).
+// The schema of <home>/tako.db and its forward migrations (§11.1).
 //
 // `PRAGMA user_version` is the schema version. open_store() migrates an older
 // store forward inside one write transaction (so two processes opening an old

@@ -1,4 +1,4 @@
-// Crash safety (SPEC §11.2): a writer killed with SIGKILL at an arbitrary moment
+// Crash safety (§11.2): a writer killed with SIGKILL at an arbitrary moment
 // leaves a store that opens, passes SQLite's integrity check, and whose current
 // tables reflect exactly the changes its history records.
 #include <signal.h>

@@ -1,4 +1,4 @@
-// The durability rules of --state-sync (SPEC §11.3), all in one place: SyncPolicy
+// The durability rules of --state-sync (§11.3), all in one place: SyncPolicy
 // and the journal's use of it.
 #include <sys/stat.h>
 
