@@ -261,4 +261,29 @@ Result<state::StateDocument> load_tree(Db& db, const std::string& run_id) {
   return doc;
 }
 
+Result<std::vector<HistoryEntry>> tree_history(Db& db, const std::string& run_id, int64_t after_seq) {
+  auto st = db.prepare(
+      "SELECT h.seq, h.time, h.run_id, h.step_id, h.kind, h.data FROM runs r "
+      "JOIN history h ON h.run_id = r.run_id WHERE r.root_run_id = ?1 AND h.seq > ?2 ORDER BY h.seq");
+  if (!st) return st.error();
+  st->bind(1, run_id).bind(2, after_seq);
+  std::vector<HistoryEntry> out;
+  for (;;) {
+    auto row = st->step();
+    if (!row) return row.error();
+    if (!*row) break;
+    HistoryEntry e;
+    e.seq = st->int64(0);
+    e.time = from_nanos(st->int64(1));
+    e.run_id = st->text(2);
+    e.step_id = st->opt_text(3);
+    e.kind = st->text(4);
+    auto data = parse_json(db, st->text(5), "history row " + std::to_string(e.seq));
+    if (!data) return data.error();
+    e.data = std::move(*data);
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
 }  // namespace tako::store

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "tako/state/document.h"
 #include "tako/store/db.h"
 #include "tako/util/result.h"
@@ -37,5 +39,20 @@ extern const char* const kListRunsSql;
 // order, steps in start order, fan-out children from the child runs).
 // Unknown id (or the id of a child run): `run '<id>' not found`.
 Result<state::StateDocument> load_tree(Db& db, const std::string& run_id);
+
+// One history row (the journal's record of one change).
+struct HistoryEntry {
+  int64_t seq = 0;
+  state::Timestamp time{};
+  std::string run_id;
+  std::optional<std::string> step_id;
+  std::string kind;  // the journal verb: "step_started", ...
+  nlohmann::json data;
+};
+
+// The history of every run of root run `run_id` with seq > `after_seq`, in commit
+// order (timelines; a live view polls with the last seq it saw). An unknown id has
+// no history.
+Result<std::vector<HistoryEntry>> tree_history(Db& db, const std::string& run_id, int64_t after_seq = 0);
 
 }  // namespace tako::store

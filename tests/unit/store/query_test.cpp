@@ -164,6 +164,44 @@ TEST(Query, StatementErrorsAreReturned) {
   EXPECT_EQ(doc.error().message, "state store " + f.path + ": cannot start a transaction within a transaction");
 }
 
+TEST(Query, TreeHistoryInCommitOrderAfterASeq) {
+  Fixture f;
+  auto j = f.open();
+  ASSERT_OK(j->run_created(root_run("exec-r", 0)));
+  ASSERT_OK(j->run_created(root_run("exec-other", 0)));
+  ASSERT_OK(j->step_started("exec-r", running_step("fan", 1)));
+  state::RunNode c = root_run("exec-c", 2);
+  c.parent_run_id = "exec-r";
+  c.parent_step = "fan";
+  ASSERT_OK(j->child_created(c));
+  f.wall_ns = 77;
+  ASSERT_OK(j->run_finished("exec-c", state::RunStatus::Completed, at(3), 1, std::nullopt));
+  ASSERT_OK(j->run_waiting("exec-other", "parent"));
+  auto h = tree_history(j->db(), "exec-r");
+  ASSERT_OK(h);
+  std::vector<std::string> got;
+  for (const auto& e : *h) got.push_back(e.run_id + " " + e.kind + " " + e.step_id.value_or("-"));
+  EXPECT_EQ(got, (std::vector<std::string>{"exec-r run_created -", "exec-r step_started fan",
+                                           "exec-c child_created -", "exec-c run_finished -"}));
+  EXPECT_EQ(h->back().time, at(77));
+  EXPECT_EQ(h->back().data, (nlohmann::json{{"status", "completed"}}));
+  auto later = tree_history(j->db(), "exec-r", (*h)[1].seq);
+  ASSERT_OK(later);
+  ASSERT_EQ(later->size(), 2u);
+  EXPECT_EQ(later->front().kind, "child_created");
+  auto none = tree_history(j->db(), "exec-missing");
+  ASSERT_OK(none);
+  EXPECT_TRUE(none->empty());
+  ASSERT_OK(j->db().exec("UPDATE history SET data = 'x' WHERE kind = 'run_finished'"));
+  auto bad = tree_history(j->db(), "exec-r");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().message.rfind("state store " + f.path + " is unreadable: invalid history row ", 0), 0u);
+  ASSERT_OK(j->db().exec("DROP TABLE history"));
+  bad = tree_history(j->db(), "exec-r");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().message, "state store " + f.path + ": no such table: history");
+}
+
 TEST(Query, ReadersDoNotWaitForAWriter) {
   Fixture f;
   auto j = f.open();
