@@ -129,6 +129,24 @@ TEST(Schema, NonDatabaseFileIsUnreadable) {
   EXPECT_EQ(db.error().message, "state store " + f.path + " is unreadable: file is not a database");
 }
 
+TEST(Schema, AStoreWithoutWalIsRefused) {
+  OpenOptions o;
+  o.create = false;  // SQLite's in-memory database: its journal mode cannot be WAL
+  auto db = open_store(":memory:", o);
+  ASSERT_FALSE(db.ok());
+  EXPECT_EQ(db.error().message, "state store :memory: is unreadable: cannot use WAL journal mode (memory)");
+}
+
+TEST(Schema, ReadingANonDatabaseFails) {
+  Fixture f;
+  { std::ofstream(f.path) << std::string(4096, 'x'); }
+  auto db = Db::open(f.path);
+  ASSERT_OK(db);  // SQLite opens lazily
+  auto v = db->pragma_int("user_version");
+  ASSERT_FALSE(v.ok());
+  EXPECT_EQ(v.error().message, "state store " + f.path + " is unreadable: file is not a database");
+}
+
 TEST(Schema, CorruptHeaderIsUnreadable) {
   Fixture f;
   { ASSERT_OK(open_store(f.path)); }
