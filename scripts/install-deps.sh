@@ -7,6 +7,7 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config git ca-certificates
   libfyaml-dev nlohmann-json3-dev libcli11-dev libfmt-dev libssl-dev
   libre2-dev libhowardhinnant-date-dev tzdata
+  libsqlite3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev llvm
   python3 python3-pytest gcovr
