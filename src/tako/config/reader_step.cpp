@@ -108,8 +108,13 @@ Step Reader::read_step(const Entry& e, int index, const std::string& default_id,
       if (auto err = check_image_name(*v)) d_.error(f->value_pos, *err);
     }
   }
-  // Exactly one of run / uses; image only with run.
-  if (!s.run && !s.uses) {
+  // Exactly one of run / uses; image only with run. A run/uses of the wrong kind already has its
+  // "expected a scalar" error; "must specify either" would wrongly say it is missing.
+  auto wrong_kind = [&](const char* key) {
+    const Entry* f = find(es, key);
+    return f != nullptr && !f->value.IsScalar() && !f->value.IsNull();
+  };
+  if (!s.run && !s.uses && !wrong_kind("run") && !wrong_kind("uses")) {
     d_.error(s.pos, "step must specify either 'run' or 'uses'");
   } else if (s.run && s.uses && e.value.IsMap()) {
     d_.error(s.pos, "step cannot specify both 'run' and 'uses'");

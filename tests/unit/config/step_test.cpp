@@ -23,6 +23,13 @@ TEST(Step, RunOrUses) {
                "8:9: " + W + "invalid step 3: step must specify either 'run' or 'uses'"}));
 }
 
+// run/uses of the wrong kind: only their kind error, not "must specify either" as if they were absent.
+TEST(Step, RunOrUsesOfTheWrongKind) {
+  EXPECT_EQ(errors_of(with_steps("      - run: {cmd: echo}\n      - uses: [tako/checkout@v1]\n")),
+            (V{"5:14: " + W + "invalid step 0: run: expected a scalar",
+               "6:15: " + W + "invalid step 1: uses: expected a scalar"}));
+}
+
 TEST(Step, KindOfTheNode) {
   EXPECT_EQ(errors_of(with_steps("      - [a]\n      -\n      - echo ok\n")),
             (V{"5:7: " + W + "invalid step 1: step must be either a string or an object",
