@@ -113,8 +113,10 @@ Workflow Reader::read_workflow(const Entry& e) {
   const Entry* steps = find(es, "steps");
   // A workflow that is not a mapping has its one error above; "no steps" would only add noise.
   bool no_steps = steps == nullptr || (steps->value.IsSequence() && steps->value.size() == 0) || steps->value.IsNull();
-  if (no_steps && (e.value.IsMap() || e.value.IsNull())) {
-    d_.error(steps ? steps->value_pos : wf.pos, "workflow must have at least one step");
+  if (no_steps) {
+    if (e.value.IsMap() || e.value.IsNull()) {
+      d_.error(steps ? steps->value_pos : wf.pos, "workflow must have at least one step");
+    }
   } else {
     wf.steps = read_steps(*steps, wc, "", {});
   }
