@@ -142,7 +142,11 @@ Step Reader::read_step(const Entry& e, int index, const std::string& default_id,
     }
   }
   std::map<std::string, Pos> with_pos;
-  if (const Entry* f = find(es, "with")) read_with(*f, s, wc, earlier, with_pos);
+  if (const Entry* f = find(es, "with")) {
+    read_with(*f, s, wc, earlier, with_pos);
+    // Parameters go to built-in steps only; on a run step they would be dropped without a word.
+    if (s.run && !s.uses) d_.warning(f->key_pos, "'with' has no effect on a 'run' step (it is for 'uses' steps)");
+  }
   if (const Entry* f = find(es, "env")) {
     std::vector<Pos> pos;
     s.env = env(*f, &pos);

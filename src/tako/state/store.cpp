@@ -285,8 +285,9 @@ Result<StateFile> read_state_file(const std::string& path) {
 namespace {
 
 // Cross-references the schema check cannot see: the engine finds runs by id, so every run id of
-// the tree must be unique, and a child must name its parent as parent_run_id. A document breaking
-// them (checksum and all intact, e.g. edited and re-signed) is treated as corrupt, not resumed.
+// the tree must be unique, and a child that names a parent_run_id must name its parent (null is
+// tolerated, as in hand-made documents). A document breaking them (checksum and all intact, e.g.
+// edited and re-signed) is treated as corrupt, not resumed.
 Status check_tree(const StateDocument& doc) {
   std::set<std::string> seen;
   Status status;
@@ -299,7 +300,7 @@ Status check_tree(const StateDocument& doc) {
     size_t i = 0;
     for (const RunNode& child : run.children) {
       std::string child_path = path + ".children[" + std::to_string(i++) + "]";
-      if (child.parent_run_id != run.run_id) {
+      if (child.parent_run_id && *child.parent_run_id != run.run_id) {
         status = Error{child_path + ".parent_run_id: expected " + run.run_id};
         return;
       }

@@ -30,6 +30,13 @@ TEST(Step, RunOrUsesOfTheWrongKind) {
                "6:15: " + W + "invalid step 1: uses: expected a scalar"}));
 }
 
+// `with:` on a run step used to be dropped without a word.
+TEST(Step, WithOnARunStepIsAWarning) {
+  EXPECT_EQ(warnings_of(with_steps("      - run: echo\n        with: {ref: main}\n")),
+            (V{"6:9: 'with' has no effect on a 'run' step (it is for 'uses' steps)"}));
+  EXPECT_EQ(warnings_of(with_steps("      - uses: tako/checkout@v1\n        with: {ref: main}\n")), V{});
+}
+
 TEST(Step, KindOfTheNode) {
   EXPECT_EQ(errors_of(with_steps("      - [a]\n      -\n      - echo ok\n")),
             (V{"5:7: " + W + "invalid step 1: step must be either a string or an object",
