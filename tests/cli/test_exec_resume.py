@@ -306,3 +306,38 @@ def test_an_inconsistent_tree_is_corrupt(tako, ws, env, tmp_path, damage, reason
     r = tako("exec", "--resume", run_id, cwd=app)
     assert r.code == 1, r
     assert r.err == f"Error: workflow execution failed: state for run {run_id} is corrupt and no valid backup exists\n", r
+
+
+def test_resume_refuses_a_fan_out_naming_its_own_run(tako, ws, env, tmp_path):
+    """A re-signed document whose fan-out lists the root run among its children made the resume
+    wait for itself forever; such a document is corrupt."""
+    from test_exec_util import checksum
+    app = ws.repo("app", yml("  w:\n    steps:\n      - id: fan\n        uses: tako/fan-out@v1\n"
+                             "        with: {event_type: built, wait_for_children: true}\n"), remote=False)
+    ws.repo("sub", "version: '1'\nmetadata: {name: o/sub}\nsubscriptions:\n  - artifact: o/app:*\n"
+                   "    events: [built]\n    workflow: s\nworkflows:\n  s:\n    steps:\n      - run: 'false'\n",
+            remote=False)
+    r = tako("exec", "w", "--local", cwd=app)
+    assert r.code == 1, r
+    run_id = run_id_of(r.out)
+    doc = load_state(env, run_id)
+    fan = doc["root"]["steps"][0]["fan_out"]
+    assert len(fan["children"]) == 1
+    fan["children"][0] = run_id
+    doc["checksum"] = checksum(doc)
+    main = state_path(env, run_id)
+    bak = main.with_name(main.name + ".bak")
+    assert bak.exists()
+    main.write_text(json.dumps(doc))
+    # with the backup: it is used, the warning names what is wrong, the child fails again
+    r = tako("exec", "--resume", run_id, "--local", cwd=app, timeout=30)
+    assert r.code == 1, r
+    assert r.err.startswith(f"warning: state file {main} is corrupt (invalid document: root.steps[0].fan_out.children: "
+                            f"{run_id} is not a child run of {run_id}); using backup {bak}\n"), r
+    assert "1 of 1 child workflows failed" in r.err, r
+    # without a backup: refused
+    main.write_text(json.dumps(doc))
+    bak.unlink()
+    r = tako("exec", "--resume", run_id, "--local", cwd=app, timeout=30)
+    assert r.code == 1, r
+    assert r.err == f"Error: workflow execution failed: state for run {run_id} is corrupt and no valid backup exists\n"

@@ -306,6 +306,24 @@ Status check_tree(const StateDocument& doc) {
       }
       visit(child, child_path);
     }
+    if (!status) return;
+    // A fan-out waits for the runs its record names: each must be a child of this run, or a resume
+    // would wait for a run that is not there (or for an ancestor: forever).
+    size_t k = 0;
+    for (const StepNode& step : run.steps) {
+      if (step.fan_out) {
+        for (const std::string& id : step.fan_out->children) {
+          bool child = std::any_of(run.children.begin(), run.children.end(),
+                                   [&](const RunNode& c) { return c.run_id == id; });
+          if (!child) {
+            status = Error{path + ".steps[" + std::to_string(k) + "].fan_out.children: " + id +
+                           " is not a child run of " + run.run_id};
+            return;
+          }
+        }
+      }
+      ++k;
+    }
   };
   if (doc.root.parent_run_id) return Error{"root.parent_run_id: expected null"};
   visit(doc.root, "root");

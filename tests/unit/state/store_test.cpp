@@ -199,6 +199,12 @@ TEST(StateLoad, CorruptFallbackReasons) {
   std::string root_parent = resigned([&](json& j) { j["root"]["parent_run_id"] = other_id; });
   std::string dup_child = resigned([&](json& j) { j["root"]["children"][0]["run_id"] = kId; });
   std::string wrong_parent = resigned([&](json& j) { j["root"]["children"][0]["parent_run_id"] = other_id; });
+  // A fan-out naming its own run as a child: a resume waited for itself forever.
+  std::string fan_out_self = resigned([&](json& j) {
+    for (auto& st : j["root"]["steps"]) {
+      if (st["fan_out"].is_object()) st["fan_out"]["children"][0] = kId;
+    }
+  });
   std::vector<Case> cases = {
       {"", "invalid JSON: parse error at line 1, column 1: syntax error while parsing value - unexpected end of "
            "input; expected '[', '{', or a literal"},
@@ -215,6 +221,7 @@ TEST(StateLoad, CorruptFallbackReasons) {
       {root_parent, "invalid document: root.parent_run_id: expected null"},
       {dup_child, "invalid document: root.children[0].run_id: duplicate run id " + kId},
       {wrong_parent, "invalid document: root.children[0].parent_run_id: expected " + kId},
+      {fan_out_self, "invalid document: root.steps[1].fan_out.children: " + kId + " is not a child run of " + kId},
       {"\xff\xfe{}", ""},
   };
   for (const auto& c : cases) {
