@@ -91,3 +91,18 @@ def test_large_finite_number_input_is_accepted(tako, app):
     r = tako("exec", "w", "--inputs.n=1e308", "--dry-run", cwd=app)
     assert r.code == 0, r
     assert "n: 1e308" in r.out
+
+
+@pytest.mark.parametrize("age", ["2000000h", "2562047h"])
+def test_cache_prune_with_an_age_beyond_the_clock_prunes_nothing(tako, tmp_path, age):
+    """`now - age` used to overflow the file clock and wrap into the future: an age of centuries
+    deleted every checkout, however fresh. Such an age selects nothing."""
+    checkout = tmp_path / "c" / "repos" / "o" / "r" / "main"
+    checkout.mkdir(parents=True)
+    (checkout / "tako.yml").write_text("version: '1'\n")
+    r = tako("cache", "prune", "--cache-dir", str(tmp_path / "c"), "--older-than", age)
+    assert r.code == 0, r
+    assert (checkout / "tako.yml").exists()
+    r = tako("cache", "prune", "--cache-dir", str(tmp_path / "c"), "--older-than", "0s")
+    assert r.code == 0, r
+    assert not checkout.exists()
