@@ -27,7 +27,10 @@ build: deps $(BUILD)/build.ninja
 demo: build
 	@bash examples/demo.sh $(abspath $(BUILD))/tako
 
-test: build
+# The test targets build with warnings as errors (TAKO_WERROR, off in a plain cmake build).
+test: deps
+	cmake -S . -B $(BUILD) -G Ninja $(CMAKE_FLAGS) -DTAKO_WERROR=ON
+	ninja -C $(BUILD) -j $(JOBS)
 	@bash scripts/run-tests.sh $(abspath $(BUILD)) "$(CONFORMANCE_DIR)"
 
 unit-test: build
@@ -38,7 +41,7 @@ cli-test: build
 
 # The whole suite again under AddressSanitizer + UndefinedBehaviorSanitizer.
 test-sanitize: deps
-	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DTAKO_SANITIZE=ON -DTAKO_BUILD_BENCH=OFF
+	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DTAKO_SANITIZE=ON -DTAKO_BUILD_BENCH=OFF -DTAKO_WERROR=ON
 	ninja -C $(ASAN_BUILD) -j $(JOBS)
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  bash scripts/run-tests.sh $(abspath $(ASAN_BUILD)) "$(CONFORMANCE_DIR)"
@@ -54,7 +57,7 @@ fuzz: deps
 	@bash scripts/run-fuzz.sh $(abspath $(FUZZ_BUILD)) $(FUZZ_SECONDS)
 
 coverage: deps
-	cmake -S . -B $(COV_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DTAKO_COVERAGE=ON -DTAKO_BUILD_BENCH=OFF
+	cmake -S . -B $(COV_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DTAKO_COVERAGE=ON -DTAKO_BUILD_BENCH=OFF -DTAKO_WERROR=ON
 	ninja -C $(COV_BUILD) -j $(JOBS)
 	bash scripts/run-tests.sh $(abspath $(COV_BUILD)) "$(CONFORMANCE_DIR)"
 	gcovr -r . $(COV_BUILD) --filter src/ --gcov-ignore-parse-errors --print-summary --txt $(COV_BUILD)/coverage.txt --html-details $(COV_BUILD)/coverage.html

@@ -300,3 +300,17 @@ def test_state_write_failure_aborts_before_next_step(tako, ws, env, tmp_path):
     assert r.code == 1, r
     assert "Success: false\n" in r.out and "Success: true" not in r.out
     assert re.search(r"Error: workflow execution failed: open \S+: is a directory\n$", r.err), r.err
+
+
+@pytest.mark.parametrize("end,removed", [("1700-01-01T00:00:00Z", 1), ("2260-01-01T00:00:00Z", 0)])
+def test_workspace_clean_with_an_end_time_centuries_away(tako, app, env, end, removed):
+    """`now - end_time` overflowed for an end three centuries ago (the run looked as if it ended in
+    the future and was kept); it is computed without overflow now."""
+    run_id = run_id_of(tako("exec", "w", "--inputs.x=boom", cwd=app).out)
+    doc = load_state(env, run_id)
+    doc["root"]["end_time"] = end
+    doc["checksum"] = checksum(doc)
+    state_path(env, run_id).write_text(json.dumps(doc))
+    r = tako("workspace", "clean", "--older-than", "1h")
+    assert r.code == 0 and r.out == f"Removed {removed} workspace(s).\n", r
+    assert (home(env) / "workspaces" / run_id).exists() == (removed == 0)

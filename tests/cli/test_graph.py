@@ -245,3 +245,54 @@ def test_many_repositories_load_in_order_with_their_warnings(tako, ws, env, wher
     assert len(warnings) == len(expected), r.err
     for w, e in zip(warnings, expected):      # one per invalid repository, in path order
         assert w.startswith(e), (w, e)
+
+
+APP2_SUBSCRIBES_TO_APP = """  - artifact: o/app:*
+    events: [built]
+    workflow: w
+workflows:
+  w:
+    steps:
+      - run: echo hi
+"""
+
+
+def _cached(env, name, text):
+    import os
+    path = f"{env['TAKO_HOME']}/cache/repos/o/{name}/main"
+    os.makedirs(path)
+    with open(path + "/tako.yml", "w") as f:
+        f.write(text)
+    return path
+
+
+def test_dependents_of_a_cached_checkout_are_followed(tako, ws, env):
+    """§3.5: the closure of `dependents` is taken from every member, cache checkouts included:
+    cached o/app2 (reached from the entry by its subscription) lists o/leaf, which exists only as a
+    remote; the graph clones it and shows it."""
+    import shutil
+    app = ws.repo("app", yml("app"))
+    ws.repo("leaf", yml("leaf"))
+    shutil.rmtree(ws.src / "leaf")  # only the remote is left
+    _cached(env, "app2", yml("app2", ["leaf"], "subscriptions:\n" + APP2_SUBSCRIBES_TO_APP))
+    r = tako("graph", cwd=app)
+    assert r.code == 0, r
+    assert r.out == "o/app\n└── o/app2\n    └── o/leaf\n"
+    assert r.err == ""
+    # o/leaf was cloned into the cache, where the next run finds it by the scan
+    r = tako("graph", "--format", "json", cwd=app)
+    nodes = {n["name"]: n["source"] for n in json.loads(r.out)["nodes"]}
+    assert nodes == {"o/app": "entry", "o/app2": "cache", "o/leaf": "cache"}
+    assert json.loads(r.out)["edges"][-1]["from"] == "o/app2"
+
+
+def test_unresolvable_dependent_of_a_cached_checkout_is_a_warning(tako, ws, env):
+    """A stale cache checkout naming a repository that no longer exists must not break graph or
+    run for an entry that never names it: the target is ignored with the §3.5 warning."""
+    app = ws.repo("app", yml("app"))
+    _cached(env, "app2", yml("app2", ["ghost"], "subscriptions:\n" + APP2_SUBSCRIBES_TO_APP))
+    r = tako("graph", cwd=app)
+    assert r.code == 0, r
+    assert r.out == "o/app\n└── o/app2\n"
+    assert r.err.startswith("warning: ignoring repository o/ghost ("), r
+    assert r.err.count("warning: ") == 1 and "exit status 128" in r.err, r

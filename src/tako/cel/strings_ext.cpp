@@ -45,6 +45,15 @@ int64_t find_cps(const std::vector<uint32_t>& cps, const std::vector<uint32_t>& 
   return -1;
 }
 
+// indexOf/lastIndexOf with an offset past the end (offsets count code points). cel-spec's
+// string_ext conformance (value_errors/indexof_out_of_range) makes it an error for a non-empty
+// substring, as charAt and substring do; the empty substring is found at the end
+// ('tacocat'.indexOf('', 30) == 7, cel-go's strings tests).
+Value past_end(const std::vector<uint32_t>& cps, const std::vector<uint32_t>& sub, int64_t off) {
+  if (sub.empty()) return Value::integer(static_cast<int64_t>(cps.size()));
+  return range_error(off);
+}
+
 bool is_unicode_space(uint32_t c) {
   switch (c) {
     case '\t': case '\n': case '\v': case '\f': case '\r': case ' ': case 0x85: case 0xA0: case 0x1680:
@@ -73,8 +82,7 @@ Value fn_index_of(const Value* a, size_t n) {
   auto sub = to_cps(a[1].str());
   int64_t off = n == 3 ? a[2].as_int() : 0;
   if (off < 0) return range_error(off);
-  // cel-go (latest): an offset past the end finds nothing (or the end, for '').
-  if (static_cast<uint64_t>(off) > cps.size()) return Value::integer(sub.empty() ? static_cast<int64_t>(cps.size()) : -1);
+  if (static_cast<uint64_t>(off) > cps.size()) return past_end(cps, sub, off);
   return Value::integer(find_cps(cps, sub, static_cast<size_t>(off)));
 }
 
@@ -84,7 +92,7 @@ Value fn_last_index_of(const Value* a, size_t n) {
   auto sub = to_cps(a[1].str());
   int64_t off = n == 3 ? a[2].as_int() : static_cast<int64_t>(cps.size());
   if (off < 0) return range_error(off);
-  if (static_cast<uint64_t>(off) > cps.size()) return Value::integer(sub.empty() ? static_cast<int64_t>(cps.size()) : -1);
+  if (static_cast<uint64_t>(off) > cps.size()) return past_end(cps, sub, off);
   if (sub.empty()) return Value::integer(off);
   if (sub.size() > cps.size()) return Value::integer(-1);
   size_t start = std::min(static_cast<size_t>(off), cps.size() - sub.size());

@@ -55,7 +55,11 @@ int cmd_cache_prune(const Invocation& inv) {
   auto settings = settings_for(inv);
   if (!settings) return report_error(settings.error().message);
   say("Pruning cache...");
-  const auto cutoff = fs::file_time_type::clock::now() - std::chrono::duration_cast<fs::file_time_type::duration>(*age);
+  // An age reaching back before the file clock's range (e.g. 2000000h: the clock's epoch is 2174)
+  // selects nothing; `now - age` would overflow and wrap into the future, selecting everything.
+  const auto now = fs::file_time_type::clock::now();
+  const auto span = std::chrono::duration_cast<fs::file_time_type::duration>(*age);
+  const auto cutoff = span > now - fs::file_time_type::min() ? fs::file_time_type::min() : now - span;
   const fs::path repos = settings->repos_dir();
   std::error_code ec;
   if (fs::is_directory(repos, ec)) {

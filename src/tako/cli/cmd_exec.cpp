@@ -1,6 +1,4 @@
 // `tako exec` (SPEC §1.6): flag validation, then the engine.
-#include <cstdlib>
-
 #include "tako/cli/commands.h"
 #include "tako/cli/context.h"
 #include "tako/cli/output.h"
@@ -10,15 +8,13 @@ namespace tako::cli {
 
 namespace {
 
+// Bounds of the tree-wide limits: generous, but small enough that no count overflows.
+constexpr int64_t kMaxLimit = 1000000;
+
 Result<int> positive_int_flag(const Invocation& inv, const std::string& name, int fallback) {
-  auto text = inv.value(name);
-  if (!text) return fallback;
-  char* end = nullptr;
-  long n = std::strtol(text->c_str(), &end, 10);
-  if (text->empty() || *end != '\0' || n < 1 || n > 1000000) {
-    return Error{"invalid argument \"" + *text + "\" for \"--" + name + "\" flag: must be an integer >= 1"};
-  }
-  return int(n);
+  auto n = count_flag(inv, name, "--" + name, fallback, kMaxLimit, "must be an integer >= 1");
+  if (!n) return n.error();
+  return int(*n);
 }
 
 }  // namespace

@@ -17,19 +17,15 @@ namespace tako::cli {
 
 namespace {
 
+// Each job is a shell process plus two output threads; far beyond any machine's use.
+constexpr int64_t kMaxJobs = 100000;
+
 Result<int> jobs_flag(const Invocation& inv) {
   if (inv.flag("serial")) return 1;
-  auto text = inv.value("jobs");
-  if (!text) {
-    long n = ::sysconf(_SC_NPROCESSORS_ONLN);
-    return n < 1 ? 1 : int(n);
-  }
-  char* end = nullptr;
-  long n = std::strtol(text->c_str(), &end, 10);
-  if (text->empty() || *end != '\0' || n < 1 || n > 100000) {
-    return Error{"invalid argument \"" + *text + "\" for \"-j, --jobs\" flag: must be a positive integer"};
-  }
-  return int(n);
+  long online = ::sysconf(_SC_NPROCESSORS_ONLN);
+  auto n = count_flag(inv, "jobs", "-j, --jobs", online < 1 ? 1 : online, kMaxJobs, "must be a positive integer");
+  if (!n) return n.error();
+  return int(*n);
 }
 
 }  // namespace

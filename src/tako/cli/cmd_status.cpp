@@ -23,16 +23,10 @@ void print(const std::string& s) {
 
 // --limit N: a positive integer. nullopt = --all.
 Result<std::optional<size_t>> limit_flag(const Invocation& inv) {
-  std::optional<size_t> limit = 20;
-  if (auto text = inv.value("limit")) {
-    char* end = nullptr;
-    errno = 0;
-    long long n = std::strtoll(text->c_str(), &end, 10);
-    if (text->empty() || *end != '\0' || errno == ERANGE || n < 1) {
-      return Error{"invalid argument \"" + *text + "\" for \"--limit\" flag: must be a positive integer"};
-    }
-    limit = static_cast<size_t>(n);
-  }
+  // The upper bound only keeps the number representable; any count above the runs stored lists all.
+  auto n = count_flag(inv, "limit", "--limit", 20, int64_t{1} << 62, "must be a positive integer");
+  if (!n) return n.error();
+  std::optional<size_t> limit = static_cast<size_t>(*n);
   if (inv.flag("all")) limit.reset();
   return limit;
 }

@@ -40,8 +40,12 @@ int cmd_workspace_clean(const Invocation& inv) {
       bool old_enough = false;
       std::set<std::string> worktree_repos;
       if (loaded && loaded->doc.root.end_time) {
-        auto end = std::chrono::time_point_cast<std::chrono::system_clock::duration>(*loaded->doc.root.end_time);
-        old_enough = now_sys - end >= *age;
+        // now - end without overflow: a recorded end_time may be centuries away (years 1678..2262).
+        int64_t end_ns = loaded->doc.root.end_time->time_since_epoch().count();
+        int64_t now_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(now_sys.time_since_epoch()).count();
+        int64_t since = 0;
+        bool overflow = __builtin_sub_overflow(now_ns, end_ns, &since);
+        old_enough = overflow ? now_ns > end_ns : std::chrono::nanoseconds(since) >= *age;
         state::for_each_run(loaded->doc.root, [&](const state::RunNode& r, const state::RunNode*) {
           if (r.worktree) worktree_repos.insert(r.path);
         });

@@ -20,7 +20,24 @@ Result<util::Nanos> duration_flag(const Invocation& inv, const std::string& flag
   std::string text = inv.value(flag).value_or(fallback);
   auto d = util::parse_go_duration(text);
   if (!d) return Error{"invalid argument \"" + text + "\" for \"--" + flag + "\" flag: " + d.error().message};
+  if (*d < util::Nanos{0}) return Error{"invalid argument \"" + text + "\" for \"--" + flag + "\" flag: must not be negative"};
   return d;
+}
+
+Result<int64_t> count_flag(const Invocation& inv, const std::string& flag, const std::string& shown,
+                           int64_t fallback, int64_t max, const std::string& below) {
+  auto text = inv.value(flag);
+  if (!text) return fallback;
+  const std::string prefix = "invalid argument \"" + *text + "\" for \"" + shown + "\" flag: ";
+  if (text->empty() || text->find_first_not_of("0123456789") != std::string::npos) return Error{prefix + below};
+  // Digits only: anything longer than max's digits (after leading zeros) is above max.
+  size_t first = text->find_first_not_of('0');
+  if (first == std::string::npos) return Error{prefix + below};
+  std::string digits = text->substr(first);
+  if (digits.size() > std::to_string(max).size()) return Error{prefix + "must be at most " + std::to_string(max)};
+  int64_t n = std::stoll(digits);
+  if (n > max) return Error{prefix + "must be at most " + std::to_string(max)};
+  return n;
 }
 
 }  // namespace tako::cli

@@ -16,7 +16,15 @@ Result<repo::Settings> settings_for(const Invocation& inv);
 Result<repo::Universe> universe_for(const Invocation& inv, repo::Resolver& resolver, bool strict);
 
 // Parses a Go-duration flag value; the error is a usage error text
-// `invalid argument "<v>" for "--<flag>" flag: <go error>`.
+// `invalid argument "<v>" for "--<flag>" flag: <go error>` or `...: must not be negative`
+// (every duration flag is a wait limit or an age, for which a negative value means nothing).
 Result<util::Nanos> duration_flag(const Invocation& inv, const std::string& flag, const std::string& fallback);
+
+// A whole-number flag in [1, max]: only decimal digits (no sign, blanks or exponent). Errors are
+// usage error texts `invalid argument "<v>" for "<shown>" flag: <below>` for text that is not such
+// a number or is below 1, and `...: must be at most <max>` above `max`. `shown` is e.g. "--limit"
+// or "-j, --jobs".
+Result<int64_t> count_flag(const Invocation& inv, const std::string& flag, const std::string& shown,
+                           int64_t fallback, int64_t max, const std::string& below);
 
 }  // namespace tako::cli

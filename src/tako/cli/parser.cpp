@@ -1,6 +1,7 @@
 #include "tako/cli/parser.h"
 
 #include <algorithm>
+#include <optional>
 #include <set>
 
 namespace tako::cli {
@@ -73,6 +74,31 @@ bool parse_bool_text(const std::string& v, bool* out) {
   return false;
 }
 
+// The first flag of `argv` that `flags` does not hold, as its usage error text.
+std::optional<std::string> unknown_flag_error(const std::vector<FlagSpec>& flags,
+                                              const std::vector<std::string>& argv) {
+  for (size_t i = 0; i < argv.size(); ++i) {
+    const std::string& a = argv[i];
+    if (a == "--") break;
+    if (starts_with(a, "--")) {
+      std::string name = a.substr(2, a.find('=') == std::string::npos ? std::string::npos : a.find('=') - 2);
+      const FlagSpec* f = find_long(flags, name);
+      if (f == nullptr) return "unknown flag: --" + name;
+      if (f->kind != FlagKind::Bool && a.find('=') == std::string::npos) ++i;
+      continue;
+    }
+    if (a.size() > 1 && a[0] == '-') {
+      const FlagSpec* f = find_short(flags, a[1]);
+      if (f == nullptr) return "unknown shorthand flag: '" + std::string(1, a[1]) + "' in " + a;
+      if (f->kind == FlagKind::Bool && a.size() > 2) {
+        return "unknown shorthand flag: '" + std::string(1, a[2]) + "' in " + a;
+      }
+      if (f->kind != FlagKind::Bool && a.size() == 2) ++i;
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 const std::vector<FlagSpec>& global_flags() {
@@ -141,10 +167,23 @@ ParseOutcome parse_command_line(const std::vector<CommandSpec>& commands,
       }
     }
   }
-  if (cmd == nullptr || cmd->group || help) {
+  if (help) {
     out.kind = ParseOutcome::Kind::Help;
     out.help_for = cmd;
-    if (cmd == nullptr || cmd->group || help) return out;
+    return out;
+  }
+  if (cmd == nullptr || cmd->group) {
+    // `tako` or `tako <group>` alone prints help, but a flag it does not know is still a
+    // usage error (§1.1), with the same texts as for a command's flags.
+    if (auto err = unknown_flag_error(flags_for(nullptr), argv)) {
+      out.kind = ParseOutcome::Kind::UsageError;
+      out.error = *err;
+      out.error_command = cmd == nullptr ? "" : cmd->path;
+      return out;
+    }
+    out.kind = ParseOutcome::Kind::Help;
+    out.help_for = cmd;
+    return out;
   }
 
   // Pass 2: parse flags against the command's flag set.

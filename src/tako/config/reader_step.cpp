@@ -108,8 +108,13 @@ Step Reader::read_step(const Entry& e, int index, const std::string& default_id,
       if (auto err = check_image_name(*v)) d_.error(f->value_pos, *err);
     }
   }
-  // Exactly one of run / uses; image only with run.
-  if (!s.run && !s.uses) {
+  // Exactly one of run / uses; image only with run. A run/uses of the wrong kind already has its
+  // "expected a scalar" error; "must specify either" would wrongly say it is missing.
+  auto wrong_kind = [&](const char* key) {
+    const Entry* f = find(es, key);
+    return f != nullptr && !f->value.is_scalar() && !f->value.is_null();
+  };
+  if (!s.run && !s.uses && !wrong_kind("run") && !wrong_kind("uses")) {
     d_.error(s.pos, "step must specify either 'run' or 'uses'");
   } else if (s.run && s.uses && e.value.is_mapping()) {
     d_.error(s.pos, "step cannot specify both 'run' and 'uses'");
@@ -137,7 +142,11 @@ Step Reader::read_step(const Entry& e, int index, const std::string& default_id,
     }
   }
   std::map<std::string, Pos> with_pos;
-  if (const Entry* f = find(es, "with")) read_with(*f, s, wc, earlier, with_pos);
+  if (const Entry* f = find(es, "with")) {
+    read_with(*f, s, wc, earlier, with_pos);
+    // Parameters go to built-in steps only; on a run step they would be dropped without a word.
+    if (s.run && !s.uses) d_.warning(f->key_pos, "'with' has no effect on a 'run' step (it is for 'uses' steps)");
+  }
   if (const Entry* f = find(es, "env")) {
     std::vector<Pos> pos;
     s.env = env(*f, &pos);

@@ -35,6 +35,9 @@ bool is_number_text(std::string_view s) {
   return i == s.size();
 }
 
+// 1e999 is number text but overflows a double to +Inf.
+bool is_finite_number(const std::string& s) { return std::isfinite(std::strtod(s.c_str(), nullptr)); }
+
 nlohmann::json number_value(const std::string& s) {
   bool integer = s.find_first_of(".eE") == std::string::npos;
   if (integer && s.size() <= 19) {
@@ -108,8 +111,12 @@ Workflow Reader::read_workflow(const Entry& e) {
   }
 
   const Entry* steps = find(es, "steps");
-  if (steps == nullptr || (steps->value.is_sequence() && steps->value.size() == 0) || steps->value.is_null()) {
-    d_.error(steps ? steps->value_pos : wf.pos, "workflow must have at least one step");
+  // A workflow that is not a mapping has its one error above; "no steps" would only add noise.
+  bool no_steps = steps == nullptr || (steps->value.is_sequence() && steps->value.size() == 0) || steps->value.is_null();
+  if (no_steps) {
+    if (e.value.is_mapping() || e.value.is_null()) {
+      d_.error(steps ? steps->value_pos : wf.pos, "workflow must have at least one step");
+    }
   } else {
     wf.steps = read_steps(*steps, wc, "", {});
   }
@@ -175,6 +182,8 @@ Input Reader::read_input(const Entry& e) {
         } else {
           d_.error(f->value_pos, "default value '" + *v + "' is not a valid boolean");
         }
+      } else if (is_number_text(*v) && !is_finite_number(*v)) {
+        d_.error(f->value_pos, "default value '" + *v + "' is not a finite number");
       } else if (is_number_text(*v)) {
         in.default_value = number_value(*v);
       } else {
@@ -204,6 +213,10 @@ Input Reader::read_input(const Entry& e) {
       if (!v || v->empty()) continue;
       if (!is_number_text(*v)) {
         d_.error(m->value_pos, std::string(key) + ": expected a number, got '" + *v + "'");
+        continue;
+      }
+      if (!is_finite_number(*v)) {
+        d_.error(m->value_pos, std::string(key) + ": '" + *v + "' is not a finite number");
         continue;
       }
       double d = std::strtod(v->c_str(), nullptr);

@@ -1,6 +1,7 @@
 #include "tako/engine/inputs.h"
 
 #include <cerrno>
+#include <cmath>
 #include <cstdlib>
 #include <regex>
 
@@ -34,7 +35,10 @@ Result<nlohmann::json> convert_input(const config::Input& input, const std::stri
       long long v = std::strtoll(text.c_str(), nullptr, 10);
       if (errno == 0) return nlohmann::json(static_cast<int64_t>(v));
     }
-    return nlohmann::json(std::strtod(text.c_str(), nullptr));
+    double d = std::strtod(text.c_str(), nullptr);
+    // 1e999 parses as +Inf, which no step could use and JSON cannot hold.
+    if (!std::isfinite(d)) return Error{"input '" + input.name + "' value '" + text + "' is not a finite number"};
+    return nlohmann::json(d);
   }
   return nlohmann::json(text);
 }

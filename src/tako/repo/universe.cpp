@@ -189,60 +189,65 @@ Result<Universe> Universe::build(Resolver& resolver, const EntryOptions& entry_o
     }
   }
 
-  // 3. Transitive closure of `dependents` targets, from every member.
-  for (size_t i = 0; i < u.members_.size(); ++i) {
-    auto cfg = u.members_[i].config;
-    std::vector<int> targets;
-    for (const auto& dep : cfg->dependents) {
-      auto spec = parse_spec(dep.repo);
-      if (!spec) {
-        if (strict) return spec.error();
-        targets.push_back(-1);
-        continue;
-      }
-      // A repository already known by identity is not resolved again (no
-      // second clone of the entry, and cycles terminate).
-      int known = u.find(spec->slug());
-      if (known >= 0) {
-        targets.push_back(known);
-        continue;
-      }
-      auto resolved = resolver.resolve(*spec, /*from_dependents=*/true, entry_path);
-      if (!resolved) {
-        if (strict) return resolved.error();
-        warn_ignored(spec->slug(), resolver.cache_path(*spec), resolved.error().message);
-        targets.push_back(-1);
-        continue;
-      }
-      int by_path = find_path(resolved->path);
-      if (by_path >= 0) {
-        targets.push_back(by_path);
-        continue;
-      }
-      if (auto bad = invalid.find(resolved->path); bad != invalid.end() && !strict) {
-        targets.push_back(-1);  // already reported
-        continue;
-      }
-      auto dep_cfg = load_repo_config(resolved->path);
-      if (!dep_cfg) {
-        if (strict) {
-          const std::string& msg = dep_cfg.error().message;
-          return Error{msg.rfind("failed to load config: ", 0) == 0 ? msg : "failed to load config: " + msg};
+  // 3. Transitive closure of `dependents` targets, from every member at or after `first`
+  //    (members it adds are visited too). `fatal` makes an unresolvable or invalid target an error.
+  auto close_dependents = [&](size_t first, bool fatal) -> Status {
+    for (size_t i = first; i < u.members_.size(); ++i) {
+      auto cfg = u.members_[i].config;
+      std::vector<int> targets;
+      for (const auto& dep : cfg->dependents) {
+        auto spec = parse_spec(dep.repo);
+        if (!spec) {
+          if (fatal) return spec.error();
+          targets.push_back(-1);
+          continue;
         }
-        warn_ignored(spec->slug(), resolved->path, dep_cfg.error().message);
-        targets.push_back(-1);
-        continue;
+        // A repository already known by identity is not resolved again (no
+        // second clone of the entry, and cycles terminate).
+        int known = u.find(spec->slug());
+        if (known >= 0) {
+          targets.push_back(known);
+          continue;
+        }
+        auto resolved = resolver.resolve(*spec, /*from_dependents=*/true, entry_path);
+        if (!resolved) {
+          if (fatal) return resolved.error();
+          warn_ignored(spec->slug(), resolver.cache_path(*spec), resolved.error().message);
+          targets.push_back(-1);
+          continue;
+        }
+        int by_path = find_path(resolved->path);
+        if (by_path >= 0) {
+          targets.push_back(by_path);
+          continue;
+        }
+        if (auto bad = invalid.find(resolved->path); bad != invalid.end() && !fatal) {
+          targets.push_back(-1);  // already reported
+          continue;
+        }
+        auto dep_cfg = load_repo_config(resolved->path);
+        if (!dep_cfg) {
+          if (fatal) {
+            const std::string& msg = dep_cfg.error().message;
+            return Error{msg.rfind("failed to load config: ", 0) == 0 ? msg : "failed to load config: " + msg};
+          }
+          warn_ignored(spec->slug(), resolved->path, dep_cfg.error().message);
+          targets.push_back(-1);
+          continue;
+        }
+        Member m;
+        m.path = resolved->path;
+        m.source = "dependents";
+        if (!resolved->sibling) m.ref = spec->ref;
+        m.config = *dep_cfg;
+        m.identity = compute_identity(m.path, m.config->metadata_name, repos_dir);
+        targets.push_back(add(std::move(m)));
       }
-      Member m;
-      m.path = resolved->path;
-      m.source = "dependents";
-      if (!resolved->sibling) m.ref = spec->ref;
-      m.config = *dep_cfg;
-      m.identity = compute_identity(m.path, m.config->metadata_name, repos_dir);
-      targets.push_back(add(std::move(m)));
+      u.members_[i].dependents = std::move(targets);
     }
-    u.members_[i].dependents = std::move(targets);
-  }
+    return {};
+  };
+  if (auto closed = close_dependents(0, strict); !closed) return closed.error();
 
   // 4. Every cached checkout holding tako.yml; one ref per owner/repo.
   struct Cached {
@@ -266,6 +271,7 @@ Result<Universe> Universe::build(Resolver& resolver, const EntryOptions& entry_o
     }
   }
   auto cached_configs = load_repo_configs(cached_paths);
+  const size_t first_cached = u.members_.size();
   for (std::size_t i = 0; i < cached.size(); ++i) {
     auto& cfg = cached_configs[i];
     if (!cfg) {
@@ -280,16 +286,11 @@ Result<Universe> Universe::build(Resolver& resolver, const EntryOptions& entry_o
     m.config = *cfg;
     u.append(std::move(m));
   }
-  // Cache members' own dependents are not followed (they are used as they are),
-  // but their edges still count in the graph where they resolve to members.
-  for (auto& m : u.members_) {
-    if (m.dependents.size() == m.config->dependents.size()) continue;
-    m.dependents.clear();
-    for (const auto& dep : m.config->dependents) {
-      auto spec = parse_spec(dep.repo);
-      m.dependents.push_back(spec ? u.find(spec->slug()) : -1);
-    }
-  }
+  // §3.5: the closure is taken from every member, so the `dependents` of cached checkouts are
+  // resolved as well (a target that exists only as a remote is cloned like any other). A target
+  // that cannot be resolved or loaded is only a warning here, even for graph and run: a stale
+  // checkout in the cache must not break commands on repositories that never name it.
+  if (auto closed = close_dependents(first_cached, false); !closed) return closed.error();
   if (!warnings.empty()) {
     std::fflush(stdout);
     std::fputs(warnings.c_str(), stderr);

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <set>
 
 #include "tako/util/version.h"  // header-only: tako::kVersion
@@ -281,13 +282,77 @@ Result<StateFile> read_state_file(const std::string& path) {
   return parse_state_text(text);
 }
 
+namespace {
+
+// Cross-references the schema check cannot see: the engine finds runs by id, so every run id of
+// the tree must be unique, and a child that names a parent_run_id must name its parent (null is
+// tolerated, as in hand-made documents). A document breaking them (checksum and all intact, e.g.
+// edited and re-signed) is treated as corrupt, not resumed.
+Status check_tree(const StateDocument& doc) {
+  std::set<std::string> seen;
+  Status status;
+  std::function<void(const RunNode&, const std::string&)> visit = [&](const RunNode& run, const std::string& path) {
+    if (!status) return;
+    if (!seen.insert(run.run_id).second) {
+      status = Error{path + ".run_id: duplicate run id " + run.run_id};
+      return;
+    }
+    size_t i = 0;
+    for (const RunNode& child : run.children) {
+      std::string child_path = path + ".children[" + std::to_string(i++) + "]";
+      if (child.parent_run_id && *child.parent_run_id != run.run_id) {
+        status = Error{child_path + ".parent_run_id: expected " + run.run_id};
+        return;
+      }
+      visit(child, child_path);
+    }
+    if (!status) return;
+    // A fan-out waits for the runs its record names: each must be a child of this run, or a resume
+    // would wait for a run that is not there (or for an ancestor: forever).
+    size_t k = 0;
+    for (const StepNode& step : run.steps) {
+      if (step.fan_out) {
+        for (const std::string& id : step.fan_out->children) {
+          bool child = std::any_of(run.children.begin(), run.children.end(),
+                                   [&](const RunNode& c) { return c.run_id == id; });
+          if (!child) {
+            status = Error{path + ".steps[" + std::to_string(k) + "].fan_out.children: " + id +
+                           " is not a child run of " + run.run_id};
+            return;
+          }
+        }
+      }
+      ++k;
+    }
+  };
+  if (doc.root.parent_run_id) return Error{"root.parent_run_id: expected null"};
+  visit(doc.root, "root");
+  return status;
+}
+
+}  // namespace
+
 Result<LoadedState> load_state(const std::string& dir, const std::string& run_id, const WarningSink& warn) {
   const std::string not_found = "run '" + run_id + "' not found";
   if (!is_valid_run_id(run_id)) return Error{not_found};
   const std::string path = state_path(dir, run_id);
   const std::string bak = path + ".bak";
 
-  auto main = read_state_file(path);
+  // A file is used only if it holds the run it is named after: a document copied or renamed to
+  // another id (intact, checksum and all) would otherwise be resumed under the wrong id.
+  auto read_own = [&](const std::string& p) -> Result<StateFile> {
+    auto f = read_state_file(p);
+    if (f && f->doc.root.run_id != run_id) {
+      return Error{"invalid document: root.run_id: holds run " + f->doc.root.run_id + ", not " + run_id};
+    }
+    if (f) {
+      if (auto consistent = check_tree(f->doc); !consistent) {
+        return Error{"invalid document: " + consistent.error().message};
+      }
+    }
+    return f;
+  };
+  auto main = read_own(path);
   if (main) return LoadedState{std::move(main->doc), std::move(main->json), path, false};
 
   struct stat st {};
@@ -296,7 +361,7 @@ Result<LoadedState> load_state(const std::string& dir, const std::string& run_id
   if (!main_exists && !bak_exists) return Error{not_found};
 
   if (bak_exists) {
-    auto backup = read_state_file(bak);
+    auto backup = read_own(bak);
     if (backup) {
       if (warn) warn("state file " + path + " is corrupt (" + main.error().message + "); using backup " + bak);
       return LoadedState{std::move(backup->doc), std::move(backup->json), bak, true};

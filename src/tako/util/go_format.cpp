@@ -23,10 +23,15 @@ std::string format_go_float(double x) {
   for (char c : mant) {
     if (c != '.') digits += c;
   }
+  // Appended piece by piece: `"." + digits.substr(1)` builds a temporary whose insert GCC 12
+  // flags with a false -Wrestrict at -O3 (and it costs an allocation anyway).
   std::string out = neg ? "-" : "";
   if (exp < -4 || exp >= 6) {
     out += digits[0];
-    if (digits.size() > 1) out += "." + digits.substr(1);
+    if (digits.size() > 1) {
+      out += '.';
+      out.append(digits, 1, std::string::npos);
+    }
     out += exp < 0 ? "e-" : "e+";
     int a = std::abs(exp);
     if (a < 10) out += '0';
@@ -34,11 +39,16 @@ std::string format_go_float(double x) {
     return out;
   }
   if (exp < 0) {
-    out += "0." + std::string(size_t(-exp - 1), '0') + digits;
+    out += "0.";
+    out.append(size_t(-exp - 1), '0');
+    out += digits;
   } else if (size_t(exp) + 1 >= digits.size()) {
-    out += digits + std::string(size_t(exp) + 1 - digits.size(), '0');
+    out += digits;
+    out.append(size_t(exp) + 1 - digits.size(), '0');
   } else {
-    out += digits.substr(0, size_t(exp) + 1) + "." + digits.substr(size_t(exp) + 1);
+    out.append(digits, 0, size_t(exp) + 1);
+    out += '.';
+    out.append(digits, size_t(exp) + 1, std::string::npos);
   }
   return out;
 }

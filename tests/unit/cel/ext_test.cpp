@@ -30,6 +30,25 @@ TEST(CelStringsExt, IndexOf) {
   EXPECT_EQ(run("'42'.indexOf(4)"), "ERR: CEL evaluation error: no such overload");
 }
 
+// An offset past the end is an error for a non-empty substring (cel-spec string_ext
+// value_errors/indexof_out_of_range); offsets and the end count code points, not bytes.
+TEST(CelStringsExt, IndexOfOffsetPastTheEnd) {
+  EXPECT_EQ(run("'tacocat'.indexOf('a', 30)"), "ERR: CEL evaluation error: index out of range: 30");
+  EXPECT_EQ(run("'tacocat'.lastIndexOf('a', 30)"), "ERR: CEL evaluation error: index out of range: 30");
+  EXPECT_EQ(run("'tacocat'.indexOf('a', 8)"), "ERR: CEL evaluation error: index out of range: 8");
+  EXPECT_EQ(run("'tacocat'.indexOf('a', 7)"), "-1");
+  EXPECT_EQ(run("'tacocat'.lastIndexOf('t', 7)"), "6");
+  EXPECT_EQ(run("'tacocat'.lastIndexOf('', 30)"), "7");
+  EXPECT_EQ(run("'tacocat'.indexOf('', -1)"), "ERR: CEL evaluation error: index out of range: -1");
+  // 'ta©o©αT' is 7 code points but 10 bytes: 8 is past the end, 7 is the end.
+  EXPECT_EQ(run("'ta©o©αT'.indexOf('T', 8)"), "ERR: CEL evaluation error: index out of range: 8");
+  EXPECT_EQ(run("'ta©o©αT'.indexOf('T', 7)"), "-1");
+  EXPECT_EQ(run("'ta©o©αT'.indexOf('T', 6)"), "6");
+  EXPECT_EQ(run("'ta©o©αT'.lastIndexOf('©', 9)"), "ERR: CEL evaluation error: index out of range: 9");
+  EXPECT_EQ(run("'ta©o©αT'.lastIndexOf('©', 7)"), "4");
+  EXPECT_EQ(run("'ta©o©αT'.lastIndexOf('©', -2)"), "ERR: CEL evaluation error: index out of range: -2");
+}
+
 TEST(CelStringsExt, Case) {
   EXPECT_EQ(run("'TacoCÆt'.lowerAscii()"), "\"tacocÆt\"");
   EXPECT_EQ(run("'tacoCαt'.upperAscii()"), "\"TACOCαT\"");

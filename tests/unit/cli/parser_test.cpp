@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "tako/cli/commands.h"
+#include "tako/cli/context.h"
 
 using namespace tako::cli;
 
@@ -74,4 +75,66 @@ TEST(Parser, HelpListsEveryCommandAndFlag) {
     std::string own = help_text(&c);
     for (const auto& f : c.flags) EXPECT_NE(own.find("--" + f.name), std::string::npos) << c.path << " " << f.name;
   }
+}
+
+// §1.1: `tako` without a command still refuses flags it does not know (it used to print help and
+// exit 0); known global flags alone keep printing help.
+TEST(Parser, UnknownFlagsWithoutACommand) {
+  auto bogus = parse({"--bogus"});
+  EXPECT_EQ(bogus.kind, ParseOutcome::Kind::UsageError);
+  EXPECT_EQ(bogus.error, "unknown flag: --bogus");
+  EXPECT_EQ(bogus.error_command, "");
+  EXPECT_EQ(parse({"-x"}).error, "unknown shorthand flag: 'x' in -x");
+  EXPECT_EQ(parse({"--bogus=1"}).error, "unknown flag: --bogus");
+  EXPECT_EQ(parse({"--root", "--bogus"}).kind, ParseOutcome::Kind::Help);  // "--bogus" is --root's value
+  EXPECT_EQ(parse({"--root", "/x", "--nope"}).error, "unknown flag: --nope");
+  EXPECT_EQ(parse({"-hx"}).error, "unknown shorthand flag: 'x' in -hx");
+  auto group = parse({"cache", "--bogus"});
+  EXPECT_EQ(group.error, "unknown flag: --bogus");
+  EXPECT_EQ(group.error_command, "cache");
+  EXPECT_EQ(parse({"--bogus", "--help"}).kind, ParseOutcome::Kind::Help);
+  EXPECT_EQ(parse({"--local", "--no-color"}).kind, ParseOutcome::Kind::Help);
+  EXPECT_EQ(parse({"--", "--bogus"}).kind, ParseOutcome::Kind::UsageError);  // "--bogus" is a command word
+}
+
+namespace {
+Invocation with_flag(const std::string& name, const std::string& value) {
+  Invocation inv;
+  inv.flags[name] = {value};
+  return inv;
+}
+}  // namespace
+
+TEST(FlagValues, CountFlagRange) {
+  auto count = [](const std::string& v) {
+    auto r = count_flag(with_flag("limit", v), "limit", "--limit", 20, 1000, "must be a positive integer");
+    return r ? std::to_string(*r) : r.error().message;
+  };
+  EXPECT_EQ(count("1"), "1");
+  EXPECT_EQ(count("1000"), "1000");
+  EXPECT_EQ(count("0001000"), "1000");
+  EXPECT_EQ(count("1001"), "invalid argument \"1001\" for \"--limit\" flag: must be at most 1000");
+  EXPECT_EQ(count("99999999999999999999999999"),
+            "invalid argument \"99999999999999999999999999\" for \"--limit\" flag: must be at most 1000");
+  for (const char* bad : {"0", "000", "-1", "+1", " 1", "1 ", "1.0", "1e2", "0x10", ""}) {
+    EXPECT_EQ(count(bad), std::string("invalid argument \"") + bad + "\" for \"--limit\" flag: must be a positive integer");
+  }
+  auto fallback = count_flag(Invocation{}, "limit", "--limit", 20, 1000, "x");
+  ASSERT_TRUE(fallback);
+  EXPECT_EQ(*fallback, 20);
+}
+
+TEST(FlagValues, DurationFlagRefusesNegative) {
+  auto d = [](const std::string& v) {
+    auto r = duration_flag(with_flag("lock-timeout", v), "lock-timeout", "10m");
+    return r ? std::to_string(r->count()) : r.error().message;
+  };
+  EXPECT_EQ(d("0s"), "0");
+  EXPECT_EQ(d("1s"), "1000000000");
+  EXPECT_EQ(d("-1s"), "invalid argument \"-1s\" for \"--lock-timeout\" flag: must not be negative");
+  EXPECT_EQ(d("-0s"), "0");
+  EXPECT_EQ(d("soon"), "invalid argument \"soon\" for \"--lock-timeout\" flag: time: invalid duration \"soon\"");
+  auto fallback = duration_flag(Invocation{}, "lock-timeout", "10m");
+  ASSERT_TRUE(fallback);
+  EXPECT_EQ(fallback->count(), 600'000'000'000);
 }

@@ -23,6 +23,20 @@ TEST(Step, RunOrUses) {
                "8:9: " + W + "invalid step 3: step must specify either 'run' or 'uses'"}));
 }
 
+// run/uses of the wrong kind: only their kind error, not "must specify either" as if they were absent.
+TEST(Step, RunOrUsesOfTheWrongKind) {
+  EXPECT_EQ(errors_of(with_steps("      - run: {cmd: echo}\n      - uses: [tako/checkout@v1]\n")),
+            (V{"5:14: " + W + "invalid step 0: run: expected a scalar",
+               "6:15: " + W + "invalid step 1: uses: expected a scalar"}));
+}
+
+// `with:` on a run step used to be dropped without a word.
+TEST(Step, WithOnARunStepIsAWarning) {
+  EXPECT_EQ(warnings_of(with_steps("      - run: echo\n        with: {ref: main}\n")),
+            (V{"6:9: 'with' has no effect on a 'run' step (it is for 'uses' steps)"}));
+  EXPECT_EQ(warnings_of(with_steps("      - uses: tako/checkout@v1\n        with: {ref: main}\n")), V{});
+}
+
 TEST(Step, KindOfTheNode) {
   EXPECT_EQ(errors_of(with_steps("      - [a]\n      -\n      - echo ok\n")),
             (V{"5:7: " + W + "invalid step 1: step must be either a string or an object",

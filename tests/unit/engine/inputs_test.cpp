@@ -75,6 +75,9 @@ TEST(Inputs, ErrorMessagesInSpecOrder) {
   EXPECT_EQ(error_of({{"version", "1"}, {"dry", "yes"}}), "input 'dry' value 'yes' is not a valid boolean");
   EXPECT_EQ(error_of({{"version", "1"}, {"replicas", "1.5.2"}}), "input 'replicas' value '1.5.2' is not a valid number");
   EXPECT_EQ(error_of({{"version", "1"}, {"replicas", "+3"}}), "input 'replicas' value '+3' is not a valid number");
+  // Number text that overflows a double is refused, not turned into +Inf.
+  EXPECT_EQ(error_of({{"version", "1"}, {"replicas", "1e999"}}), "input 'replicas' value '1e999' is not a finite number");
+  EXPECT_EQ(error_of({{"version", "1"}, {"replicas", "-1e400"}}), "input 'replicas' value '-1e400' is not a finite number");
   EXPECT_EQ(error_of({{"version", "1"}, {"env", "Prod"}}),
             "input 'env' value 'Prod' is not in allowed values [dev staging prod]");
   EXPECT_EQ(error_of({{"version", "1"}, {"replicas", "0"}}), "input 'replicas' value 0 is less than minimum 1");

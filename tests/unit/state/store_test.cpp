@@ -6,6 +6,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <fstream>
 
 #include <gtest/gtest.h>
@@ -186,6 +187,24 @@ TEST(StateLoad, CorruptFallbackReasons) {
   bad_schema.erase("checksum");
   bad_schema["root"]["status"] = "exploded";
   std::string bad_schema_text = serialize_with_checksum(bad_schema);
+  // Intact, signed documents that do not hold this run or do not form a tree.
+  const std::string other_id = "exec-20250101-000000-0000000f";
+  auto resigned = [&](const std::function<void(json&)>& edit) {
+    json j = json::parse(good);
+    j.erase("checksum");
+    edit(j);
+    return serialize_with_checksum(j);
+  };
+  std::string other_run = resigned([&](json& j) { j["root"]["run_id"] = other_id; });
+  std::string root_parent = resigned([&](json& j) { j["root"]["parent_run_id"] = other_id; });
+  std::string dup_child = resigned([&](json& j) { j["root"]["children"][0]["run_id"] = kId; });
+  std::string wrong_parent = resigned([&](json& j) { j["root"]["children"][0]["parent_run_id"] = other_id; });
+  // A fan-out naming its own run as a child: a resume waited for itself forever.
+  std::string fan_out_self = resigned([&](json& j) {
+    for (auto& st : j["root"]["steps"]) {
+      if (st["fan_out"].is_object()) st["fan_out"]["children"][0] = kId;
+    }
+  });
   std::vector<Case> cases = {
       {"", "invalid JSON: parse error at line 1, column 1: syntax error while parsing value - unexpected end of "
            "input; expected '[', '{', or a literal"},
@@ -198,6 +217,11 @@ TEST(StateLoad, CorruptFallbackReasons) {
        "invalid document: root.status: expected one of pending, running, completed, failed, timed_out, cancelled, "
        "got \"exploded\""},
       {std::string(100000, '[') + std::string(100000, ']'), "JSON nested deeper than 512 levels"},
+      {other_run, "invalid document: root.run_id: holds run " + other_id + ", not " + kId},
+      {root_parent, "invalid document: root.parent_run_id: expected null"},
+      {dup_child, "invalid document: root.children[0].run_id: duplicate run id " + kId},
+      {wrong_parent, "invalid document: root.children[0].parent_run_id: expected " + kId},
+      {fan_out_self, "invalid document: root.steps[1].fan_out.children: " + kId + " is not a child run of " + kId},
       {"\xff\xfe{}", ""},
   };
   for (const auto& c : cases) {

@@ -86,6 +86,9 @@ TEST(StateStore, ConcurrentRunsUpdatingTheirNodes) {
   tako::util::TempDir tmp("tako-state");
   StateDocument d = appendix_b();
   d.root.children.clear();
+  for (auto& s : d.root.steps) {
+    if (s.fan_out) s.fan_out->children.clear();  // a loaded tree must be consistent
+  }
   StateStore store({tmp.path(), 5ms}, d);
   constexpr int kThreads = 6, kSteps = 40;
   // The "parent" creates children while they already run (node references stay valid).
@@ -93,6 +96,7 @@ TEST(StateStore, ConcurrentRunsUpdatingTheirNodes) {
   for (int t = 0; t < kThreads; ++t) {
     auto l = store.lock();
     l->root.children.push_back(run(new_run_id(), "o/r" + std::to_string(t), "w", RunStatus::Running));
+    l->root.children.back().parent_run_id = l->root.run_id;  // a loaded tree must be consistent
     nodes.push_back(&l->root.children.back());
   }
   std::vector<std::thread> threads;
@@ -112,6 +116,7 @@ TEST(StateStore, ConcurrentRunsUpdatingTheirNodes) {
         if (t == 0 && s % 10 == 0) {  // the parent keeps appending siblings
           store.update([&](StateDocument& doc) {
             doc.root.children.push_back(run(new_run_id(), "o/late", "w", RunStatus::Pending));
+            doc.root.children.back().parent_run_id = doc.root.run_id;
           });
         }
       }
