@@ -9,12 +9,6 @@
 #include "tako/util/data_doc.h"
 #include "tako/yaml/parser.h"
 
-// libfyaml 0.7.12 leaks the buffer of a long escaped scalar when a syntax error
-// follows it (e.g. "[\n…''x\n"; reproduced with libfyaml alone). A
-// few KiB per failed parse, inside the library: suppressed for LeakSanitizer so
-// the fuzzer keeps looking for our bugs. Any target that parses YAML needs this.
-extern "C" const char* __lsan_default_suppressions() { return "leak:libfyaml.so\n"; }
-
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* bytes, size_t size) {
   if (size > 65536) return 0;
   std::string_view text(reinterpret_cast<const char*>(bytes), size);
