@@ -11,7 +11,7 @@ JOBS       ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
 .PHONY: all deps build demo test unit-test cli-test conformance test-sanitize \
-        bench fuzz coverage clean
+        bench fuzz fuzz-build fuzz-ci coverage clean
 
 all: build
 
@@ -50,10 +50,17 @@ bench: build
 	@bash scripts/run-bench.sh $(abspath $(BUILD))
 
 # libFuzzer targets (clang). FUZZ_SECONDS per target; corpora in fuzz/<module>/corpus.
+# `make fuzz-ci` is what .ci/run runs: every target for FUZZ_SECONDS (60); any finding
+# (crash, sanitizer report, timeout, out-of-memory) fails. See docs/FUZZING.md.
 FUZZ_SECONDS ?= 60
-fuzz: deps
+fuzz-build: deps
 	CC=clang CXX=clang++ cmake -S . -B $(FUZZ_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTAKO_FUZZ=ON
 	ninja -C $(FUZZ_BUILD) -j $(JOBS)
+
+fuzz: fuzz-build
+	@bash scripts/run-fuzz.sh $(abspath $(FUZZ_BUILD)) $(FUZZ_SECONDS)
+
+fuzz-ci: fuzz-build
 	@bash scripts/run-fuzz.sh $(abspath $(FUZZ_BUILD)) $(FUZZ_SECONDS)
 
 coverage: deps

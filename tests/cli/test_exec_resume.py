@@ -111,7 +111,11 @@ def test_resume_still_failing_keeps_state_consistent(tako, ws, env, tmp_path):
     assert (count(tmp_path, "a"), count(tmp_path, "b")) == (1, 2)
 
 
-def blocking_yml(tmp):
+def blocking_yml(tmp, escape=False):
+    # escape: the looping process leaves the step's process group and session (as a daemon would), so the keeper
+    # cannot reach it when tako is killed; only the resume's leftover search (by environment) finds it.
+    loop = f"echo $$ > {tmp}/long.pid; while [ ! -f {tmp}/release ]; do sleep 0.02; done"
+    body = f"setsid sh -c '{loop}'" if escape else loop
     return yml(f"""\
   w:
     steps:
@@ -120,8 +124,7 @@ def blocking_yml(tmp):
       - id: long
         run: |
           {counted("long", tmp)}
-          echo $$ > {tmp}/long.pid
-          while [ ! -f {tmp}/release ]; do sleep 0.02; done
+          {body}
       - id: c
         run: '{counted("c", tmp)}'
 """)
@@ -134,7 +137,7 @@ def newest_run_id(env):
 
 
 def test_kill_9_then_resume(tako, ws, env, tmp_path):
-    app = ws.repo("app", blocking_yml(tmp_path))
+    app = ws.repo("app", blocking_yml(tmp_path, escape=True))
     p = spawn(env, "exec", "w", cwd=app)
     try:
         step_pid = read_pid(tmp_path / "long.pid")
@@ -147,7 +150,8 @@ def test_kill_9_then_resume(tako, ws, env, tmp_path):
         p.wait(timeout=30)
     finally:
         kill_if_running(p)
-    # SIGKILL gives tako no chance to stop the step: its process group runs on.
+    # SIGKILL gives tako no chance to stop the step; its keeper ends the step's process group, but not a process
+    # that left it.
     assert pid_alive(step_pid)
     st = tako("status", run_id)
     assert st.out == f"{run_id} (w) [INTERRUPTED]\n└── o/app [INTERRUPTED] - step: long\n", st

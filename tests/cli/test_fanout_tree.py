@@ -379,10 +379,12 @@ def test_resume_reports_a_cycle_again(tako, ws, env):
 
 def test_kill_9_during_a_child_then_resume_stops_the_leftover_child_step(ws, env, tmp_path):
     """A child's step left running by a killed tako is stopped before the resume re-runs it."""
+    # The looping process leaves the step's process group (as a daemon would), so tako's keeper cannot end it when
+    # tako is killed; the resume finds it by its environment.
     step = (f"      - run: |\n"
             f"          echo x >> {tmp_path}/count\n"
-            f"          echo $$ > {tmp_path}/child.pid\n"
-            f"          while [ ! -f {tmp_path}/release ]; do sleep 0.02; done\n")
+            f"          setsid sh -c 'echo $$ > {tmp_path}/child.pid; "
+            f"while [ ! -f {tmp_path}/release ]; do sleep 0.02; done'\n")
     src = ws.repo("src", emitter("src"))
     ws.repo("app", subscriber("app", "o/src", step))
     p = spawn(env, "exec", "go", "--local", cwd=src, out=tmp_path / "1.out", err=tmp_path / "1.err")

@@ -10,6 +10,7 @@
 #include "tako/cli/output.h"
 #include "tako/engine/command_runner.h"
 #include "tako/graph/graph.h"
+#include "tako/proc/group_keeper.h"
 #include "tako/proc/interrupt.h"
 #include "tako/util/strings.h"
 
@@ -32,6 +33,8 @@ Result<int> jobs_flag(const Invocation& inv) {
 
 int cmd_run(const Invocation& inv) {
   proc::InterruptGuard guard;
+  // Ends the commands' process groups if this process is killed (docs/PROCESSES.md).
+  auto keeper = proc::GroupKeeper::start_or_warn();
   auto jobs = jobs_flag(inv);
   if (!jobs) return report_usage_error(jobs.error().message, "run");
   auto lock_timeout = duration_flag(inv, "lock-timeout", "10m");

@@ -18,6 +18,7 @@
 #include "tako/engine/run_executor.h"
 #include "tako/engine/summary.h"
 #include "tako/engine/tree.h"
+#include "tako/proc/group_keeper.h"
 #include "tako/proc/interrupt.h"
 #include "tako/proc/leftovers.h"
 #include "tako/repo/identity.h"
@@ -212,6 +213,8 @@ int finish_failed_only(const ExecOptions& o, Tree& tree, proc::InterruptGuard& g
 
 int run_exec(const ExecOptions& o) {
   proc::InterruptGuard guard;
+  // Ends the steps' process groups if this process is killed (docs/PROCESSES.md).
+  auto keeper = proc::GroupKeeper::start_or_warn();
   const std::string home = o.settings.home;
   const std::string state_dir = state::state_dir(home);
 

@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "tako/proc/command_path.h"
+#include "tako/proc/group_keeper.h"
 
 extern char** environ;
 
@@ -113,11 +114,19 @@ void Child::destroy() noexcept {
     while (::waitpid(pid_, &st, 0) < 0 && errno == EINTR) {
     }
     reaped_ = true;
+    forget_group();
   }
   out_.reset();
   err_.reset();
   pidfd_.reset();
   pid_ = -1;
+}
+
+// The leader is reaped: its id may be reused from now on, so the keeper must no longer
+// end that group if tako dies. (Between the reap and this message the group is empty
+// or only holds processes of this step, which the keeper may end.)
+void Child::forget_group() noexcept {
+  if (pgid_ > 0) detail::keeper_untrack(pgid_);
 }
 
 bool Child::signal_group(int sig) {
@@ -143,6 +152,7 @@ std::optional<ExitStatus> Child::peek() {
     // gone, or a pidfd poller would spin forever.
     status_ = ExitStatus{};
     reaped_ = true;
+    forget_group();
     return status_;
   }
   if (si.si_pid == 0) return std::nullopt;
@@ -162,11 +172,13 @@ std::optional<ExitStatus> Child::try_wait() {
     // ECHILD: somebody else reaped it (SIGCHLD ignored or waitpid(-1)). Treat as gone.
     if (!status_) status_ = ExitStatus{};
     reaped_ = true;
+    forget_group();
     return status_;
   }
   if (si.si_pid == 0) return std::nullopt;
   status_ = ExitStatus::from_siginfo(si.si_code, si.si_status);
   reaped_ = true;
+  forget_group();
   return status_;
 }
 
@@ -341,6 +353,8 @@ Result<Child> spawn(const SpawnOptions& options) {
   }
   child.pid_ = pid;
   child.pgid_ = options.new_process_group ? pid : 0;
+  // From here on the group is ended by the keeper if tako dies (group_keeper.h).
+  if (child.pgid_ > 0) detail::keeper_track(child.pgid_);
   child.pidfd_.reset(open_pidfd(pid));
   return child;  // write ends close here; the child holds its own copies
 }

@@ -111,6 +111,7 @@ class Child {
  private:
   friend Result<Child> spawn(const SpawnOptions& options);
   void destroy() noexcept;
+  void forget_group() noexcept;
 
   pid_t pid_ = -1;
   pid_t pgid_ = 0;
