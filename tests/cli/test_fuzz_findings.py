@@ -6,7 +6,7 @@ import pytest
 
 from conftest import TAKO_BIN
 
-FINDINGS = pathlib.Path(__file__).resolve().parents[2] / "fuzz" / "config" / "findings"
+FINDINGS = pathlib.Path(__file__).resolve().parents[2] / "fuzz" / "config" / "corpus"
 
 
 @pytest.mark.parametrize("name", sorted(p.name for p in FINDINGS.glob("*.yml")))
