@@ -172,3 +172,20 @@ def test_mutual_fan_out_across_processes_fails_at_once(ws, env, tmp_path):
         assert m.group(1) in other_out, other_out  # the other process's root run
     for k in "ab":
         assert "timed out" not in errs[k], errs[k]
+
+
+def test_checkouts_sharing_one_git_dir_follow_the_ancestor_rule(tako, ws, tmp_path):
+    """Two checkouts in subdirectories of one git repository share <git dir>/tako.lock: a fan-out
+    from one to the other runs the child under its ancestor's lock (§10.8) instead of waiting for it."""
+    log = tmp_path / "log"
+    mono = ws.repo("mono", None, files={
+        "a/tako.yml": emitter("a"),
+        "b/tako.yml": subscriber("b", "o/a", f"      - run: echo b ran >> {log}\n"),
+    }, remote=False)
+    start = time.monotonic()
+    r = tako("exec", "go", "--local", "--lock-timeout", "120s", cwd=mono / "a", timeout=100)
+    assert r.code == 0, r
+    assert time.monotonic() - start < 60
+    assert log.read_text() == "b ran\n"
+    assert "waiting for lock" not in r.err
+    assert json.loads((mono / ".git" / "tako.lock").read_text())["repository"] == "o/a"
