@@ -64,8 +64,10 @@ FailedOnlyResult resume_failed_only(Tree& tree) {
     std::optional<RepoLock> lock;
     const bool is_root = !o.parent_run_id;  // run_exec already holds the root's lock
     // Ancestor rule (§10.8): a checkout sharing the root's lock file runs under the root's lock.
-    const bool under_root = !is_root && repo_lock_file(tree.options().settings.home, o.path) == root_lock_file;
-    if (o.isolation == state::Isolation::Shared && !is_root && !under_root) {
+    const bool shared = o.isolation == state::Isolation::Shared;
+    const bool under_root =
+        shared && !is_root && repo_lock_file(tree.options().settings.home, o.path) == root_lock_file;
+    if (shared && !is_root && !under_root) {
       auto l = acquire_repo_lock(tree.options().settings.home, o.path, o.repository, o.run_id,
                                  tree.options().lock_timeout, tree.options().lock_timeout_text, -2,
                                  {o.run_id, root_id});

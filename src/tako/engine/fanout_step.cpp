@@ -481,9 +481,8 @@ void RunExecutor::run_child(const std::shared_ptr<FanOutState>& st, ChildTask& t
   std::vector<std::string> waiting_runs{t.run_id};  // for deadlock detection (lock_waits.h)
   for (RunExecutor* r = this; r != nullptr; r = r->parent_) {
     waiting_runs.push_back(r->run_id());
-    if (!r->locked_path().empty() && (r->locked_path() == canon || repo_lock_file(home, r->locked_path()) == lock_file)) {
-      ancestor_lock = true;
-    }
+    const std::string& held = r->locked_path();
+    if (!held.empty() && (held == canon || repo_lock_file(home, held) == lock_file)) ancestor_lock = true;
   }
   std::optional<RepoLock> lock;
   std::string start_error;

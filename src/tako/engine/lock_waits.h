@@ -1,4 +1,4 @@
-// Cross-process deadlock detection for repository locks (SPEC §14 "Deadlock",
+// Cross-process deadlock detection for repository locks (REFERENCE.md §14 "Deadlock",
 // docs/PROCESSES.md "Deadlock detection").
 //
 // Every `tako exec` process keeps a wait file listing the repository locks its runs are

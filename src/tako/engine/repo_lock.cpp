@@ -1,9 +1,9 @@
 #include "tako/engine/repo_lock.h"
 
+#include <unistd.h>
+
 #include <cstdlib>
 #include <memory>
-
-#include <unistd.h>
 
 #include "tako/engine/lock_waits.h"
 #include "tako/proc/interrupt.h"

@@ -1,4 +1,4 @@
-// The repository lock of SPEC §14: <git dir>/tako.lock of the checkout (shared by every tako
+// The repository lock of REFERENCE.md §14: <git dir>/tako.lock of the checkout (shared by every tako
 // process whatever its TAKO_HOME), or <home>/locks/repo-<h>.lock outside git (§2).
 #pragma once
 

@@ -98,7 +98,7 @@ Result<FileLock> acquire_lock(const LockRequest& request);
 Result<std::optional<FileLock>> try_acquire_lock(const LockRequest& request);
 
 // <git dir>/tako.lock when `canonical_path` is in a git checkout (every worktree has its own
-// git dir), else <home>/locks/repo-<first 16 hex of SHA-256(canonical_path)>.lock (SPEC §2).
+// git dir), else <home>/locks/repo-<first 16 hex of SHA-256(canonical_path)>.lock (REFERENCE.md §2).
 std::string repo_lock_path(const std::string& home, const std::string& canonical_path);
 // <home>/locks/run-<run-id>.lock
 std::string run_lock_path(const std::string& home, const std::string& run_id);

@@ -1,5 +1,5 @@
 // The git directory of a checkout, as `git rev-parse --absolute-git-dir` finds it, without
-// spawning git: the repository lock (SPEC §14) is taken for every child run, and a process
+// spawning git: the repository lock (REFERENCE.md §14) is taken for every child run, and a process
 // per lock would dominate a fan-out.
 #pragma once
 
