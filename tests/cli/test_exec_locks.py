@@ -75,13 +75,18 @@ def test_lock_timeout(tako, ws, env, tmp_path):
 
 
 def test_repo_lock_file_payload(tako, ws, env, tmp_path):
-    import hashlib
+    """§2: a git checkout's repository lock is <git dir>/tako.lock, mode 0600, invisible to git."""
     import json
+    import stat
+    import subprocess
     app = ws.repo("app", yml("  w:\n    steps: [echo hi]\n"))
     r = tako("exec", "w", cwd=app)
     assert r.code == 0
-    h = hashlib.sha256(str(app.resolve()).encode()).hexdigest()[:16]
-    lock = home(env) / "locks" / f"repo-{h}.lock"
+    lock = app / ".git" / "tako.lock"
+    assert stat.S_IMODE(lock.stat().st_mode) == 0o600
+    assert not list((home(env) / "locks").glob("repo-*.lock"))
+    status = subprocess.run(["git", "status", "--porcelain", "--ignored"], cwd=app, capture_output=True, text=True)
+    assert status.returncode == 0 and status.stdout == ""
     payload = json.loads(lock.read_text())
     assert payload["run_id"] == run_id_of(r.out)
     assert payload["repository"] == "o/app" and payload["path"] == str(app.resolve())

@@ -14,6 +14,7 @@
 #include "tako/engine/failed_only.h"
 #include "tako/engine/fanout_step.h"
 #include "tako/engine/inputs.h"
+#include "tako/engine/lock_waits.h"
 #include "tako/engine/repo_lock.h"
 #include "tako/engine/run_executor.h"
 #include "tako/engine/summary.h"
@@ -299,6 +300,8 @@ int run_exec(const ExecOptions& o) {
   }
 
   // The repository lock, held for the whole execution of the root run.
+  // Every repository lock of this tree names the wait file other processes follow (§14 deadlock).
+  LockWaits::instance().enable(home);
   auto repo_lock = acquire_repo_lock(home, entry->path, entry->identity, run_id, o.lock_timeout, o.lock_timeout_text);
   if (!repo_lock) {
     if (guard.interrupted()) {

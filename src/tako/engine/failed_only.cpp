@@ -48,6 +48,12 @@ FailedOnlyResult resume_failed_only(Tree& tree) {
     };
     walk(l->root);
   }
+  std::string root_id, root_lock_file;
+  {
+    auto l = tree.lock();
+    root_id = l->root.run_id;
+    root_lock_file = repo_lock_file(tree.options().settings.home, l->root.path);
+  }
   for (const auto& o : origins) {
     auto spec = spec_from_node(o);
     if (!spec) {
@@ -57,9 +63,14 @@ FailedOnlyResult resume_failed_only(Tree& tree) {
     }
     std::optional<RepoLock> lock;
     const bool is_root = !o.parent_run_id;  // run_exec already holds the root's lock
-    if (o.isolation == state::Isolation::Shared && !is_root) {
+    // Ancestor rule (§10.8): a checkout sharing the root's lock file runs under the root's lock.
+    const bool shared = o.isolation == state::Isolation::Shared;
+    const bool under_root =
+        shared && !is_root && repo_lock_file(tree.options().settings.home, o.path) == root_lock_file;
+    if (shared && !is_root && !under_root) {
       auto l = acquire_repo_lock(tree.options().settings.home, o.path, o.repository, o.run_id,
-                                 tree.options().lock_timeout, tree.options().lock_timeout_text);
+                                 tree.options().lock_timeout, tree.options().lock_timeout_text, -2,
+                                 {o.run_id, root_id});
       if (!l) {
         result.all_origins_completed = false;
         if (result.first_error.empty()) result.first_error = l.error().message;
@@ -68,7 +79,7 @@ FailedOnlyResult resume_failed_only(Tree& tree) {
       lock.emplace(std::move(*l));
     }
     RunExecutor exec(tree, o.run_id, std::move(*spec), nullptr);
-    if (lock || is_root) exec.set_locked_path(o.path);
+    if (lock || is_root || under_root) exec.set_locked_path(o.path);
     if (!exec.execute()) {
       result.all_origins_completed = false;
       if (result.first_error.empty()) {

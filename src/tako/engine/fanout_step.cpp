@@ -473,9 +473,16 @@ void RunExecutor::run_child(const std::shared_ptr<FanOutState>& st, ChildTask& t
   RunExecutor& ex = *t.exec;
   auto stop = [&] { return ex.cancelled() || tree_.interrupted.load(); };
   const std::string canon = canonical(t.repo_path);
+  // The ancestor rule (§10.8) compares lock files, not paths: checkouts in subdirectories of
+  // one git repository share its <git dir>/tako.lock.
+  const std::string& home = tree_.options().settings.home;
+  const std::string lock_file = repo_lock_file(home, canon);
   bool ancestor_lock = false;
+  std::vector<std::string> waiting_runs{t.run_id};  // for deadlock detection (lock_waits.h)
   for (RunExecutor* r = this; r != nullptr; r = r->parent_) {
-    if (!r->locked_path().empty() && r->locked_path() == canon) ancestor_lock = true;
+    waiting_runs.push_back(r->run_id());
+    const std::string& held = r->locked_path();
+    if (!held.empty() && (held == canon || repo_lock_file(home, held) == lock_file)) ancestor_lock = true;
   }
   std::optional<RepoLock> lock;
   std::string start_error;
@@ -506,7 +513,8 @@ void RunExecutor::run_child(const std::shared_ptr<FanOutState>& st, ChildTask& t
       give_back_slots();
       set_waiting(t.run_id, "lock on " + t.identity);
       auto l = acquire_repo_lock(tree_.options().settings.home, t.repo_path, t.identity, t.run_id,
-                                 tree_.options().lock_timeout, tree_.options().lock_timeout_text, ex.cancel_fd());
+                                 tree_.options().lock_timeout, tree_.options().lock_timeout_text, ex.cancel_fd(),
+                                 waiting_runs);
       if (l) lock.emplace(std::move(*l));
       else if (!stop()) start_error = l.error().message;
       st->step_slots->resume(t.step_ticket);

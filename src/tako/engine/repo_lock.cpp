@@ -1,30 +1,42 @@
 #include "tako/engine/repo_lock.h"
 
+#include <unistd.h>
+
 #include <cstdlib>
 #include <memory>
 
+#include "tako/engine/lock_waits.h"
 #include "tako/proc/interrupt.h"
 
 namespace tako::engine {
 
 namespace {
 
+std::string canonical_path(const std::string& path) {
+  if (std::unique_ptr<char, decltype(&std::free)> real(::realpath(path.c_str(), nullptr), &std::free); real) {
+    return real.get();
+  }
+  return path;
+}
+
 util::LockRequest repo_request(const std::string& home, const std::string& path, const std::string& repository,
                                const std::string& run_id) {
-  std::string canonical = path;
-  if (std::unique_ptr<char, decltype(&std::free)> real(::realpath(path.c_str(), nullptr), &std::free); real) {
-    canonical = real.get();
-  }
+  std::string canonical = canonical_path(path);
   util::LockRequest req;
   req.lock_path = util::repo_lock_path(home, canonical);
   req.repository = repository;
   req.self.run_id = run_id.empty() ? "tako-run" : run_id;
   req.self.repository = repository;
   req.self.path = canonical;
+  req.self.wait_file = LockWaits::instance().file();
   return req;
 }
 
 }  // namespace
+
+std::string repo_lock_file(const std::string& home, const std::string& path) {
+  return util::repo_lock_path(home, canonical_path(path));
+}
 
 Result<std::optional<RepoLock>> try_repo_lock(const std::string& home, const std::string& path,
                                               const std::string& repository, const std::string& run_id) {
@@ -33,7 +45,8 @@ Result<std::optional<RepoLock>> try_repo_lock(const std::string& home, const std
 
 Result<RepoLock> acquire_repo_lock(const std::string& home, const std::string& path,
                                    const std::string& repository, const std::string& run_id,
-                                   util::Nanos timeout, const std::string& timeout_text, int cancel_fd) {
+                                   util::Nanos timeout, const std::string& timeout_text, int cancel_fd,
+                                   const std::vector<std::string>& waiting_runs) {
   util::LockRequest req = repo_request(home, path, repository, run_id);
   req.timeout = timeout;
   req.timeout_text = timeout_text;
@@ -42,6 +55,18 @@ Result<RepoLock> acquire_repo_lock(const std::string& home, const std::string& p
   } else {
     req.cancel_fd = cancel_fd;
   }
+  if (waiting_runs.empty() || LockWaits::instance().file().empty()) return util::acquire_lock(req);
+  // Recorded before the first attempt, so that two runs closing a cycle at the same moment
+  // each see the other's wait; a cycle must be seen on two consecutive polls, so a holder
+  // that has just been replaced (payload not yet rewritten) is not taken for a cycle.
+  LockWaits::Guard recorded = LockWaits::instance().add({req.lock_path, repository, waiting_runs});
+  DeadlockQuery q{req.lock_path, repository, ::getpid(), waiting_runs};
+  int seen = 0;
+  req.deadlock_check = [&]() -> std::string {
+    std::string msg = find_deadlock(q);
+    seen = msg.empty() ? 0 : seen + 1;
+    return seen >= 2 ? msg : std::string();
+  };
   return util::acquire_lock(req);
 }
 

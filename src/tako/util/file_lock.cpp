@@ -11,6 +11,7 @@
 #include <ctime>
 #include <nlohmann/json.hpp>
 
+#include "tako/util/git_dir.h"
 #include "tako/util/sha256.h"
 
 namespace tako::util {
@@ -135,6 +136,7 @@ std::string lock_holder_json(const LockHolder& h) {
   j["repository"] = h.repository;
   j["path"] = h.path;
   j["acquired_at"] = h.acquired_at;
+  if (!h.wait_file.empty()) j["wait_file"] = h.wait_file;
   return j.dump();
 }
 
@@ -162,6 +164,7 @@ std::optional<LockHolder> read_lock_holder(const std::string& lock_path) {
   str("repository", h.repository);
   str("path", h.path);
   str("acquired_at", h.acquired_at);
+  str("wait_file", h.wait_file);
   return h;
 }
 
@@ -220,6 +223,9 @@ Result<FileLock> acquire_lock(const LockRequest& req) {
                    held_by(read_lock_holder(req.lock_path)) + ")"};
     }
     if (cancelled(req.cancel_fd)) return Error{"interrupted"};
+    if (req.deadlock_check) {
+      if (std::string msg = req.deadlock_check(); !msg.empty()) return Error{std::move(msg)};
+    }
     auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - now);
     if (sleep_or_cancel(std::min(backoff, left), req.cancel_fd)) return Error{"interrupted"};
     backoff = std::min(backoff * 2, std::chrono::milliseconds(50));
@@ -227,6 +233,7 @@ Result<FileLock> acquire_lock(const LockRequest& req) {
 }
 
 std::string repo_lock_path(const std::string& home, const std::string& canonical_path) {
+  if (auto git_dir = find_git_dir(canonical_path)) return *git_dir + "/tako.lock";
   return home + "/locks/repo-" + sha256_hex(canonical_path).substr(0, 16) + ".lock";
 }
 

@@ -64,6 +64,9 @@ struct LockHolder {
   std::string repository{};
   std::string path{};
   std::string acquired_at{};  // RFC 3339
+  // Where the holder's process records the locks its runs wait for (docs/PROCESSES.md,
+  // "Deadlock detection"); written after the §14 fields, omitted when empty.
+  std::string wait_file{};
 };
 
 std::string lock_holder_json(const LockHolder& holder);
@@ -80,6 +83,9 @@ struct LockRequest {
   // Receives the wait message once (no newline). Default: one write(2) to stderr.
   std::function<void(const std::string&)> on_wait{};
   int cancel_fd = -1;  // see FileLock::acquire
+  // Asked while blocked: a non-empty answer ends the wait at once with that error
+  // (the §14 deadlock). Called after each failed attempt, so it may read the lock file.
+  std::function<std::string()> deadlock_check{};
 };
 
 // §14: acquires `lock_path`, writing `self` as payload. While blocked, reports once
@@ -91,7 +97,8 @@ Result<FileLock> acquire_lock(const LockRequest& request);
 // Non-blocking: the lock with `self` written as payload, or nullopt when busy.
 Result<std::optional<FileLock>> try_acquire_lock(const LockRequest& request);
 
-// <home>/locks/repo-<first 16 hex of SHA-256(canonical_path)>.lock
+// <git dir>/tako.lock when `canonical_path` is in a git checkout (every worktree has its own
+// git dir), else <home>/locks/repo-<first 16 hex of SHA-256(canonical_path)>.lock (REFERENCE.md §2).
 std::string repo_lock_path(const std::string& home, const std::string& canonical_path);
 // <home>/locks/run-<run-id>.lock
 std::string run_lock_path(const std::string& home, const std::string& run_id);
