@@ -1,4 +1,4 @@
-"""Unknown flags of the bare `tako` and the range of every numeric and duration flag (SPEC §1.1:
+"""Unknown flags of the bare `tako` and the range of every numeric and duration flag (REFERENCE.md §1.1:
 a usage error names the flag and exits 1; nothing runs)."""
 import pytest
 

@@ -1,4 +1,4 @@
-"""Secrets never leave masked form (SPEC §7.7, docs/ENGINE.md "Secrets"), on every route a value
+"""Secrets never leave masked form (REFERENCE.md §7.7, docs/ENGINE.md "Secrets"), on every route a value
 can take: step output -> event payload -> child inputs -> child step, the step cache, the state
 store (every file under TAKO_HOME, .bak and logs included), `exec --json`, `status` (text and
 --json), console stdout/stderr, error messages, for single-line and multi-line secrets."""

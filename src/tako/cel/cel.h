@@ -1,4 +1,4 @@
-// tako's CEL engine: public API (SPEC §9).
+// tako's CEL engine: public API (REFERENCE.md §9).
 //
 //   cel::Env env;
 //   env.declare("event").declare("payload");
@@ -98,7 +98,7 @@ Result<Program> compile(std::string_view expression, const Env& env);
 
 // Names of the declared variables referenced by `expression` (convenience
 // around compile()+references()).
-// --- output (SPEC §9.6) ----------------------------------------------------
+// --- output (REFERENCE.md §9.6) ----------------------------------------------------
 std::string format_literal(const Value& v);  // CEL literal syntax
 nlohmann::json format_json(const Value& v);  // typed JSON
 std::string format_double(double d);         // §9.6 double rules

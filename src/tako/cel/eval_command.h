@@ -1,4 +1,4 @@
-// `tako eval` (SPEC §1.10, §9.6): the command's behaviour, independent of
+// `tako eval` (REFERENCE.md §1.10, §9.6): the command's behaviour, independent of
 // argument parsing. The CLI fills an EvalRequest and prints the result.
 #pragma once
 

@@ -1,4 +1,4 @@
-// Output of values (SPEC §9.6) and double formatting.
+// Output of values (REFERENCE.md §9.6) and double formatting.
 #include <charconv>
 #include <cmath>
 #include <cstdio>

@@ -1,5 +1,5 @@
 // Semantic versions (SemVer 2.0 precedence) and the version-range grammar of
-// SPEC §10.5, shared by the CEL `semver.*` functions, fan-out subscription
+// REFERENCE.md §10.5, shared by the CEL `semver.*` functions, fan-out subscription
 // matching (`schema_version`) and the config validator (§4.6).
 //
 //   auto v = tako::cel::semver::parse_version("v1.4.0-rc.1+build.5");

@@ -1,4 +1,4 @@
-// CEL bindings of the semver helpers (SPEC §9.2).
+// CEL bindings of the semver helpers (REFERENCE.md §9.2).
 #include "tako/cel/interp.h"
 #include "tako/cel/semver.h"
 

@@ -1,4 +1,4 @@
-// CEL value model (SPEC §9): int, uint, double, string, bytes, bool, null,
+// CEL value model (REFERENCE.md §9): int, uint, double, string, bytes, bool, null,
 // list, map, type, timestamp, duration, plus an error value used internally
 // for CEL's commutative error absorption.
 //

@@ -1,4 +1,4 @@
-// `tako cache clean` / `tako cache prune` (SPEC §1.8).
+// `tako cache clean` / `tako cache prune` (REFERENCE.md §1.8).
 #include <sys/stat.h>
 
 #include <chrono>

@@ -1,4 +1,4 @@
-// `tako exec` (SPEC §1.6): flag validation, then the engine.
+// `tako exec` (REFERENCE.md §1.6): flag validation, then the engine.
 #include "tako/cli/commands.h"
 #include "tako/cli/context.h"
 #include "tako/cli/output.h"

@@ -1,4 +1,4 @@
-// `tako run` (SPEC §1.5, §6).
+// `tako run` (REFERENCE.md §1.5, §6).
 #include <unistd.h>
 
 #include <csignal>

@@ -1,4 +1,4 @@
-// `tako status [<run-id>] [--json] [--limit N] [--all]` (SPEC §1.7, §11.5, §11.6).
+// `tako status [<run-id>] [--json] [--limit N] [--all]` (REFERENCE.md §1.7, §11.5, §11.6).
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>

@@ -1,4 +1,4 @@
-// `tako validate` (SPEC §1.3): validates the entry repository's tako.yml.
+// `tako validate` (REFERENCE.md §1.3): validates the entry repository's tako.yml.
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -26,7 +26,7 @@ void print(FILE* f, const std::string& s) {
   std::fwrite(s.data(), 1, s.size(), f);
 }
 
-// The entry directory (SPEC §3.1): --repo (resolved, cloned or updated like
+// The entry directory (REFERENCE.md §3.1): --repo (resolved, cloned or updated like
 // every other command; --local never touches the network), else --root, else
 // the current directory.
 Result<std::string> entry_directory(const Invocation& inv) {

@@ -1,4 +1,4 @@
-// `tako workspace clean [--older-than DUR]` (SPEC §1.9).
+// `tako workspace clean [--older-than DUR]` (REFERENCE.md §1.9).
 #include <chrono>
 #include <cstdio>
 #include <filesystem>

@@ -1,4 +1,4 @@
-// The command table (SPEC §1) and the handler of every command.
+// The command table (REFERENCE.md §1) and the handler of every command.
 #pragma once
 
 #include <string>

@@ -1,4 +1,4 @@
-// The parsed command line handed to a command handler (SPEC §1.1).
+// The parsed command line handed to a command handler (REFERENCE.md §1.1).
 #pragma once
 
 #include <functional>
@@ -34,7 +34,7 @@ struct CommandSpec {
   Handler handler;
 };
 
-// Global options (SPEC §1.1), present on every invocation.
+// Global options (REFERENCE.md §1.1), present on every invocation.
 struct GlobalOptions {
   std::optional<std::string> root;
   std::optional<std::string> repo;

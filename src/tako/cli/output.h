@@ -1,4 +1,4 @@
-// Conventions of SPEC §1.1 for errors, warnings and colour.
+// Conventions of REFERENCE.md §1.1 for errors, warnings and colour.
 #pragma once
 
 #include <string>

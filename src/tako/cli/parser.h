@@ -1,4 +1,4 @@
-// Command-line parsing with cobra-compatible behaviour and messages (SPEC §1.1):
+// Command-line parsing with cobra-compatible behaviour and messages (REFERENCE.md §1.1):
 // flags before or after positionals, --flag=value and --flag value, "--" ends
 // flags, comma-separated repeatable list flags, and tako exec's dynamic
 // --inputs.<name> flags.

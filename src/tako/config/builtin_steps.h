@@ -1,4 +1,4 @@
-// Built-in steps (SPEC §4.5, §10.1, §13): the `uses` syntax and the `with`
+// Built-in steps (REFERENCE.md §4.5, §10.1, §13): the `uses` syntax and the `with`
 // parameter rules, shared by the loader (load-time checks) and the built-in
 // implementations (run-time checks on rendered parameters) so that both use
 // the same messages.
@@ -35,11 +35,11 @@ struct ParamProblem {
 // is the text used in messages ("tako/fan-out@v1"). With `load_time`, string
 // values containing "{{" are templates whose rendered value is unknown: they
 // satisfy "required" but are not type-checked. Problems come in the order of
-// the SPEC tables, unknown-parameter warnings last (sorted by key).
+// the reference tables, unknown-parameter warnings last (sorted by key).
 std::vector<ParamProblem> check_builtin_params(Builtin b, const nlohmann::json& with, std::string_view uses,
                                                bool load_time);
 
-// Run-time view of `tako/fan-out@v1` parameters after rendering (SPEC §10.1).
+// Run-time view of `tako/fan-out@v1` parameters after rendering (REFERENCE.md §10.1).
 struct FanOutParams {
   std::string event_type;
   nlohmann::json payload = nlohmann::json::object();
@@ -55,7 +55,7 @@ struct FanOutParams {
 // The first error of check_builtin_params (load_time = false) or the parameters.
 Result<FanOutParams> parse_fan_out_params(const nlohmann::json& with);
 
-// Run-time view of `tako/poll@v1` parameters after rendering (SPEC §13.2).
+// Run-time view of `tako/poll@v1` parameters after rendering (REFERENCE.md §13.2).
 struct PollParams {
   std::string target;  // "step" | "command"
   std::string step_id;

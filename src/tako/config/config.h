@@ -1,4 +1,4 @@
-// The tako.yml model (SPEC §4). Plain structs; every node that a later error
+// The tako.yml model (REFERENCE.md §4). Plain structs; every node that a later error
 // may point at keeps its source position.
 #pragma once
 
@@ -100,7 +100,7 @@ struct StepEvent {  // produces.events[]
   Pos pos;
 };
 
-struct Step {  // a workflow step (SPEC §4.5); a plain scalar step is {run: <scalar>}
+struct Step {  // a workflow step (REFERENCE.md §4.5); a plain scalar step is {run: <scalar>}
   std::string id;         // explicit or generated (step-<k>, <parent>-on-failure-<k>)
   bool id_explicit = false;
   Pos id_pos;             // the `id` value, else the step node
@@ -157,7 +157,7 @@ struct Config {
   std::vector<Artifact> artifacts;
   std::vector<Dependent> dependents;
   std::vector<ProducedEventType> produces;
-  // Top-level `subscriptions` followed by `events.subscriptions` (SPEC §10.3).
+  // Top-level `subscriptions` followed by `events.subscriptions` (REFERENCE.md §10.3).
   std::vector<Subscription> subscriptions;
   std::vector<Workflow> workflows;  // file order
 

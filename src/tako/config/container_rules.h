@@ -1,6 +1,6 @@
-// Container-related step fields (SPEC §12.2, §12.3): syntax checks shared by
+// Container-related step fields (REFERENCE.md §12.2, §12.3): syntax checks shared by
 // the loader and the container runner. Every check returns the exact message
-// of the SPEC, or nothing when the value is valid.
+// of the reference, or nothing when the value is valid.
 #pragma once
 
 #include <cstdint>

@@ -1,6 +1,6 @@
 // Collects schema errors and warnings with their positions. Errors get the
 // prefixes of the enclosing contexts ("invalid workflow 'w': invalid step 2: ");
-// warnings are never wrapped (SPEC §4.1, §4.4, §4.5).
+// warnings are never wrapped (REFERENCE.md §4.1, §4.4, §4.5).
 #pragma once
 
 #include <string>

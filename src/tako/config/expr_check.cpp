@@ -13,7 +13,7 @@ bool contains(std::span<const std::string> list, std::string_view s) {
 }
 
 // Template roots answer to their lowercase name and to the name with a
-// capitalised first letter (SPEC §7.9): "inputs" / "Inputs".
+// capitalised first letter (REFERENCE.md §7.9): "inputs" / "Inputs".
 bool is_root(std::string_view name, std::string_view lower) {
   if (name.size() != lower.size() || name.empty()) return false;
   if (name[0] != lower[0] && name[0] != lower[0] - 'a' + 'A') return false;

@@ -1,4 +1,4 @@
-// The two hook points of the load-time expression checks (SPEC §4.7).
+// The two hook points of the load-time expression checks (REFERENCE.md §4.7).
 //
 // The loader calls check_template() once for every template in a tako.yml
 // (`run`, workflow and step env values, string leaves of `with`, output
@@ -10,7 +10,7 @@
 //
 // check_template() parses with tako::tmpl::parse and applies the reference
 // rules to tmpl::field_references(); check_cel() compiles with tako::cel in
-// strict mode against the variables of the context (SPEC §9.4) and applies
+// strict mode against the variables of the context (REFERENCE.md §9.4) and applies
 // the same input/step rules to Program::references() for `if:`.
 #pragma once
 

@@ -1,4 +1,4 @@
-// Loading and validating tako.yml (SPEC §4, §1.3).
+// Loading and validating tako.yml (REFERENCE.md §4, §1.3).
 #pragma once
 
 #include <string>

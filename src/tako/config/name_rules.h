@@ -1,4 +1,4 @@
-// Name patterns of SPEC §4.1 and the reference syntaxes built on them
+// Name patterns of REFERENCE.md §4.1 and the reference syntaxes built on them
 // (dependents repo, metadata.name, subscription artifact references).
 // Hand-written matchers: no std::regex on untrusted, unbounded input.
 #pragma once
@@ -15,7 +15,7 @@ bool is_env_name(std::string_view s); // ^[A-Za-z_][A-Za-z0-9_]*$   variables, s
 bool is_event_type(std::string_view s);  // ^[a-z][a-z0-9_]*$
 bool is_semver(std::string_view s);      // ^\d+\.\d+\.\d+$
 
-// `owner/repo` with both parts non-empty and made of [A-Za-z0-9_.-] (SPEC §3.2).
+// `owner/repo` with both parts non-empty and made of [A-Za-z0-9_.-] (REFERENCE.md §3.2).
 bool is_owner_repo(std::string_view s);
 // `owner/repo` or `owner/repo:<non-empty ref>`.
 bool is_repo_spec(std::string_view s);
@@ -28,7 +28,7 @@ std::string id_rule_text();    // "must start with a letter or underscore and co
 std::string env_rule_text();   // "must start with a letter or underscore and contain only letters, numbers, and underscores"
 std::string snake_case_text(); // "must be snake_case (lowercase letters, numbers, underscores only)"
 
-// A subscription artifact reference `owner/repo:<NAME or *>` (SPEC §4.6).
+// A subscription artifact reference `owner/repo:<NAME or *>` (REFERENCE.md §4.6).
 struct ArtifactRef {
   std::string repo;  // owner/repo
   std::string name;  // NAME or "*"

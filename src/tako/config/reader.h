@@ -1,5 +1,5 @@
 // Turns the YAML tree of a tako.yml into the model (config.h), reporting every
-// schema error and warning of SPEC §4 to a Diagnostics. Internal to tako_config;
+// schema error and warning of REFERENCE.md §4 to a Diagnostics. Internal to tako_config;
 // the public entry points are in loader.h.
 #pragma once
 

@@ -1,4 +1,4 @@
-// Steps (SPEC §4.5), their built-in parameters (§10.1, §13), container fields
+// Steps (REFERENCE.md §4.5), their built-in parameters (§10.1, §13), container fields
 // (§12.2, §12.3) and the step-level cross-checks of §4.7.
 #include <algorithm>
 

@@ -1,4 +1,4 @@
-// Subscriptions (SPEC §4.6) and their cross-checks against the workflows (§4.7).
+// Subscriptions (REFERENCE.md §4.6) and their cross-checks against the workflows (§4.7).
 #include <algorithm>
 #include <cctype>
 

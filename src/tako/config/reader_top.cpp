@@ -1,4 +1,4 @@
-// Top level of tako.yml (SPEC §4.2): version, metadata, artifacts, dependents,
+// Top level of tako.yml (REFERENCE.md §4.2): version, metadata, artifacts, dependents,
 // events.produces; then workflows and subscriptions (other files).
 #include "tako/config/name_rules.h"
 #include "tako/config/reader.h"

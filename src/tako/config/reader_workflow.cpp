@@ -1,4 +1,4 @@
-// Workflows and inputs (SPEC §4.3, §4.4).
+// Workflows and inputs (REFERENCE.md §4.3, §4.4).
 #include <algorithm>
 #include <cctype>
 #include <cerrno>

@@ -1,4 +1,4 @@
-// YAML access for the loader: parsing with load-error texts (SPEC §4.1),
+// YAML access for the loader: parsing with load-error texts (REFERENCE.md §4.1),
 // node positions and typed conversion. Internal to tako_config.
 #pragma once
 
@@ -31,7 +31,7 @@ Pos pos_of(const yaml::Node& node);
 // "mapping", "sequence", "scalar" or "null".
 const char* kind_name(const yaml::Node& node);
 
-// YAML core-schema conversion (SPEC §8.2) like util::yaml_to_json, except
+// YAML core-schema conversion (REFERENCE.md §8.2) like util::yaml_to_json, except
 // that plain scalars over 1024 bytes stay strings (a 2000-digit number in
 // `with` is kept as written rather than becoming +inf), and non-scalar keys
 // are skipped.

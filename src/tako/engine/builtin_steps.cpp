@@ -1,4 +1,4 @@
-// Built-in steps other than fan-out (SPEC §13): tako/poll@v1, tako/checkout@v1,
+// Built-in steps other than fan-out (REFERENCE.md §13): tako/poll@v1, tako/checkout@v1,
 // and the events a step produces (§10.2).
 #include <fcntl.h>
 #include <unistd.h>

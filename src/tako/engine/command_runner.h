@@ -1,4 +1,4 @@
-// `tako run` (SPEC §6): one shell command in every repository of a graph, in
+// `tako run` (REFERENCE.md §6): one shell command in every repository of a graph, in
 // dependency order, at most `jobs` at once.
 #pragma once
 

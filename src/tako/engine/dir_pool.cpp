@@ -161,7 +161,7 @@ Status DirPool::make_scratch(const std::string& path, unsigned mode) {
   if (::mkdir(path.c_str(), mode) != 0 && errno != EEXIST) {
     return Error{"mkdir " + path + ": " + util::os_error_text(errno)};
   }
-  ::chmod(path.c_str(), mode);  // mkdir's mode is filtered by the umask; the SPEC's is exact
+  ::chmod(path.c_str(), mode);  // mkdir's mode is filtered by the umask; the reference's is exact
   return create_output(path);
 }
 

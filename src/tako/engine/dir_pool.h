@@ -1,5 +1,5 @@
 // Per-step scratch directories (`<workspace>/tmp/<step-id>/` holding the `$TAKO_OUTPUT` file
-// `output`, SPEC §2) without allocating new inodes for every step.
+// `output`, REFERENCE.md §2) without allocating new inodes for every step.
 //
 // Creating a directory and a file is the dearest thing a short step does: on ext4 without a
 // journal (the machines tako is benchmarked on) inode allocation skips recently deleted inodes

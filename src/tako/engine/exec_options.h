@@ -1,4 +1,4 @@
-// Options of one `tako exec` invocation (SPEC §1.6), shared by every run of the tree.
+// Options of one `tako exec` invocation (REFERENCE.md §1.6), shared by every run of the tree.
 #pragma once
 
 #include <optional>

@@ -13,7 +13,7 @@
 namespace tako::engine {
 
 // Renders `text` (template name `label`, e.g. "release.build.run") over `data`
-// in mode `empty` (SPEC §8.3). The error is the template error text.
+// in mode `empty` (REFERENCE.md §8.3). The error is the template error text.
 Result<std::string> render_template(const std::string& text, const std::string& label, const nlohmann::json& data);
 
 // Renders every string leaf of `value` (maps and lists recursively); other

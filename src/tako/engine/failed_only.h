@@ -1,4 +1,4 @@
-// `tako exec --resume <id> --failed-only` (SPEC §11.4): re-runs only the
+// `tako exec --resume <id> --failed-only` (REFERENCE.md §11.4): re-runs only the
 // failure origins of a tree, then settles fan-out steps and runs bottom-up.
 #pragma once
 

@@ -1,4 +1,4 @@
-// tako/fan-out@v1 (SPEC §10): emits one event, runs every matching
+// tako/fan-out@v1 (REFERENCE.md §10): emits one event, runs every matching
 // subscriber's workflow as a child run (one thread each, within the per-step
 // and tree-wide limits), waits for the whole subtree, enforces the timeout and
 // fail_fast, aggregates failures and records everything in the tree's state.

@@ -1,4 +1,4 @@
-// The built-in fan-out step (SPEC §10): event emission, discovery, matching,
+// The built-in fan-out step (REFERENCE.md §10): event emission, discovery, matching,
 // child runs, deep synchronisation, timeouts and aggregation.
 #pragma once
 

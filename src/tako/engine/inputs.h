@@ -1,4 +1,4 @@
-// Workflow inputs (SPEC §7.1 step 2): unknown names, required inputs,
+// Workflow inputs (REFERENCE.md §7.1 step 2): unknown names, required inputs,
 // defaults, typing of boolean/number inputs, enum and min/max validation.
 // Used for command-line inputs of `tako exec` and for fan-out input mapping.
 #pragma once

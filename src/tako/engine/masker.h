@@ -1,4 +1,4 @@
-// Secret masking (SPEC §7.7): every non-empty secret value, longest first, is
+// Secret masking (REFERENCE.md §7.7): every non-empty secret value, longest first, is
 // replaced by "***" in every printed line, log line, error message and state field.
 //
 // A multi-line secret is masked whole and, because tako prints and logs output

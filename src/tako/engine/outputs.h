@@ -1,4 +1,4 @@
-// Step outputs (SPEC §7.5): from_stdout, from_stderr, from_file:<path>,
+// Step outputs (REFERENCE.md §7.5): from_stdout, from_stderr, from_file:<path>,
 // from_env:<VAR> (the $TAKO_OUTPUT file) and templates.
 #pragma once
 

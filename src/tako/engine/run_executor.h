@@ -1,4 +1,4 @@
-// One run: one workflow executed in one repository (SPEC §7.1–7.6, §7.13),
+// One run: one workflow executed in one repository (REFERENCE.md §7.1–7.6, §7.13),
 // as an object with its own workspace, state node, supervisor and
 // cancellation, so many runs of a tree can execute concurrently (§10).
 #pragma once

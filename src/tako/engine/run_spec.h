@@ -1,4 +1,4 @@
-// Rebuilding what a recorded run needs to execute again (SPEC §11.4): its
+// Rebuilding what a recorded run needs to execute again (REFERENCE.md §11.4): its
 // configuration re-read from disk, workflow, recorded inputs and event.
 #pragma once
 

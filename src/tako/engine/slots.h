@@ -1,4 +1,4 @@
-// The tree-wide cap on concurrently executing child runs (SPEC §10.8), and
+// The tree-wide cap on concurrently executing child runs (REFERENCE.md §10.8), and
 // per-fan-out-step caps: counting semaphores whose waiters are served in
 // ticket (trigger) order. Thread-safe.
 #pragma once

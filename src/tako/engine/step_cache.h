@@ -1,4 +1,4 @@
-// The step-result cache (SPEC §7.13): <cache>/steps/<key>.json.
+// The step-result cache (REFERENCE.md §7.13): <cache>/steps/<key>.json.
 #pragma once
 
 #include <map>

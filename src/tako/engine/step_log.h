@@ -1,4 +1,4 @@
-// The per-step log file `<workspace>/logs/<step-id>.log` (SPEC §2): masked lines in arrival
+// The per-step log file `<workspace>/logs/<step-id>.log` (REFERENCE.md §2): masked lines in arrival
 // order, each written with one write(2) so it is on disk (in the page cache) as it arrives.
 // The file is created at the first line, not at step start: creating a file costs about as
 // much as spawning a short step on some file systems, and most steps of a successful run are

@@ -1,4 +1,4 @@
-// The console report of `tako exec` (SPEC §1.6.1, §1.6.2): the summary block
+// The console report of `tako exec` (REFERENCE.md §1.6.1, §1.6.2): the summary block
 // with fan-out trees, and the tails of failed steps' logs.
 #pragma once
 

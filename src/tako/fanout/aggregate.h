@@ -1,4 +1,4 @@
-// The error of a failed fan-out step (SPEC §10.10).
+// The error of a failed fan-out step (REFERENCE.md §10.10).
 #pragma once
 
 #include <string>

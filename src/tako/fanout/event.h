@@ -1,4 +1,4 @@
-// Events emitted by fan-out steps (SPEC §10.2): fingerprints and payload
+// Events emitted by fan-out steps (REFERENCE.md §10.2): fingerprints and payload
 // schema validation.
 #pragma once
 

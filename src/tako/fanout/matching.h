@@ -1,4 +1,4 @@
-// Discovery (SPEC §10.4) and matching (§10.5) of subscriptions against an event.
+// Discovery (REFERENCE.md §10.4) and matching (§10.5) of subscriptions against an event.
 #pragma once
 
 #include <memory>

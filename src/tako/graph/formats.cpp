@@ -1,4 +1,4 @@
-// Output formats of `tako graph` (SPEC §5.4).
+// Output formats of `tako graph` (REFERENCE.md §5.4).
 #include <algorithm>
 #include <functional>
 

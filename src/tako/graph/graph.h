@@ -1,4 +1,4 @@
-// The dependency graph (SPEC §5): nodes are repositories, an edge U -> D means
+// The dependency graph (REFERENCE.md §5): nodes are repositories, an edge U -> D means
 // D runs after U. Built from `dependents` and from downstream subscriptions.
 #pragma once
 

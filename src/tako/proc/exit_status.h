@@ -1,4 +1,4 @@
-// How a child process ended, described with Go's texts (SPEC §7.2): "exit status 1",
+// How a child process ended, described with Go's texts (REFERENCE.md §7.2): "exit status 1",
 // "signal: killed", "signal: segmentation fault (core dumped)".
 #pragma once
 

@@ -1,4 +1,4 @@
-// Process-wide SIGINT/SIGTERM handling (SPEC §1.1, §7.12).
+// Process-wide SIGINT/SIGTERM handling (REFERENCE.md §1.1, §7.12).
 //
 // An InterruptGuard installs async-signal-safe handlers for SIGINT and SIGTERM and sets
 // SIGPIPE to SIG_IGN for its lifetime (previous dispositions are restored on

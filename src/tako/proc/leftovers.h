@@ -4,7 +4,7 @@
 // would run twice at once (two deploys of one service).
 //
 // They are found by their environment: every step process carries `TAKO_RUN_ID=<its run>`
-// and `TAKO_STEP_ID=<its step>` (SPEC §7.6) and its descendants inherit them, which
+// and `TAKO_STEP_ID=<its step>` (REFERENCE.md §7.6) and its descendants inherit them, which
 // survives pid reuse and re-parenting (unlike a recorded pid). Only the steps named are
 // looked for: a daemon that an earlier, completed step started on purpose is left alone.
 // Processes that cleared their environment are reached through their process group when

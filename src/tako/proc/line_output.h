@@ -1,4 +1,4 @@
-// Writing whole lines to a descriptor with one write(2) each (SPEC §6.4 "<name> | <line>",
+// Writing whole lines to a descriptor with one write(2) each (REFERENCE.md §6.4 "<name> | <line>",
 // §7.8 streaming), so lines from concurrent sources never interleave mid-line. For pipes
 // a single write of <= PIPE_BUF bytes is atomic even against other processes; longer
 // lines are still written by one call where the kernel allows (terminals, files).

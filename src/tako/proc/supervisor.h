@@ -1,4 +1,4 @@
-// A single-threaded event loop that runs many children at once (SPEC §6, §7.2, §7.4,
+// A single-threaded event loop that runs many children at once (REFERENCE.md §6, §7.2, §7.4,
 // §7.12, §10.9).
 //
 // THREADING MODEL: a Supervisor belongs to one thread, the one that calls its run_*/

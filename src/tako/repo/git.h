@@ -1,4 +1,4 @@
-// Running the git CLI (SPEC §3.3): always with GIT_TERMINAL_PROMPT=0, output
+// Running the git CLI (REFERENCE.md §3.3): always with GIT_TERMINAL_PROMPT=0, output
 // captured (stdout and stderr combined) for error messages.
 #pragma once
 

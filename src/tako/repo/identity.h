@@ -1,4 +1,4 @@
-// Repository identity (SPEC §3.4).
+// Repository identity (REFERENCE.md §3.4).
 #pragma once
 
 #include <optional>

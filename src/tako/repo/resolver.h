@@ -1,4 +1,4 @@
-// Resolving `owner/repo[:ref]` to a checkout directory (SPEC §3.2, §3.3):
+// Resolving `owner/repo[:ref]` to a checkout directory (REFERENCE.md §3.2, §3.3):
 // local siblings and the cache with --local, else cloning or updating the
 // cached checkout with the git CLI.
 #pragma once

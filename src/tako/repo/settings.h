@@ -1,4 +1,4 @@
-// Where tako keeps its files and how repositories are reached (SPEC §2, §3).
+// Where tako keeps its files and how repositories are reached (REFERENCE.md §2, §3).
 #pragma once
 
 #include <optional>

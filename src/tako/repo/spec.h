@@ -1,4 +1,4 @@
-// `owner/repo[:ref]` references (SPEC §3.2).
+// `owner/repo[:ref]` references (REFERENCE.md §3.2).
 #pragma once
 
 #include <string>

@@ -1,4 +1,4 @@
-// The workspace universe (SPEC §3.5): every repository tako knows about in
+// The workspace universe (REFERENCE.md §3.5): every repository tako knows about in
 // one invocation, each with its configuration loaded once.
 #pragma once
 

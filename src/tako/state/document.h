@@ -1,4 +1,4 @@
-// The state document of one execution tree (SPEC §11.1) as plain value types,
+// The state document of one execution tree (REFERENCE.md §11.1) as plain value types,
 // with strict JSON conversion and tree helpers.
 //
 // Field names, null-ness and value sets follow §11.1 exactly. Everything here is

@@ -1,4 +1,4 @@
-// Identifiers (SPEC §0, §10.2, §10.12): run ids `exec-YYYYMMDD-HHMMSS-<8 hex>`,
+// Identifiers (REFERENCE.md §0, §10.2, §10.12): run ids `exec-YYYYMMDD-HHMMSS-<8 hex>`,
 // event ids `evt-<16 hex>` and fan-out ids `fanout-<16 hex>`. Randomness comes from
 // getrandom(2) (thread-safe).
 #pragma once

@@ -1,4 +1,4 @@
-// Run liveness (SPEC §11.5) and the status shown by `tako status`.
+// Run liveness (REFERENCE.md §11.5) and the status shown by `tako status`.
 #pragma once
 
 #include <cstdint>

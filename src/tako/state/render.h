@@ -1,4 +1,4 @@
-// Text and JSON views of state documents for `tako status` (SPEC §1.7, §11.6).
+// Text and JSON views of state documents for `tako status` (REFERENCE.md §1.7, §11.6).
 #pragma once
 
 #include <optional>

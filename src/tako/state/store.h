@@ -1,4 +1,4 @@
-// Persistence of the state document (SPEC §11.2, §11.3): the atomic write
+// Persistence of the state document (REFERENCE.md §11.2, §11.3): the atomic write
 // protocol, checksum, integrity checks with `.bak` fallback, size limits, and
 // StateStore, the thread-safe, coalescing writer the workflow engine uses.
 #pragma once

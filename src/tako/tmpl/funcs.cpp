@@ -926,7 +926,7 @@ const FuncSpec kFuncs[] = {
     {"le", 2, false, {V, V}, fn_le, Special::None},
     {"lt", 2, false, {V, V}, fn_lt, Special::None},
     {"ne", 2, false, {V, V}, fn_ne, Special::None},
-    // tako (SPEC §8.4); the subject is the last argument
+    // tako (REFERENCE.md §8.4); the subject is the last argument
     {"shell_quote", 1, false, {I}, fn_shell_quote, Special::None},
     {"json_escape", 1, false, {I}, fn_json_escape, Special::None},
     {"url_encode", 1, false, {I}, fn_url_encode, Special::None},

@@ -1,5 +1,5 @@
 // Internal: the function table of templates — Go's built-ins and tako's
-// functions (SPEC §8.4) — with Go's calling conventions (parameter kinds,
+// functions (REFERENCE.md §8.4) — with Go's calling conventions (parameter kinds,
 // fixed or variadic arity) so argument checks and errors match Go.
 #pragma once
 

@@ -1,4 +1,4 @@
-// Field chains read from the root data (for load-time checks, SPEC §4.7).
+// Field chains read from the root data (for load-time checks, REFERENCE.md §4.7).
 #include <algorithm>
 #include <optional>
 

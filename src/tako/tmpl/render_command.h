@@ -1,4 +1,4 @@
-// `tako render` (SPEC §1.11): the command's behaviour, independent of argument
+// `tako render` (REFERENCE.md §1.11): the command's behaviour, independent of argument
 // parsing. The CLI fills a RenderRequest and writes the result to stdout.
 #pragma once
 

@@ -1,4 +1,4 @@
-// tako's Go text/template engine (SPEC §8): parse once, execute many times
+// tako's Go text/template engine (REFERENCE.md §8): parse once, execute many times
 // (thread-safe), with tako's functions and missing-key modes.
 //
 //   auto t = tako::tmpl::parse("{{ .inputs.name | upper }}", "release.build.run");
@@ -32,7 +32,7 @@ namespace ast {
 struct ListNode;
 }
 
-// SPEC §8.3. Empty: missing values print nothing (tako's default); Default and
+// REFERENCE.md §8.3. Empty: missing values print nothing (tako's default); Default and
 // Zero: Go's "<no value>"; Error: `map has no entry for key "<k>"`.
 enum class MissingKey { Empty, Default, Zero, Error };
 

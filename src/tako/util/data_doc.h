@@ -1,4 +1,4 @@
-// Data documents (SPEC §8.2): JSON or YAML text turned into the value model
+// Data documents (REFERENCE.md §8.2): JSON or YAML text turned into the value model
 // shared by templates and CEL bindings — nlohmann::json whose objects keep
 // sorted keys, integers as int64 (never uint64), other numbers as double.
 #pragma once

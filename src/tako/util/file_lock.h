@@ -1,4 +1,4 @@
-// Inter-process locks (SPEC §14, paths §2): an exclusive flock(2) on a file, released by
+// Inter-process locks (REFERENCE.md §14, paths §2): an exclusive flock(2) on a file, released by
 // closing the descriptor, so a crashed process never leaves a lock behind.
 //
 // flock locks belong to the open file description: two FileLocks on the same path

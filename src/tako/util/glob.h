@@ -1,4 +1,4 @@
-// Path globs of `cache_key_files` (SPEC §7.13): `*` within one path segment,
+// Path globs of `cache_key_files` (REFERENCE.md §7.13): `*` within one path segment,
 // `**` any number of segments, `?` one character.
 #pragma once
 

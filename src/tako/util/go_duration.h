@@ -1,4 +1,4 @@
-// Go time.Duration syntax (SPEC §15.2): parsing of flags/parameters and the
+// Go time.Duration syntax (REFERENCE.md §15.2): parsing of flags/parameters and the
 // formatting used by the exec summary.
 #pragma once
 

@@ -1,5 +1,5 @@
 // Go's formatting of float64 with %v / strconv.FormatFloat(x, 'g', -1, 64)
-// (SPEC §8.2): shortest round-trip digits, exponent form `d.ddde±XX` iff the
+// (REFERENCE.md §8.2): shortest round-trip digits, exponent form `d.ddde±XX` iff the
 // decimal exponent is < -4 or >= 6.
 #pragma once
 
