@@ -365,19 +365,49 @@ def test_fail_fast_does_not_start_pending(tako, ws, env):
     assert "    └── - o/b:react (not run)" in r.out.splitlines(), r.out
 
 
+def test_fail_fast_does_not_start_pending_in_a_slot_a_cancelled_sibling_frees(tako, ws, env, tmp_path):
+    """Two slots: a fails while b runs. Cancelling b gives b's slot back at once; none of the
+    pending children may take it before their own cancellation (§10.9)."""
+    pending = "cdefg"
+    pb = tmp_path / "b.pid"
+    src = ws.repo("src", emitter("src", extra_with="          fail_fast: true\n          concurrency_limit: 2\n"))
+    ws.repo("a", subscriber("a", "o/src", f'      - id: boom\n        run: "while [ ! -s {pb} ]; do sleep 0.02; done; exit 1"\n'))
+    ws.repo("b", subscriber("b", "o/src", SLOW.format(pid=pb)))
+    for n in pending:
+        ws.repo(n, subscriber(n, "o/src", SLOW.format(pid=tmp_path / f"{n}.pid")))
+    r = tako("exec", "go", "--local", cwd=src, timeout=120)
+    assert r.code == 1, r
+    assert not pid_alive(int(pb.read_text()))
+    assert [n for n in pending if (tmp_path / f"{n}.pid").exists()] == [], r.err
+    doc = state_of(env, run_id_of(r.out))
+    assert [find_run(doc, f"o/{n}")["status"] for n in "ab"] == ["failed", "cancelled"]
+    assert {n: find_run(doc, f"o/{n}")["status"] for n in pending} == {n: "cancelled" for n in pending}, r.err
+    assert r.err.splitlines()[-1].endswith(
+        "7 of 7 child workflows failed: o/a:react: step 'boom' failed: exit status 1; "
+        + "; ".join(f"o/{n}:react: cancelled" for n in "b" + pending)), r.err
+
+
 def test_timeout_counts_only_running_children_and_cancels_pending(tako, ws, env, tmp_path):
-    pa, pb = tmp_path / "a.pid", tmp_path / "b.pid"
+    """When the timeout cancels the running child a, a gives its slot back at once; none of
+    the pending children may take it and start (it used to go, now and then, to the next one
+    in line before that one's own cancellation). Several pending children widen that window."""
+    pending = "bcdef"
+    pa = tmp_path / "a.pid"
     src = ws.repo("src", emitter("src", extra_with="          timeout: 4s\n          concurrency_limit: 1\n"))
     ws.repo("a", subscriber("a", "o/src", SLOW.format(pid=pa)))
-    ws.repo("b", subscriber("b", "o/src", SLOW.format(pid=pb)))
+    for n in pending:
+        ws.repo(n, subscriber(n, "o/src", SLOW.format(pid=tmp_path / f"{n}.pid")))
     r = tako("exec", "go", "--local", cwd=src, timeout=120)
     assert r.code == 1, r
     assert r.err.splitlines()[-1] == ("Error: workflow execution failed: step 'fan' failed: fan-out timed out after 4s: "
-                                      "1 children still running (o/a:react)")
-    assert not pid_alive(int(pa.read_text())) and not pb.exists()
+                                      "1 children still running (o/a:react)"), r.err
+    assert not pid_alive(int(pa.read_text()))
+    assert [n for n in pending if (tmp_path / f"{n}.pid").exists()] == [], r.err
     doc = state_of(env, run_id_of(r.out))
-    assert find_run(doc, "o/a")["status"] == "timed_out" and find_run(doc, "o/b")["status"] == "cancelled"
-    assert "    └── - o/b:react (not run)" in r.out.splitlines(), r.out
+    assert find_run(doc, "o/a")["status"] == "timed_out"
+    assert {n: find_run(doc, f"o/{n}")["status"] for n in pending} == {n: "cancelled" for n in pending}, r.err
+    for n in pending:
+        assert re.search(rf"^    [├└]── - o/{n}:react \(not run\)$", r.out, re.M), r.out
 
 
 def test_interrupt_stops_children(tako, ws, env, tmp_path):

@@ -63,6 +63,9 @@ struct FanOutState {
   std::optional<Clock::time_point> deadline;
   Clock::time_point started;
   bool timed_out = false;
+  // Set before the timeout or fail_fast cancels any child: a running child that is cancelled
+  // gives its slot back at once, and a pending one must not take it before its own cancel() (§10.9).
+  std::atomic<bool> stopping{false};
   std::vector<std::string> still_running;  // at timeout expiry
   std::atomic<bool> fail_fast_fired{false};
   int kept_completed = 0;  // children completed before a resume
@@ -471,7 +474,9 @@ void RunExecutor::set_waiting(const std::string& run_id, const std::optional<std
 
 void RunExecutor::run_child(const std::shared_ptr<FanOutState>& st, ChildTask& t) {
   RunExecutor& ex = *t.exec;
-  auto stop = [&] { return ex.cancelled() || tree_.interrupted.load(); };
+  // The emitting run's own cancellation counts too: cancel() marks it before it cascades
+  // to the children one by one, so a pending child never starts in a slot freed meanwhile.
+  auto stop = [&] { return ex.cancelled() || cancelled() || st->stopping.load() || tree_.interrupted.load(); };
   const std::string canon = canonical(t.repo_path);
   // The ancestor rule (§10.8) compares lock files, not paths: checkouts in subdirectories of
   // one git repository share its <git dir>/tako.lock.
@@ -571,10 +576,12 @@ void RunExecutor::run_child(const std::shared_ptr<FanOutState>& st, ChildTask& t
     t.error = n->error.value_or("");
     duration = n->duration_ms.value_or(0);
   }
-  // fail_fast: siblings are cancelled before this child's slots are released,
-  // so a pending sibling can never take the freed slot and start (§10.9).
+  // fail_fast: siblings are cancelled before this child's slots are released, and no
+  // pending sibling starts in a slot that a running sibling frees when it is cancelled
+  // before the pending one is (§10.9).
   bool cancelled_siblings = false;
   if (t.status != state::RunStatus::Completed && st->params.fail_fast && !st->fail_fast_fired.exchange(true)) {
+    st->stopping = true;
     for (auto& sib : st->children) {
       if (sib.get() != &t) sib->exec->cancel(state::RunStatus::Cancelled);
     }
@@ -671,6 +678,7 @@ void RunExecutor::wait_children(const std::shared_ptr<FanOutState>& st) {
     }
     if (!done && deadline && !st->timed_out && st->remaining.load() > 0) {
       st->timed_out = true;
+      st->stopping = true;  // before the first cancel() frees a slot
       {
         // Only children that started count as still running; pending ones become cancelled (§10.9).
         auto l = tree_.lock();
