@@ -58,8 +58,9 @@ class WorkflowTaint {
   WorkflowTaint(const Config& cfg, const Workflow& wf) {
     for (const auto& sub : cfg.subscriptions) {
       if (sub.workflow != wf.name) continue;
-      for (const auto& [name, text] : sub.inputs) {
-        if (text.find("{{") == std::string::npos) continue;  // a constant
+      for (const auto& mapping : sub.inputs) {
+        const std::string& name = mapping.first;  // a named variable: clang 14 cannot capture a structured binding
+        if (mapping.second.find("{{") == std::string::npos) continue;  // a constant
         auto in = std::find_if(wf.inputs.begin(), wf.inputs.end(), [&](const Input& i) { return i.name == name; });
         if (in == wf.inputs.end() || in->type != "string" || !in->enum_values.empty()) continue;
         inputs_.emplace(name, "filled from an event by subscription " + std::to_string(sub.index));
