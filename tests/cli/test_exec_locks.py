@@ -1,7 +1,7 @@
 """Repository locks between tako processes (REFERENCE.md §14)."""
 import re
 
-from test_exec_util import RUN_ID, home, kill_if_running, read_pid, run_id_of, spawn, wait_for, yml
+from test_exec_util import RUN_ID, exec_twice_serialises, home, kill_if_running, read_pid, run_id_of, spawn, wait_for, yml
 
 
 def app_yml(tmp):
@@ -25,25 +25,8 @@ def newest_run_id(env):
 
 def test_concurrent_exec_on_same_repo_serialises(ws, env, tmp_path):
     app = ws.repo("app", app_yml(tmp_path))
-    p1 = spawn(env, "exec", "w", cwd=app, out=tmp_path / "1.out", err=tmp_path / "1.err")
-    p2 = None
-    try:
-        id1 = wait_for(lambda: newest_run_id(env), what="first run")
-        read_pid(tmp_path / f"{id1}.pid")
-        p2 = spawn(env, "exec", "w", cwd=app, out=tmp_path / "2.out", err=tmp_path / "2.err")
-        expected = f"waiting for lock on o/app (held by run {id1}, pid {p1.pid})\n"
-        wait_for(lambda: (tmp_path / "2.err").read_text() == expected, what="wait message")
-        # The second run has not started its step while the first holds the lock.
-        assert (tmp_path / "order.log").read_text() == f"start {id1}\n"
-        (tmp_path / f"release-{id1}").write_text("")
-        assert p1.wait(timeout=60) == 0
-        id2 = wait_for(lambda: _second_id(env, id1), what="second run")
-        read_pid(tmp_path / f"{id2}.pid")
-        (tmp_path / f"release-{id2}").write_text("")
-        assert p2.wait(timeout=60) == 0, (tmp_path / "2.err").read_text()
-    finally:
-        kill_if_running(p1, p2)
-    assert (tmp_path / "order.log").read_text() == f"start {id1}\nend {id1}\nstart {id2}\nend {id2}\n"
+    _, _, expected = exec_twice_serialises(
+        app, env, env, tmp_path, lambda: newest_run_id(env), lambda first: _second_id(env, first))
     assert (tmp_path / "2.err").read_text() == expected
     assert "Success: true" in (tmp_path / "2.out").read_text()
 

@@ -312,18 +312,25 @@ def test_an_inconsistent_tree_is_corrupt(tako, ws, env, tmp_path, damage, reason
     assert r.err == f"Error: workflow execution failed: state for run {run_id} is corrupt and no valid backup exists\n", r
 
 
+def failed_fan_out_run(tako, ws, app):
+    """Adds o/sub, whose subscription to o/app's `built` event runs a failing workflow, runs
+    `exec w --local` in `app` (whose w fans out `built`, waiting for children) and returns the
+    id of that run, which fails with its child."""
+    ws.repo("sub", "version: '1'\nmetadata: {name: o/sub}\nsubscriptions:\n  - artifact: o/app:*\n"
+                   "    events: [built]\n    workflow: s\nworkflows:\n  s:\n    steps:\n      - run: 'false'\n",
+            remote=False)
+    r = tako("exec", "w", "--local", cwd=app)
+    assert r.code == 1, r
+    return run_id_of(r.out)
+
+
 def test_resume_refuses_a_fan_out_naming_its_own_run(tako, ws, env, tmp_path):
     """A re-signed document whose fan-out lists the root run among its children made the resume
     wait for itself forever; such a document is corrupt."""
     from test_exec_util import checksum
     app = ws.repo("app", yml("  w:\n    steps:\n      - id: fan\n        uses: tako/fan-out@v1\n"
                              "        with: {event_type: built, wait_for_children: true}\n"), remote=False)
-    ws.repo("sub", "version: '1'\nmetadata: {name: o/sub}\nsubscriptions:\n  - artifact: o/app:*\n"
-                   "    events: [built]\n    workflow: s\nworkflows:\n  s:\n    steps:\n      - run: 'false'\n",
-            remote=False)
-    r = tako("exec", "w", "--local", cwd=app)
-    assert r.code == 1, r
-    run_id = run_id_of(r.out)
+    run_id = failed_fan_out_run(tako, ws, app)
     doc = load_state(env, run_id)
     fan = doc["root"]["steps"][0]["fan_out"]
     assert len(fan["children"]) == 1
@@ -357,12 +364,7 @@ def test_damaged_re_signed_documents_never_crash_or_hang_a_resume(tako, ws, env,
     app = ws.repo("app", yml("  w:\n    steps:\n      - id: a\n        run: echo a\n      - id: fan\n"
                              "        uses: tako/fan-out@v1\n        with: {event_type: built, wait_for_children: true}\n"
                              "      - id: z\n        run: echo z\n"), remote=False)
-    ws.repo("sub", "version: '1'\nmetadata: {name: o/sub}\nsubscriptions:\n  - artifact: o/app:*\n"
-                   "    events: [built]\n    workflow: s\nworkflows:\n  s:\n    steps:\n      - run: 'false'\n",
-            remote=False)
-    r = tako("exec", "w", "--local", cwd=app)
-    assert r.code == 1, r
-    run_id = run_id_of(r.out)
+    run_id = failed_fan_out_run(tako, ws, app)
     main = state_path(env, run_id)
     bak = main.with_name(main.name + ".bak")
     original = load_state(env, run_id)

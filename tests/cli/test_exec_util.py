@@ -118,3 +118,30 @@ def wait_dead(pid: int, timeout=15.0):
 
 __all__ = ["RUN_ID", "DUR", "yml", "run_id_of", "home", "state_path", "load_state", "checksum", "steps_of",
            "wait_for", "pid_alive", "spawn", "all_files", "read_pid", "wait_dead", "signal", "kill_if_running"]
+
+
+def exec_twice_serialises(app, env1, env2, tmp_path, first_run, second_run):
+    """Starts `tako exec w` in `app` under env1, then under env2 while the first holds the repository lock.
+    Checks the second waits with the lock message and starts its step only after the first has ended.
+    The workflow writes start/end to order.log, its pid to <run id>.pid, and waits for release-<run id>.
+    first_run() and second_run(first_id) find the run ids. Returns (first id, second id, wait message)."""
+    p1 = spawn(env1, "exec", "w", cwd=app, out=tmp_path / "1.out", err=tmp_path / "1.err")
+    p2 = None
+    try:
+        id1 = wait_for(first_run, what="first run")
+        read_pid(tmp_path / f"{id1}.pid")
+        p2 = spawn(env2, "exec", "w", cwd=app, out=tmp_path / "2.out", err=tmp_path / "2.err")
+        expected = f"waiting for lock on o/app (held by run {id1}, pid {p1.pid})\n"
+        wait_for(lambda: (tmp_path / "2.err").read_text() == expected, what="wait message")
+        # The second run has not started its step while the first holds the lock.
+        assert (tmp_path / "order.log").read_text() == f"start {id1}\n"
+        (tmp_path / f"release-{id1}").write_text("")
+        assert p1.wait(timeout=60) == 0
+        id2 = wait_for(lambda: second_run(id1), what="second run")
+        read_pid(tmp_path / f"{id2}.pid")
+        (tmp_path / f"release-{id2}").write_text("")
+        assert p2.wait(timeout=60) == 0, (tmp_path / "2.err").read_text()
+    finally:
+        kill_if_running(p1, p2)
+    assert (tmp_path / "order.log").read_text() == f"start {id1}\nend {id1}\nstart {id2}\nend {id2}\n"
+    return id1, id2, expected

@@ -8,7 +8,7 @@ import subprocess
 import time
 
 from conftest import TAKO_BIN
-from test_exec_util import RUN_ID, home, kill_if_running, read_pid, run_id_of, spawn, wait_for, yml
+from test_exec_util import RUN_ID, exec_twice_serialises, home, kill_if_running, read_pid, run_id_of, spawn, wait_for, yml
 from test_fanout_util import emitter, subscriber
 from test_fanout_util import yml as fyml
 
@@ -42,24 +42,7 @@ def holding_workflow(tmp):
 def test_exec_in_two_homes_serialises(ws, env, tmp_path):
     app = ws.repo("app", holding_workflow(tmp_path))
     env2 = other_home(env, tmp_path)
-    p1 = spawn(env, "exec", "w", cwd=app, out=tmp_path / "1.out", err=tmp_path / "1.err")
-    p2 = None
-    try:
-        id1 = wait_for(lambda: only_run_id(env), what="first run")
-        read_pid(tmp_path / f"{id1}.pid")
-        p2 = spawn(env2, "exec", "w", cwd=app, out=tmp_path / "2.out", err=tmp_path / "2.err")
-        expected = f"waiting for lock on o/app (held by run {id1}, pid {p1.pid})\n"
-        wait_for(lambda: (tmp_path / "2.err").read_text() == expected, what="wait message")
-        assert (tmp_path / "order.log").read_text() == f"start {id1}\n"
-        (tmp_path / f"release-{id1}").write_text("")
-        assert p1.wait(timeout=60) == 0
-        id2 = wait_for(lambda: only_run_id(env2), what="second run")
-        read_pid(tmp_path / f"{id2}.pid")
-        (tmp_path / f"release-{id2}").write_text("")
-        assert p2.wait(timeout=60) == 0, (tmp_path / "2.err").read_text()
-    finally:
-        kill_if_running(p1, p2)
-    assert (tmp_path / "order.log").read_text() == f"start {id1}\nend {id1}\nstart {id2}\nend {id2}\n"
+    exec_twice_serialises(app, env, env2, tmp_path, lambda: only_run_id(env), lambda _first: only_run_id(env2))
 
 
 def test_run_in_two_homes_serialises(ws, env, tmp_path):

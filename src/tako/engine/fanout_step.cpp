@@ -82,8 +82,7 @@ int64_t ms_since(Clock::time_point t) {
 
 // The canonical path used for repository locks.
 std::string canonical(const std::string& path) {
-  std::unique_ptr<char, decltype(&std::free)> r(::realpath(path.c_str(), nullptr), &std::free);
-  return r ? std::string(r.get()) : path;
+  return util::real_path(path).value_or(path);
 }
 
 }  // namespace

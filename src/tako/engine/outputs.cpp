@@ -1,8 +1,6 @@
 #include "tako/engine/outputs.h"
 
 #include <cerrno>
-#include <cstdlib>
-#include <memory>
 
 #include "tako/util/fs.h"
 #include "tako/util/strings.h"
@@ -11,10 +9,7 @@ namespace tako::engine {
 
 namespace {
 
-std::string real(const std::string& p) {
-  std::unique_ptr<char, decltype(&std::free)> r(::realpath(p.c_str(), nullptr), &std::free);
-  return r ? std::string(r.get()) : std::string();
-}
+std::string real(const std::string& p) { return util::real_path(p).value_or(std::string()); }
 
 Result<std::string> read_output_file(const std::string& name, const std::string& rel, const std::string& checkout) {
   auto escapes = [&] { return Error{"output '" + name + "': path '" + rel + "' escapes the repository"}; };

@@ -2,21 +2,16 @@
 
 #include <unistd.h>
 
-#include <cstdlib>
-#include <memory>
-
 #include "tako/engine/lock_waits.h"
 #include "tako/proc/interrupt.h"
+#include "tako/util/fs.h"
 
 namespace tako::engine {
 
 namespace {
 
 std::string canonical_path(const std::string& path) {
-  if (std::unique_ptr<char, decltype(&std::free)> real(::realpath(path.c_str(), nullptr), &std::free); real) {
-    return real.get();
-  }
-  return path;
+  return util::real_path(path).value_or(path);
 }
 
 util::LockRequest repo_request(const std::string& home, const std::string& path, const std::string& repository,

@@ -20,15 +20,8 @@ namespace tako::repo {
 
 namespace {
 
-bool is_dir(const std::string& p) {
-  struct stat st {};
-  return ::stat(p.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-bool is_file(const std::string& p) {
-  struct stat st {};
-  return ::stat(p.c_str(), &st) == 0 && S_ISREG(st.st_mode);
-}
+using util::is_dir;
+using util::is_file;
 
 std::string dirname(const std::string& p) {
   auto slash = p.find_last_of('/');

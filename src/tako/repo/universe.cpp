@@ -1,7 +1,6 @@
 #include "tako/repo/universe.h"
 
 #include <dirent.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -22,8 +21,7 @@ namespace tako::repo {
 namespace {
 
 bool has_tako_yml(const std::string& dir) {
-  struct stat st {};
-  return ::stat((dir + "/tako.yml").c_str(), &st) == 0 && S_ISREG(st.st_mode);
+  return util::is_file(dir + "/tako.yml");
 }
 
 // Sorted names of the subdirectories of `dir` (no dot entries).
@@ -35,10 +33,7 @@ std::vector<std::string> subdirs(const std::string& dir) {
     std::string name = e->d_name;
     if (name.empty() || name[0] == '.') continue;
     bool is_dir = e->d_type == DT_DIR;
-    if (e->d_type == DT_UNKNOWN || e->d_type == DT_LNK) {
-      struct stat st {};
-      is_dir = ::stat((dir + "/" + name).c_str(), &st) == 0 && S_ISDIR(st.st_mode);
-    }
+    if (e->d_type == DT_UNKNOWN || e->d_type == DT_LNK) is_dir = util::is_dir(dir + "/" + name);
     if (is_dir) out.push_back(name);
   }
   ::closedir(d);

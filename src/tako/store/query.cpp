@@ -47,6 +47,22 @@ Result<T> parse_enum(Db& db, std::optional<T> v, const std::string& what) {
   return *v;
 }
 
+// Prepares `sql`, binds ?1, ?2, ... to `params` in order, and hands every row to `on_row`;
+// stops at the first error.
+template <class OnRow, class... Params>
+Status for_each_row(Db& db, std::string_view sql, OnRow&& on_row, const Params&... params) {
+  auto st = db.prepare(sql);
+  if (!st) return st.error();
+  int i = 0;
+  (st->bind(++i, params), ...);
+  for (;;) {
+    auto row = st->step();
+    if (!row) return row.error();
+    if (!*row) return {};
+    if (auto s = on_row(*st); !s) return s.error();
+  }
+}
+
 }  // namespace
 
 // INDEXED BY: without statistics the planner prefers runs_by_parent_step for
@@ -56,28 +72,27 @@ const char* const kListRunsSql =
     "INDEXED BY runs_recent_roots WHERE parent_run_id IS NULL ORDER BY start_time DESC, run_id DESC LIMIT ?1";
 
 Result<std::vector<RunSummary>> list_runs(Db& db, std::optional<int64_t> limit) {
-  auto st = db.prepare(kListRunsSql);
-  if (!st) return st.error();
-  st->bind(1, limit.value_or(-1));  // LIMIT -1: no limit
   std::vector<RunSummary> out;
-  for (;;) {
-    auto row = st->step();
-    if (!row) return row.error();
-    if (!*row) break;
-    RunSummary r;
-    r.run_id = st->text(0);
-    r.workflow = st->text(1);
-    r.repository = st->text(2);
-    auto status = parse_enum(db, state::parse_run_status(st->text(3)), "status of run " + r.run_id);
-    if (!status) return status.error();
-    r.status = *status;
-    r.start_time = opt_from_nanos(st->opt_int64(4));
-    r.end_time = opt_from_nanos(st->opt_int64(5));
-    r.duration_ms = st->opt_int64(6);
-    r.pid = st->opt_int64(7).value_or(0);
-    r.hostname = st->text(8);
-    out.push_back(std::move(r));
-  }
+  auto rows = for_each_row(
+      db, kListRunsSql,
+      [&](Stmt& st) -> Status {
+        RunSummary r;
+        r.run_id = st.text(0);
+        r.workflow = st.text(1);
+        r.repository = st.text(2);
+        auto status = parse_enum(db, state::parse_run_status(st.text(3)), "status of run " + r.run_id);
+        if (!status) return status.error();
+        r.status = *status;
+        r.start_time = opt_from_nanos(st.opt_int64(4));
+        r.end_time = opt_from_nanos(st.opt_int64(5));
+        r.duration_ms = st.opt_int64(6);
+        r.pid = st.opt_int64(7).value_or(0);
+        r.hostname = st.text(8);
+        out.push_back(std::move(r));
+        return {};
+      },
+      limit.value_or(-1));  // LIMIT -1: no limit
+  if (!rows) return rows.error();
   return out;
 }
 
@@ -85,154 +100,142 @@ namespace {
 
 Status load_runs(Db& db, const std::string& root_id, state::StateDocument& doc,
                  std::unordered_map<std::string, state::RunNode*>& runs) {
-  auto st = db.prepare(
-      "SELECT run_id, parent_run_id, parent_step, key, repository, path, workflow, status, depth, isolation, "
+  return for_each_row(
+      db, "SELECT run_id, parent_run_id, parent_step, key, repository, path, workflow, status, depth, isolation, "
       "workspace, worktree, inputs, cli_inputs, event, start_time, end_time, duration_ms, error, current_step, "
       "waiting_for, tako_version, pid, hostname, updated_at FROM runs WHERE root_run_id = ?1 "
-      "ORDER BY depth, ordinal");
-  if (!st) return st.error();
-  st->bind(1, root_id);
-  for (;;) {
-    auto row = st->step();
-    if (!row) return row.error();
-    if (!*row) break;
-    state::RunNode r;
-    r.run_id = st->text(0);
-    const std::string what = "run " + r.run_id;
-    r.parent_run_id = st->opt_text(1);
-    r.parent_step = st->opt_text(2);
-    r.key = st->opt_text(3);
-    r.repository = st->text(4);
-    r.path = st->text(5);
-    r.workflow = st->text(6);
-    auto status = parse_enum(db, state::parse_run_status(st->text(7)), "status of " + what);
-    if (!status) return status.error();
-    r.status = *status;
-    r.depth = static_cast<int>(st->int64(8));
-    auto iso = parse_enum(db, state::parse_isolation(st->text(9)), "isolation of " + what);
-    if (!iso) return iso.error();
-    r.isolation = *iso;
-    r.workspace = st->text(10);
-    r.worktree = st->opt_text(11);
-    auto inputs = parse_json(db, st->text(12), "inputs of " + what);
-    if (!inputs) return inputs.error();
-    r.inputs = std::move(*inputs);
-    auto cli = parse_string_map(db, st->text(13), "cli_inputs of " + what);
-    if (!cli) return cli.error();
-    r.cli_inputs = std::move(*cli);
-    if (auto ev = st->opt_text(14)) {
-      auto e = parse_event(db, *ev, "event of " + what);
-      if (!e) return e.error();
-      r.event = std::move(*e);
-    }
-    r.start_time = opt_from_nanos(st->opt_int64(15));
-    r.end_time = opt_from_nanos(st->opt_int64(16));
-    r.duration_ms = st->opt_int64(17);
-    r.error = st->opt_text(18);
-    r.current_step = st->opt_text(19);
-    r.waiting_for = st->opt_text(20);
-    if (!r.parent_run_id) {
-      doc.tako_version = st->opt_text(21).value_or("");
-      doc.pid = st->opt_int64(22).value_or(0);
-      doc.hostname = st->opt_text(23).value_or("");
-      doc.updated_at = from_nanos(st->opt_int64(24).value_or(0));
-      doc.root = std::move(r);
-      runs[doc.root.run_id] = &doc.root;
-      continue;
-    }
-    // Sorted by depth: the parent is already placed; within one parent by ordinal.
-    auto parent = runs.find(*r.parent_run_id);
-    if (parent == runs.end()) return bad_value(db, "parent of " + what);
-    state::RunNode& placed = parent->second->children.emplace_back(std::move(r));
-    runs[placed.run_id] = &placed;
-  }
-  return {};
+      "ORDER BY depth, ordinal",
+      [&](Stmt& st) -> Status {
+        state::RunNode r;
+        r.run_id = st.text(0);
+        const std::string what = "run " + r.run_id;
+        r.parent_run_id = st.opt_text(1);
+        r.parent_step = st.opt_text(2);
+        r.key = st.opt_text(3);
+        r.repository = st.text(4);
+        r.path = st.text(5);
+        r.workflow = st.text(6);
+        auto status = parse_enum(db, state::parse_run_status(st.text(7)), "status of " + what);
+        if (!status) return status.error();
+        r.status = *status;
+        r.depth = static_cast<int>(st.int64(8));
+        auto iso = parse_enum(db, state::parse_isolation(st.text(9)), "isolation of " + what);
+        if (!iso) return iso.error();
+        r.isolation = *iso;
+        r.workspace = st.text(10);
+        r.worktree = st.opt_text(11);
+        auto inputs = parse_json(db, st.text(12), "inputs of " + what);
+        if (!inputs) return inputs.error();
+        r.inputs = std::move(*inputs);
+        auto cli = parse_string_map(db, st.text(13), "cli_inputs of " + what);
+        if (!cli) return cli.error();
+        r.cli_inputs = std::move(*cli);
+        if (auto ev = st.opt_text(14)) {
+          auto e = parse_event(db, *ev, "event of " + what);
+          if (!e) return e.error();
+          r.event = std::move(*e);
+        }
+        r.start_time = opt_from_nanos(st.opt_int64(15));
+        r.end_time = opt_from_nanos(st.opt_int64(16));
+        r.duration_ms = st.opt_int64(17);
+        r.error = st.opt_text(18);
+        r.current_step = st.opt_text(19);
+        r.waiting_for = st.opt_text(20);
+        if (!r.parent_run_id) {
+          doc.tako_version = st.opt_text(21).value_or("");
+          doc.pid = st.opt_int64(22).value_or(0);
+          doc.hostname = st.opt_text(23).value_or("");
+          doc.updated_at = from_nanos(st.opt_int64(24).value_or(0));
+          doc.root = std::move(r);
+          runs[doc.root.run_id] = &doc.root;
+          return {};
+        }
+        // Sorted by depth: the parent is already placed; within one parent by ordinal.
+        auto parent = runs.find(*r.parent_run_id);
+        if (parent == runs.end()) return bad_value(db, "parent of " + what);
+        state::RunNode& placed = parent->second->children.emplace_back(std::move(r));
+        runs[placed.run_id] = &placed;
+        return {};
+      },
+      root_id);
 }
 
 Status load_steps(Db& db, const std::string& root_id, std::unordered_map<std::string, state::RunNode*>& runs) {
-  auto st = db.prepare(
-      "SELECT s.run_id, s.step_id, s.kind, s.uses, s.status, s.on_failure_of, s.start_time, s.end_time, "
+  return for_each_row(
+      db, "SELECT s.run_id, s.step_id, s.kind, s.uses, s.status, s.on_failure_of, s.start_time, s.end_time, "
       "s.duration_ms, s.exit_code, s.error, s.outputs, s.cached, s.long_running, s.log FROM runs r "
-      "JOIN steps s ON s.run_id = r.run_id WHERE r.root_run_id = ?1 ORDER BY s.run_id, s.ordinal");
-  if (!st) return st.error();
-  st->bind(1, root_id);
-  for (;;) {
-    auto row = st->step();
-    if (!row) return row.error();
-    if (!*row) break;
-    state::RunNode* run = runs.at(st->text(0));  // the join guarantees the run
-    state::StepNode s;
-    s.id = st->text(1);
-    const std::string what = "step " + run->run_id + "/" + s.id;
-    auto kind = parse_enum(db, state::parse_step_kind(st->text(2)), "kind of " + what);
-    if (!kind) return kind.error();
-    s.kind = *kind;
-    s.uses = st->opt_text(3);
-    auto status = parse_enum(db, state::parse_step_status(st->text(4)), "status of " + what);
-    if (!status) return status.error();
-    s.status = *status;
-    s.on_failure_of = st->opt_text(5);
-    s.start_time = opt_from_nanos(st->opt_int64(6));
-    s.end_time = opt_from_nanos(st->opt_int64(7));
-    s.duration_ms = st->opt_int64(8);
-    s.exit_code = st->opt_int64(9);
-    s.error = st->opt_text(10);
-    auto outputs = parse_string_map(db, st->text(11), "outputs of " + what);
-    if (!outputs) return outputs.error();
-    s.outputs = std::move(*outputs);
-    s.cached = st->int64(12) != 0;
-    s.long_running = st->int64(13) != 0;
-    s.log = st->text(14);
-    run->steps.push_back(std::move(s));
-  }
-  return {};
+      "JOIN steps s ON s.run_id = r.run_id WHERE r.root_run_id = ?1 ORDER BY s.run_id, s.ordinal",
+      [&](Stmt& st) -> Status {
+        state::RunNode* run = runs.at(st.text(0));  // the join guarantees the run
+        state::StepNode s;
+        s.id = st.text(1);
+        const std::string what = "step " + run->run_id + "/" + s.id;
+        auto kind = parse_enum(db, state::parse_step_kind(st.text(2)), "kind of " + what);
+        if (!kind) return kind.error();
+        s.kind = *kind;
+        s.uses = st.opt_text(3);
+        auto status = parse_enum(db, state::parse_step_status(st.text(4)), "status of " + what);
+        if (!status) return status.error();
+        s.status = *status;
+        s.on_failure_of = st.opt_text(5);
+        s.start_time = opt_from_nanos(st.opt_int64(6));
+        s.end_time = opt_from_nanos(st.opt_int64(7));
+        s.duration_ms = st.opt_int64(8);
+        s.exit_code = st.opt_int64(9);
+        s.error = st.opt_text(10);
+        auto outputs = parse_string_map(db, st.text(11), "outputs of " + what);
+        if (!outputs) return outputs.error();
+        s.outputs = std::move(*outputs);
+        s.cached = st.int64(12) != 0;
+        s.long_running = st.int64(13) != 0;
+        s.log = st.text(14);
+        run->steps.push_back(std::move(s));
+        return {};
+      },
+      root_id);
 }
 
 Status load_events_and_fan_outs(Db& db, const std::string& root_id,
                                 std::unordered_map<std::string, state::RunNode*>& runs) {
-  auto ev = db.prepare(
-      "SELECT e.run_id, e.step_id, e.body FROM runs r JOIN events e ON e.run_id = r.run_id "
-      "WHERE r.root_run_id = ?1 ORDER BY e.run_id, e.step_id, e.ordinal");
-  if (!ev) return ev.error();
-  ev->bind(1, root_id);
-  for (;;) {
-    auto row = ev->step();
-    if (!row) return row.error();
-    if (!*row) break;
-    state::RunNode* run = runs.at(ev->text(0));
-    state::StepNode* step = state::find_step(*run, ev->text(1));  // FK: the step exists
-    auto e = parse_event(db, ev->text(2), "event of step " + run->run_id + "/" + step->id);
-    if (!e) return e.error();
-    step->events.push_back(std::move(*e));
-  }
-  auto fo = db.prepare(
-      "SELECT f.run_id, f.step_id, f.fan_out_id, f.event, f.wait_for_children, f.timeout, f.evaluation_errors "
-      "FROM runs r JOIN fan_outs f ON f.run_id = r.run_id WHERE r.root_run_id = ?1");
-  if (!fo) return fo.error();
-  fo->bind(1, root_id);
-  for (;;) {
-    auto row = fo->step();
-    if (!row) return row.error();
-    if (!*row) break;
-    state::RunNode* run = runs.at(fo->text(0));
-    state::StepNode* step = state::find_step(*run, fo->text(1));
-    const std::string what = "fan-out of step " + run->run_id + "/" + step->id;
-    state::FanOutRecord f;
-    f.fan_out_id = fo->text(2);
-    auto e = parse_event(db, fo->text(3), what);
-    if (!e) return e.error();
-    f.event = std::move(*e);
-    f.wait_for_children = fo->int64(4) != 0;
-    f.timeout = fo->opt_text(5);
-    auto errors = parse_json(db, fo->text(6), what);
-    if (!errors) return errors.error();
-    if (!errors->is_array()) return bad_value(db, what);
-    for (const auto& item : *errors) {
-      if (!item.is_string()) return bad_value(db, what);
-      f.evaluation_errors.push_back(item.get<std::string>());
-    }
-    step->fan_out = std::move(f);
-  }
+  auto events = for_each_row(
+      db, "SELECT e.run_id, e.step_id, e.body FROM runs r JOIN events e ON e.run_id = r.run_id "
+      "WHERE r.root_run_id = ?1 ORDER BY e.run_id, e.step_id, e.ordinal",
+      [&](Stmt& st) -> Status {
+        state::RunNode* run = runs.at(st.text(0));
+        state::StepNode* step = state::find_step(*run, st.text(1));  // FK: the step exists
+        auto e = parse_event(db, st.text(2), "event of step " + run->run_id + "/" + step->id);
+        if (!e) return e.error();
+        step->events.push_back(std::move(*e));
+        return {};
+      },
+      root_id);
+  if (!events) return events.error();
+  auto fan_outs = for_each_row(
+      db, "SELECT f.run_id, f.step_id, f.fan_out_id, f.event, f.wait_for_children, f.timeout, f.evaluation_errors "
+      "FROM runs r JOIN fan_outs f ON f.run_id = r.run_id WHERE r.root_run_id = ?1",
+      [&](Stmt& st) -> Status {
+        state::RunNode* run = runs.at(st.text(0));
+        state::StepNode* step = state::find_step(*run, st.text(1));
+        const std::string what = "fan-out of step " + run->run_id + "/" + step->id;
+        state::FanOutRecord f;
+        f.fan_out_id = st.text(2);
+        auto e = parse_event(db, st.text(3), what);
+        if (!e) return e.error();
+        f.event = std::move(*e);
+        f.wait_for_children = st.int64(4) != 0;
+        f.timeout = st.opt_text(5);
+        auto errors = parse_json(db, st.text(6), what);
+        if (!errors) return errors.error();
+        if (!errors->is_array()) return bad_value(db, what);
+        for (const auto& item : *errors) {
+          if (!item.is_string()) return bad_value(db, what);
+          f.evaluation_errors.push_back(item.get<std::string>());
+        }
+        step->fan_out = std::move(f);
+        return {};
+      },
+      root_id);
+  if (!fan_outs) return fan_outs.error();
   // A fan-out's children: the child runs it triggered, in trigger order.
   for (auto& [id, run] : runs) {
     for (const state::RunNode& child : run->children) {
@@ -262,27 +265,25 @@ Result<state::StateDocument> load_tree(Db& db, const std::string& run_id) {
 }
 
 Result<std::vector<HistoryEntry>> tree_history(Db& db, const std::string& run_id, int64_t after_seq) {
-  auto st = db.prepare(
-      "SELECT h.seq, h.time, h.run_id, h.step_id, h.kind, h.data FROM runs r "
-      "JOIN history h ON h.run_id = r.run_id WHERE r.root_run_id = ?1 AND h.seq > ?2 ORDER BY h.seq");
-  if (!st) return st.error();
-  st->bind(1, run_id).bind(2, after_seq);
   std::vector<HistoryEntry> out;
-  for (;;) {
-    auto row = st->step();
-    if (!row) return row.error();
-    if (!*row) break;
-    HistoryEntry e;
-    e.seq = st->int64(0);
-    e.time = from_nanos(st->int64(1));
-    e.run_id = st->text(2);
-    e.step_id = st->opt_text(3);
-    e.kind = st->text(4);
-    auto data = parse_json(db, st->text(5), "history row " + std::to_string(e.seq));
-    if (!data) return data.error();
-    e.data = std::move(*data);
-    out.push_back(std::move(e));
-  }
+  auto rows = for_each_row(
+      db, "SELECT h.seq, h.time, h.run_id, h.step_id, h.kind, h.data FROM runs r "
+      "JOIN history h ON h.run_id = r.run_id WHERE r.root_run_id = ?1 AND h.seq > ?2 ORDER BY h.seq",
+      [&](Stmt& st) -> Status {
+        HistoryEntry e;
+        e.seq = st.int64(0);
+        e.time = from_nanos(st.int64(1));
+        e.run_id = st.text(2);
+        e.step_id = st.opt_text(3);
+        e.kind = st.text(4);
+        auto data = parse_json(db, st.text(5), "history row " + std::to_string(e.seq));
+        if (!data) return data.error();
+        e.data = std::move(*data);
+        out.push_back(std::move(e));
+        return {};
+      },
+      run_id, after_seq);
+  if (!rows) return rows.error();
   return out;
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -19,6 +20,13 @@ Result<std::string> read_stdin();
 
 // Writes `content` to `path` via a temporary sibling + fsync + rename.
 Status write_file_atomic(const std::string& path, std::string_view content, unsigned mode = 0600);
+
+// stat(2) follows symlinks: true for a directory / regular file or a symlink to one.
+bool is_dir(const std::string& path);
+bool is_file(const std::string& path);
+
+// realpath(3): the absolute path with symlinks resolved, or nullopt when it cannot be resolved.
+std::optional<std::string> real_path(const std::string& path);
 
 // mkdir -p with `mode` for created directories. Error: "mkdir <path>: <reason>".
 Status make_dirs(const std::string& path, unsigned mode = 0700);

@@ -1,31 +1,11 @@
 #include "tako/util/git_dir.h"
 
-#include <sys/stat.h>
-
-#include <cstdlib>
-#include <memory>
-
 #include "tako/util/fs.h"
 #include "tako/util/strings.h"
 
 namespace tako::util {
 
 namespace {
-
-bool is_dir(const std::string& p) {
-  struct stat st {};
-  return ::stat(p.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-bool is_file(const std::string& p) {
-  struct stat st {};
-  return ::stat(p.c_str(), &st) == 0 && S_ISREG(st.st_mode);
-}
-
-std::string real(const std::string& p) {
-  std::unique_ptr<char, decltype(&std::free)> r(::realpath(p.c_str(), nullptr), &std::free);
-  return r ? std::string(r.get()) : p;
-}
 
 // The git dir named by a `.git` file, or nullopt when it is not a valid gitdir file.
 std::optional<std::string> from_gitdir_file(const std::string& dir, const std::string& dot_git) {
@@ -39,7 +19,7 @@ std::optional<std::string> from_gitdir_file(const std::string& dir, const std::s
   if (target.empty()) return std::nullopt;
   if (target.front() != '/') target = dir + "/" + target;
   if (!is_dir(target)) return std::nullopt;
-  return real(target);
+  return real_path(target).value_or(target);
 }
 
 }  // namespace

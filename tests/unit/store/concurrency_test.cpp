@@ -12,11 +12,6 @@
 namespace tako::store {
 namespace {
 
-using testing::at;
-using testing::Fixture;
-using testing::root_run;
-using testing::running_step;
-
 constexpr int kSteps = 200;
 
 // Waits for the start signal (the parent closes the pipe), then commits one tree.

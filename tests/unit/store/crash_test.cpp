@@ -14,11 +14,6 @@
 namespace tako::store {
 namespace {
 
-using testing::at;
-using testing::Fixture;
-using testing::root_run;
-using testing::running_step;
-
 // The child: commits step after step; after `signal_after` commits it writes one
 // byte to `fd` and goes on until killed.
 [[noreturn]] void writer(const std::string& path, SyncMode mode, int signal_after, int fd) {

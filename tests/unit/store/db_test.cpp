@@ -12,8 +12,6 @@
 namespace tako::store {
 namespace {
 
-using testing::Fixture;
-
 TEST(Db, CreatesPrivateFileAndDirectory) {
   Fixture f;
   const std::string path = f.dir.path() + "/home/sub/tako.db";

@@ -11,10 +11,6 @@ namespace tako::store {
 namespace {
 
 using namespace std::chrono_literals;
-using testing::at;
-using testing::Fixture;
-using testing::root_run;
-using testing::running_step;
 
 const SteadyTime t0 = SteadyTime{} + 100s;
 

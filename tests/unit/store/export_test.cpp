@@ -12,11 +12,6 @@ namespace tako::store {
 namespace {
 
 using nlohmann::json;
-using testing::at;
-using testing::Fixture;
-using testing::root_run;
-using testing::running_step;
-using testing::sample_event;
 
 // The expected document, built by hand as the engine builds it in memory today.
 state::StateDocument expected_tree() {

@@ -89,3 +89,12 @@ inline state::StepNode running_step(const std::string& id, int64_t start_ns) {
   } while (0)
 
 }  // namespace tako::store::testing
+
+// Every store test names these unqualified.
+namespace tako::store {
+using testing::at;
+using testing::Fixture;
+using testing::root_run;
+using testing::running_step;
+using testing::sample_event;
+}  // namespace tako::store

@@ -10,12 +10,6 @@
 namespace tako::store {
 namespace {
 
-using testing::at;
-using testing::Fixture;
-using testing::root_run;
-using testing::running_step;
-using testing::sample_event;
-
 struct HistoryRow {
   int64_t seq;
   int64_t time;
@@ -303,11 +297,6 @@ TEST(Journal, ParsesSyncModes) {
 
 namespace tako::store {
 namespace {
-
-using testing::Fixture;
-using testing::root_run;
-using testing::running_step;
-using testing::sample_event;
 
 // Every statement of a verb can fail (disk full, I/O error, ...): a trigger raising an
 // error stands in for it. The verb returns the error and leaves no trace.

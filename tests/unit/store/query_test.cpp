@@ -10,12 +10,6 @@
 namespace tako::store {
 namespace {
 
-using testing::at;
-using testing::Fixture;
-using testing::root_run;
-using testing::running_step;
-using testing::sample_event;
-
 std::vector<std::string> ids(const std::vector<RunSummary>& runs) {
   std::vector<std::string> out;
   for (const auto& r : runs) out.push_back(r.run_id);

@@ -10,8 +10,6 @@
 namespace tako::store {
 namespace {
 
-using testing::Fixture;
-
 std::set<std::string> names(Db& db, const std::string& type) {
   std::set<std::string> out;
   auto st = db.prepare("SELECT name FROM sqlite_master WHERE type = ?1 AND name NOT LIKE 'sqlite_%'");

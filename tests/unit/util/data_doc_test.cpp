@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 
+#include "../yaml/alias_bomb.h"
 #include "tako/util/fs.h"
 #include "tako/yaml/parser.h"
 
@@ -143,13 +144,7 @@ TEST(DataDoc, SelfReferencingAlias) {
 }
 
 TEST(DataDoc, AliasBomb) {
-  std::string bomb = "a: &a [x,x,x,x,x,x,x,x,x,x]\n";
-  const char* names = "abcdefg";
-  for (int i = 1; i < 7; ++i) {
-    bomb += std::string(1, names[i]) + ": &" + names[i] + " [";
-    for (int k = 0; k < 10; ++k) bomb += std::string(k ? "," : "") + "*" + names[i - 1];
-    bomb += "]\n";
-  }
+  const std::string bomb = tako::yaml::testing::alias_bomb();
   auto d = parse_data_document(bomb, "bomb.yml");
   ASSERT_FALSE(d.ok());
   EXPECT_EQ(d.error().message,

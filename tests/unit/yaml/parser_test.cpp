@@ -4,6 +4,8 @@
 
 #include <string>
 
+#include "alias_bomb.h"
+
 using tako::yaml::Kind;
 using tako::yaml::Node;
 using tako::yaml::ParseOptions;
@@ -172,13 +174,7 @@ TEST(YamlParse, SelfReferenceAndDepthLimit) {
 }
 
 TEST(YamlParse, NodeLimitCountsAliasExpansion) {
-  std::string bomb = "a: &a [x,x,x,x,x,x,x,x,x,x]\n";
-  const char* names = "abcdefg";
-  for (int i = 1; i < 7; ++i) {
-    bomb += std::string(1, names[i]) + ": &" + names[i] + " [";
-    for (int k = 0; k < 10; ++k) bomb += std::string(k ? "," : "") + "*" + names[i - 1];
-    bomb += "]\n";
-  }
+  const std::string bomb = tako::yaml::testing::alias_bomb();
   EXPECT_EQ(error_of(bomb), "1:14: document too large: more than 1000000 nodes after alias expansion");
   ParseOptions small;
   small.max_nodes = 5;
