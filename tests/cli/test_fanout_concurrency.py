@@ -485,3 +485,42 @@ def test_nested_fan_out_timeout_cancels_the_waiting_child_and_ends(ws, env, tmp_
     assert find_run(doc, "o/mid")["status"] == "timed_out"
     assert find_run(doc, "o/a")["status"] in ("timed_out", "cancelled")
     assert {n: find_run(doc, f"o/{n}")["status"] for n in names[1:]} == {n: "cancelled" for n in names[1:]}, err
+
+
+def test_nested_fan_out_fail_fast_cancels_the_waiting_child_and_ends(ws, env, tmp_path):
+    """The same with fail_fast: boom fails once grandchild a runs, which cancels mid while it waits."""
+    names = "abcdef"
+    pa = tmp_path / "a.pid"
+    src = nested_fan_out(ws, tmp_path, "          fail_fast: true\n", names)
+    ws.repo("boom", subscriber("boom", "o/src", f'      - id: boom\n        run: "while [ ! -s {pa} ]; do sleep 0.02; done; '
+                                                f'exit 1"\n'))
+    code, out, err = run_tako(src, env)
+    assert code == 1, (out, err)
+    assert err.splitlines()[-1].endswith(
+        "2 of 2 child workflows failed: o/boom:react: step 'boom' failed: exit status 1; o/mid:react: cancelled"), err
+    assert [n for n in names if (tmp_path / f"{n}.pid").exists()] == ["a"], err
+    assert not pid_alive(int(pa.read_text()))
+    doc = state_of(env, run_id_of(out))
+    assert [find_run(doc, f"o/{n}")["status"] for n in ("mid", "a")] == ["cancelled", "cancelled"]
+    assert {n: find_run(doc, f"o/{n}")["status"] for n in names[1:]} == {n: "cancelled" for n in names[1:]}, err
+
+
+def test_nested_fan_out_interrupt_while_the_child_waits(ws, env, tmp_path):
+    """SIGINT while mid waits for its (one running, five pending) children: tako stops at once."""
+    import signal
+    names = "abcdef"
+    pa = tmp_path / "a.pid"
+    src = nested_fan_out(ws, tmp_path, "", names)
+
+    def interrupt(p):
+        wait_for(lambda: pa.exists() and pa.read_text().strip(), what="grandchild a")
+        p.send_signal(signal.SIGINT)
+
+    code, out, err = run_tako(src, env, on_start=interrupt)
+    assert code == 130, (out, err)
+    assert err.splitlines()[-1] == "Error: workflow execution interrupted"
+    assert [n for n in names if (tmp_path / f"{n}.pid").exists()] == ["a"], err
+    assert not pid_alive(int(pa.read_text()))
+    doc = state_of(env, run_id_of(out))
+    assert {n: find_run(doc, f"o/{n}")["status"] for n in ("mid",) + tuple(names)} == {
+        n: "cancelled" for n in ("mid",) + tuple(names)}, err
