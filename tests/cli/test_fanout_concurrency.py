@@ -1,5 +1,6 @@
 """Deep synchronisation, concurrency limits, timeouts, fail_fast and failure aggregation (REFERENCE.md §10.3, §10.8–§10.10)."""
 import re
+import subprocess
 import time
 
 import pytest
@@ -436,3 +437,90 @@ def test_interrupt_stops_children(tako, ws, env, tmp_path):
     doc = state_of(env, rid)
     assert find_run(doc, "o/slow")["status"] == "cancelled"
     assert (ws.base / "home" / ".tako" / "workspaces" / rid).is_dir()
+
+
+def nested_fan_out(ws, tmp_path, src_with, names="abcdef"):
+    """src fans out to mid; mid's workflow fans out, one at a time, to slow grandchildren."""
+    src = ws.repo("src", emitter("src", extra_with=src_with))
+    fan = ("      - id: fan\n        uses: tako/fan-out@v1\n        with:\n          event_type: mid_ping\n"
+           "          wait_for_children: true\n          concurrency_limit: 1\n")
+    ws.repo("mid", subscriber("mid", "o/src", fan))
+    for n in names:
+        ws.repo(n, subscriber(n, "o/mid", SLOW.format(pid=tmp_path / f"{n}.pid"), event="mid_ping"))
+    return src
+
+
+def run_tako(src, env, timeout=60, on_start=None):
+    """Runs tako in `src`; a hang fails the test (the process is killed) instead of hanging the suite."""
+    p = subprocess.Popen([TAKO_BIN, "exec", "go", "--local"], cwd=src, env=env, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True)
+    try:
+        if on_start is not None:
+            on_start(p)
+        try:
+            out, err = p.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            pytest.fail(f"tako hung (no exit within {timeout}s)")
+    finally:
+        kill_if_running(p)
+    return p.returncode, out, err
+
+
+def test_nested_fan_out_timeout_cancels_the_waiting_child_and_ends(ws, env, tmp_path):
+    """src's fan-out timeout cancels mid while mid waits for its children: mid's wait used to
+    spin forever (its wait condition stayed true once mid was cancelled) and tako ignored
+    SIGINT/SIGTERM. The running grandchild is killed, the pending ones never run."""
+    names = "abcdef"
+    src = nested_fan_out(ws, tmp_path, "          timeout: 4s\n", names)
+    t0 = time.monotonic()
+    code, out, err = run_tako(src, env)
+    assert code == 1, (out, err)
+    assert time.monotonic() - t0 < 45
+    assert err.splitlines()[-1] == ("Error: workflow execution failed: step 'fan' failed: fan-out timed out after 4s: "
+                                    "1 children still running (o/mid:react)"), err
+    started = [n for n in names if (tmp_path / f"{n}.pid").exists()]
+    assert started == ["a"], err
+    assert not pid_alive(int((tmp_path / "a.pid").read_text()))
+    doc = state_of(env, run_id_of(out))
+    assert find_run(doc, "o/mid")["status"] == "timed_out"
+    assert find_run(doc, "o/a")["status"] in ("timed_out", "cancelled")
+    assert {n: find_run(doc, f"o/{n}")["status"] for n in names[1:]} == {n: "cancelled" for n in names[1:]}, err
+
+
+def test_nested_fan_out_fail_fast_cancels_the_waiting_child_and_ends(ws, env, tmp_path):
+    """The same with fail_fast: boom fails once grandchild a runs, which cancels mid while it waits."""
+    names = "abcdef"
+    pa = tmp_path / "a.pid"
+    src = nested_fan_out(ws, tmp_path, "          fail_fast: true\n", names)
+    ws.repo("boom", subscriber("boom", "o/src", f'      - id: boom\n        run: "while [ ! -s {pa} ]; do sleep 0.02; done; '
+                                                f'exit 1"\n'))
+    code, out, err = run_tako(src, env)
+    assert code == 1, (out, err)
+    assert err.splitlines()[-1].endswith(
+        "2 of 2 child workflows failed: o/boom:react: step 'boom' failed: exit status 1; o/mid:react: cancelled"), err
+    assert [n for n in names if (tmp_path / f"{n}.pid").exists()] == ["a"], err
+    assert not pid_alive(int(pa.read_text()))
+    doc = state_of(env, run_id_of(out))
+    assert [find_run(doc, f"o/{n}")["status"] for n in ("mid", "a")] == ["cancelled", "cancelled"]
+    assert {n: find_run(doc, f"o/{n}")["status"] for n in names[1:]} == {n: "cancelled" for n in names[1:]}, err
+
+
+def test_nested_fan_out_interrupt_while_the_child_waits(ws, env, tmp_path):
+    """SIGINT while mid waits for its (one running, five pending) children: tako stops at once."""
+    import signal
+    names = "abcdef"
+    pa = tmp_path / "a.pid"
+    src = nested_fan_out(ws, tmp_path, "", names)
+
+    def interrupt(p):
+        wait_for(lambda: pa.exists() and pa.read_text().strip(), what="grandchild a")
+        p.send_signal(signal.SIGINT)
+
+    code, out, err = run_tako(src, env, on_start=interrupt)
+    assert code == 130, (out, err)
+    assert err.splitlines()[-1] == "Error: workflow execution interrupted"
+    assert [n for n in names if (tmp_path / f"{n}.pid").exists()] == ["a"], err
+    assert not pid_alive(int(pa.read_text()))
+    doc = state_of(env, run_id_of(out))
+    assert {n: find_run(doc, f"o/{n}")["status"] for n in ("mid",) + tuple(names)} == {
+        n: "cancelled" for n in ("mid",) + tuple(names)}, err

@@ -531,6 +531,11 @@ void RunExecutor::run_child(const std::shared_ptr<FanOutState>& st, ChildTask& t
       }
     }
   }
+  // A child stopped before it asked for a slot (or refused the step slot, so never asked for
+  // the tree-wide one) still has its tickets in line: they must go, or the tree-wide line
+  // waits for them forever (§10.8, §10.9).
+  if (!have_step_slot) st->step_slots->leave(t.step_ticket);
+  if (!have_tree_slot) tree_.slots().leave(t.tree_ticket);
   if (have_step_slot && have_tree_slot && !stop() && start_error.empty()) {
     std::string worktree;
     if (t.worktree) {
@@ -661,7 +666,9 @@ void RunExecutor::wait_children(const std::shared_ptr<FanOutState>& st) {
     if (!st->timed_out) deadline = st->deadline;
     bool done = wait_until(
         [&] {
-          return st->remaining.load() == 0 || interrupted_ || cancelled_.load() ||
+          // Once the children were cancelled, this run's own cancellation is no news: it
+          // would end every wait at once and spin until the children are done.
+          return st->remaining.load() == 0 || (!cancelled_children && (interrupted_ || cancelled_.load())) ||
                  st->launched - st->remaining.load() > st->joined;
         },
         deadline);

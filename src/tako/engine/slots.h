@@ -35,6 +35,11 @@ class Slots {
   // hold that lock and need a slot to finish).
   void suspend(uint64_t ticket);
   void resume(uint64_t ticket);
+  // Gives up a ticket that will never be served (a child cancelled before it asked for its
+  // slot): left in line, it would stay at the head for good and no later ticket, such as
+  // a nested emitting run taking its slot back after its children, would ever be served.
+  // Harmless for a ticket already served or gone.
+  void leave(uint64_t ticket) { suspend(ticket); }
 
  private:
   // Only the head of the line can take a slot, so only its thread is woken: with

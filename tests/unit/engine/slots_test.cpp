@@ -72,6 +72,30 @@ TEST(Slots, SuspendedTicketDoesNotHoldUpTheLine) {
   late.join();
 }
 
+// A ticket whose child was cancelled before it asked for its slot is given up: left in line,
+// it stayed at the head for good and a nested emitting run taking its slot back after its
+// children waited forever (a nested fan-out timeout hung tako).
+TEST(Slots, LeftTicketDoesNotHoldUpTheLine) {
+  Slots slots(1);
+  uint64_t never = slots.ticket();
+  slots.leave(never);
+  uint64_t later = slots.ticket();
+  std::atomic<bool> give_up{false}, finished{false};
+  bool got = false;
+  std::thread t([&] {
+    got = slots.acquire(later, [&] { return give_up.load(); });
+    finished = true;
+  });
+  // Bounded: a broken line fails the test instead of hanging it.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!finished.load() && std::chrono::steady_clock::now() < deadline) std::this_thread::yield();
+  give_up = true;
+  slots.poke();
+  t.join();
+  EXPECT_TRUE(got);
+  if (got) slots.release();
+}
+
 namespace {
 void wait_asleep(Slots& slots, size_t n) {
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
