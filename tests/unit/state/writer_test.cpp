@@ -173,7 +173,9 @@ TEST(StateStore, RequestedWriteHappensWithoutAWaiter) {
   // The background thread writes at once (the coalescing interval is 10 s): poll with a deadline.
   auto deadline = std::chrono::steady_clock::now() + 20s;
   while (store.write_count() == 0 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(1ms);
-  ASSERT_EQ(store.write_count(), 1u);
+  // At least one write: the change made by update() may be written on its own just before the requested one
+  // (seen under load), and either write carries the document as updated.
+  ASSERT_GE(store.write_count(), 1u);
   EXPECT_EQ(loaded(tmp.path()).root.error, "async");
 }
 
