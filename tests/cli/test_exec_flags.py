@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from test_exec_util import DUR, RUN_ID, all_files, home, load_state, run_id_of, yml
+from test_exec_util import DUR, RUN_ID, all_files, home, load_state, run_id_of, store_path, yml
 
 ECHO_INPUTS = yml("""\
   w:
@@ -76,7 +76,7 @@ def test_usage_errors(tako, app, env, args, msg):
     assert r.code == 1, r
     assert r.out == ""
     assert r.err == usage(msg)
-    assert not home(env).exists() or not (home(env) / "state").exists()
+    assert not store_path(env).exists()
 
 
 @pytest.mark.parametrize("args", [
@@ -112,7 +112,7 @@ def test_missing_workflow_is_error_without_summary(tako, app, env):
     assert r.code == 1
     assert r.out == "Executing workflow 'nope'\n"
     assert r.err == "Error: workflow execution failed: workflow 'nope' not found\n"
-    assert not (home(env) / "state").exists()
+    assert not store_path(env).exists()
 
 
 def test_missing_config(tako, tmp_path):

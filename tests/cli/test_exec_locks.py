@@ -1,7 +1,8 @@
 """Repository locks between tako processes (REFERENCE.md §14)."""
 import re
 
-from test_exec_util import RUN_ID, exec_twice_serialises, home, kill_if_running, read_pid, run_id_of, spawn, wait_for, yml
+from test_exec_util import (RUN_ID, exec_twice_serialises, home, kill_if_running, newest_run_id, read_pid, run_id_of,
+                            run_ids, spawn, wait_for, yml)
 
 
 def app_yml(tmp):
@@ -17,12 +18,6 @@ def app_yml(tmp):
 """)
 
 
-def newest_run_id(env):
-    d = home(env) / "state"
-    files = sorted(p.name for p in d.glob("exec-*.json")) if d.exists() else []
-    return files[-1][:-5] if files else None
-
-
 def test_concurrent_exec_on_same_repo_serialises(ws, env, tmp_path):
     app = ws.repo("app", app_yml(tmp_path))
     _, _, expected = exec_twice_serialises(
@@ -32,8 +27,7 @@ def test_concurrent_exec_on_same_repo_serialises(ws, env, tmp_path):
 
 
 def _second_id(env, first):
-    d = home(env) / "state"
-    ids = sorted(p.name[:-5] for p in d.glob("exec-*.json"))
+    ids = run_ids(env)
     others = [i for i in ids if i != first]
     return others[0] if others else None
 

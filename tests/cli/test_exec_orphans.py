@@ -3,7 +3,7 @@ a later resume never overlaps or repeats them (docs/PROCESSES.md, "The keeper").
 import signal
 import time
 
-from test_exec_util import home, kill_if_running, load_state, pid_alive, read_pid, spawn, wait_for, yml
+from test_exec_util import home, kill_if_running, load_state, pid_alive, read_pid, run_ids, spawn, wait_for, yml
 
 TRIALS = 20
 LIMIT = 1.0  # seconds from the SIGKILL until every process of the step is gone
@@ -29,8 +29,7 @@ def long_step_yml(tmp):
 
 
 def state_ids(env):
-    d = home(env) / "state"
-    return {p.name[:-5] for p in d.glob("exec-*.json")} if d.exists() else set()
+    return set(run_ids(env))
 
 
 def gone_within(pids, limit):

@@ -1,7 +1,7 @@
 """Secrets and masking (REFERENCE.md §7.7)."""
 import re
 
-from test_exec_util import all_files, home, load_state, run_id_of, steps_of, yml
+from test_exec_util import all_files, home, load_state, run_id_of, steps_of, store_path, yml
 
 SECRET = "s3cr3t-Value-42"
 
@@ -12,7 +12,7 @@ def test_missing_secret_is_error_before_start(tako, ws, env):
     assert r.code == 1
     assert r.out == "Executing workflow 'w'\n"
     assert r.err == "Error: workflow execution failed: required secret 'TOKEN' is not set\n"
-    assert not (home(env) / "state").exists()
+    assert not store_path(env).exists()
     # Dry run does not require secrets.
     r = tako("exec", "w", "--dry-run", cwd=app)
     assert r.code == 0, r
@@ -80,12 +80,12 @@ def test_secret_never_appears_anywhere(tako, ws, env):
     sj = tako("status", run_id, "--json")
     lst = tako("status")
     texts += [st.out, st.err, sj.out, sj.err, lst.out, lst.err]
-    # A resume of the failed run writes the state again (and a .bak).
+    # A resume of the failed run commits to the store again.
     rr = tako("exec", "--resume", run_id, extra_env={"TOKEN": SECRET})
     assert rr.code == 1
     texts += [rr.out, rr.err]
     files = list(all_files(home(env)))
-    assert any(f.name.endswith(".json.bak") for f in files)
+    assert any(f.name == "tako.db" for f in files)
     assert any(f.name == "leak.log" for f in files)
     for f in files:
         # tmp/<step>/ is the step's own scratch space (its $TAKO_OUTPUT file holds what the step

@@ -5,14 +5,8 @@ import signal
 
 import pytest
 
-from test_exec_util import (home, kill_if_running, load_state, pid_alive, read_pid, spawn, steps_of, wait_dead,
-                             wait_for, yml)
-
-
-def newest_run_id(env):
-    d = home(env) / "state"
-    files = sorted(p.name for p in d.glob("exec-*.json")) if d.exists() else []
-    return files[-1][:-5] if files else None
+from test_exec_util import (home, kill_if_running, load_state, newest_run_id, pid_alive, read_pid, spawn, steps_of,
+                             wait_dead, wait_for, yml)
 
 
 def blocking(tmp, trap=""):

@@ -1,14 +1,16 @@
-"""State files (REFERENCE.md §11.1–11.3), `tako status` (§1.7, §11.6), workspaces and `tako workspace clean`
+"""The state store (REFERENCE.md §11.1–11.3), `tako status` (§1.7, §11.6), workspaces and `tako workspace clean`
 (§1.9, §2)."""
 import json
 import os
+import pathlib
 import re
 import stat
 
 import pytest
 
-from test_exec_util import (RUN_ID, STATE_WRITE_BLOCKER, checksum, home, load_state, run_id_of, state_path, steps_of,
-                            yml)
+from conftest import TAKO_BIN
+from test_exec_util import (RUN_ID, STATE_BLOCKED, STATE_WRITE_BLOCKER, home, load_state, nanos, run_id_of, sql,
+                            steps_of, store_path, yml)
 
 TWO = yml("""\
   w:
@@ -51,14 +53,15 @@ def test_state_document(tako, app, env):
     r = tako("exec", "w", "--inputs.x=hello", cwd=app)
     assert r.code == 0, r
     run_id = run_id_of(r.out)
-    p = state_path(env, run_id)
+    p = store_path(env)
     assert stat.S_IMODE(p.stat().st_mode) == 0o600
-    assert stat.S_IMODE((home(env) / "state").stat().st_mode) == 0o700
-    text = p.read_text()
+    assert sql(env, "PRAGMA journal_mode") == [("wal",)]
+    assert not (home(env) / "state").exists()  # no JSON state files any more
+    text = tako("status", run_id, "--json").out
     assert_sorted_keys(text)
-    assert text.startswith('{\n  "checksum": "sha256:')  # 2-space indentation
+    assert text.startswith('{\n  "format_version": 1,\n')  # 2-space indentation, sorted keys
     doc = json.loads(text)
-    assert doc["checksum"] == checksum(doc)
+    assert "checksum" not in doc
     assert doc["format_version"] == 1
     assert re.fullmatch(r"v\d+\.\d+\.\d+(-\S+)?", doc["tako_version"])
     assert doc["pid"] > 0 and doc["hostname"]
@@ -82,10 +85,12 @@ def test_state_document(tako, app, env):
     assert a["outputs"] == {"v": "A hello"} and a["log"] == "logs/a.log" and a["cached"] is False
     assert b["status"] == "skipped" and b["exit_code"] is None
     assert c["status"] == "completed" and c["on_failure_of"] is None and c["fan_out"] is None
-    # The previous version is kept as .bak and is itself a valid document.
-    bak = json.loads(p.with_name(p.name + ".bak").read_text())
-    assert bak["checksum"] == checksum(bak)
-    assert not list((home(env) / "state").glob("*.tmp.*"))
+    # Every change is one history row, in commit order (§11.1).
+    kinds = [(k, st) for k, st in sql(env, "SELECT kind, COALESCE(step_id, '') FROM history WHERE run_id = ? "
+                                            "ORDER BY seq", run_id)]
+    assert kinds == [("run_created", ""), ("run_started", ""), ("step_started", "a"), ("step_finished", "a"),
+                     ("step_started", "b"), ("step_finished", "b"), ("step_started", "c"), ("step_finished", "c"),
+                     ("run_finished", "")], kinds
 
 
 def test_failed_state(tako, app, env):
@@ -98,44 +103,39 @@ def test_failed_state(tako, app, env):
     assert c["status"] == "failed" and c["exit_code"] == 1 and c["error"] == "exit status 1"
 
 
-def test_corrupt_state_uses_backup(tako, app, env):
-    r = tako("exec", "w", "--inputs.x=boom", cwd=app)
-    run_id = run_id_of(r.out)
-    p = state_path(env, run_id)
-    doc = json.loads(p.read_text())
-    doc["root"]["workflow"] = "tampered"
-    p.write_text(json.dumps(doc))
-    warning = f"warning: state file {p} is corrupt (checksum mismatch); using backup {p}.bak\n"
-    s = tako("status", run_id)
-    assert s.code == 0, s
-    assert s.err == warning
-    assert s.out.startswith(f"{run_id} (w) [FAILED]\n")
-    lst = tako("status")
-    assert lst.code == 0 and warning in lst.err and run_id in lst.out
-
-    p.write_text("{ not json")
-    s = tako("status", run_id)
-    assert s.code == 0
-    assert re.fullmatch(re.escape(f"warning: state file {p} is corrupt (") + r".+" +
-                        re.escape(f"); using backup {p}.bak\n"), s.err), s.err
-    # Resume uses the backup as well (and then writes a fresh, valid file).
-    rr = tako("exec", "--resume", run_id, extra_env={})
-    assert rr.err.startswith(f"warning: state file {p} is corrupt ("), rr.err
-    assert json.loads(p.read_text())["checksum"] == checksum(json.loads(p.read_text()))
-
-
-def test_corrupt_state_without_backup(tako, app, env):
+def test_unreadable_store(tako, app, env):
+    """§11.2: a store that is not a database fails every command that needs it, with its path;
+    commands that do not need it never open it."""
     r = tako("exec", "w", cwd=app)
     run_id = run_id_of(r.out)
-    p = state_path(env, run_id)
-    p.write_text("garbage")
-    p.with_name(p.name + ".bak").write_text("garbage too")
+    p = store_path(env)
+    for extra in ("-wal", "-shm"):
+        pathlib.Path(str(p) + extra).unlink(missing_ok=True)
+    p.write_bytes(b"garbage, not an SQLite database" * 100)
+    unreadable = f"state store {p} is unreadable: file is not a database"
     s = tako("status", run_id)
-    assert s.code == 1
-    assert s.err == f"Error: state for run {run_id} is corrupt and no valid backup exists\n"
+    assert s.code == 1 and s.err == f"Error: {unreadable}\n", s
+    s = tako("status")
+    assert s.code == 1 and s.err == f"Error: {unreadable}\n", s
     rr = tako("exec", "--resume", run_id)
-    assert rr.code == 1
-    assert rr.err == f"Error: workflow execution failed: state for run {run_id} is corrupt and no valid backup exists\n"
+    assert rr.code == 1 and rr.err == f"Error: workflow execution failed: {unreadable}\n", rr
+    rr = tako("exec", "w", cwd=app)
+    assert rr.code == 1 and rr.err.endswith(f"Error: workflow execution failed: {unreadable}\n"), rr
+    assert tako("validate", cwd=app).code == 0
+    assert tako("graph", "--local", cwd=app).code == 0
+    assert p.read_bytes().startswith(b"garbage")  # nothing rewrote it
+
+
+def test_store_of_a_newer_tako(tako, app, env):
+    r = tako("exec", "w", cwd=app)
+    run_id = run_id_of(r.out)
+    sql(env, "PRAGMA user_version = 99")
+    newer = f"state store {store_path(env)} has schema version 99, newer than this tako (1)"
+    s = tako("status", run_id)
+    assert s.code == 1 and s.err == f"Error: {newer}\n", s
+    rr = tako("exec", "w", cwd=app)
+    assert rr.code == 1 and rr.err.endswith(f"Error: workflow execution failed: {newer}\n"), rr
+    assert sql(env, "PRAGMA user_version") == [(99,)]  # never migrated backward
 
 
 def test_status_unknown_run(tako, env):
@@ -189,16 +189,15 @@ def test_status_list(tako, ws, app, env):
     assert newest in {j["run_id"] for j in js}
 
 
-def test_status_json_tree_is_state_without_checksum(tako, app, env):
-    r = tako("exec", "w", cwd=app)
-    run_id = run_id_of(r.out)
+def test_status_json_tree_is_the_run_document(tako, app, env):
+    r = tako("exec", "w", "--json", cwd=app)
+    run_id = json.loads(r.out)["run_id"]
     s = tako("status", run_id, "--json")
     assert s.code == 0
     doc = json.loads(s.out)
     assert "checksum" not in doc
-    full = load_state(env, run_id)
-    del full["checksum"]
-    assert doc == full
+    # The export holds what the run reported at its end (exec --json prints the same run tree).
+    assert doc["root"] == json.loads(r.out)["run"]
     t = tako("status", run_id)
     assert re.fullmatch(re.escape(f"{run_id} (w) [COMPLETED]\n└── o/app [COMPLETED] (") + r"\d+(ms|s)\)\n", t.out), \
         t.out
@@ -223,9 +222,9 @@ def test_workspace_clean(tako, app, env):
     r = tako("workspace", "clean")
     assert r.code == 0 and r.out == "Removed 3 workspace(s).\n", r
     assert list(wsroot.iterdir()) == []
-    # State files are never deleted.
+    # Recorded runs are never deleted from the store.
     for run_id in failed + [kept]:
-        assert state_path(env, run_id).exists()
+        assert load_state(env, run_id)["root"]["run_id"] == run_id
 
 
 def test_workspace_clean_bad_duration(tako):
@@ -235,11 +234,12 @@ def test_workspace_clean_bad_duration(tako):
 
 
 def test_state_on_disk_before_each_step_process(tako, ws, env, tmp_path):
-    """§11.3: when a step's process starts, the file on disk already records it `running` and the
-    previous steps with their final status (checked from inside the steps themselves)."""
+    """§11.3: when a step's process starts, the store already records it `running` and the
+    previous steps with their final status (read by another tako from inside the steps themselves:
+    readers never wait for the writer)."""
     snap = tmp_path / "snap"
     snap.mkdir()
-    copy = f'cp "{home(env)}/state/$TAKO_RUN_ID.json" "{snap}/$TAKO_STEP_ID.json"'
+    copy = f'{TAKO_BIN} status "$TAKO_RUN_ID" --json > "{snap}/$TAKO_STEP_ID.json"'
     app = ws.repo("app", yml(f"""\
   w:
     steps:
@@ -260,8 +260,6 @@ def test_state_on_disk_before_each_step_process(tako, ws, env, tmp_path):
     r = tako("exec", "w", cwd=app)
     assert r.code == 1, r
     docs = {n: json.loads((snap / f"{n}.json").read_text()) for n in ("b", "d", "h")}
-    for d in docs.values():
-        assert d["checksum"] == checksum(d)
     st = {n: {s["id"]: s for s in d["root"]["steps"]} for n, d in docs.items()}
     assert st["b"]["a"]["status"] == "completed" and st["b"]["a"]["outputs"] == {"v": "out-a"}
     assert st["b"]["b"]["status"] == "running" and docs["b"]["root"]["current_step"] == "b"
@@ -287,7 +285,7 @@ def test_state_write_failure_aborts_before_next_step(tako, ws, env, tmp_path):
     assert r.code == 1, r
     assert not (tmp_path / "b-ran").exists()
     assert "Success: false\n" in r.out
-    assert re.search(r"Error: workflow execution failed: open \S+\.json\.tmp\.\d+: is a directory\n$", r.err), r.err
+    assert re.search(r"Error: workflow execution failed: " + STATE_BLOCKED + r"\n$", r.err), r.err
 
     # The same for the final write of a run: no "Success: true" for a run whose end is not on disk.
     app2 = ws.repo("app2", yml(f"""\
@@ -299,7 +297,7 @@ def test_state_write_failure_aborts_before_next_step(tako, ws, env, tmp_path):
     r = tako("exec", "w", cwd=app2)
     assert r.code == 1, r
     assert "Success: false\n" in r.out and "Success: true" not in r.out
-    assert re.search(r"Error: workflow execution failed: open \S+: is a directory\n$", r.err), r.err
+    assert re.search(r"Error: workflow execution failed: " + STATE_BLOCKED + r"\n$", r.err), r.err
 
 
 @pytest.mark.parametrize("end,removed", [("1700-01-01T00:00:00Z", 1), ("2260-01-01T00:00:00Z", 0)])
@@ -307,10 +305,7 @@ def test_workspace_clean_with_an_end_time_centuries_away(tako, app, env, end, re
     """`now - end_time` overflowed for an end three centuries ago (the run looked as if it ended in
     the future and was kept); it is computed without overflow now."""
     run_id = run_id_of(tako("exec", "w", "--inputs.x=boom", cwd=app).out)
-    doc = load_state(env, run_id)
-    doc["root"]["end_time"] = end
-    doc["checksum"] = checksum(doc)
-    state_path(env, run_id).write_text(json.dumps(doc))
+    sql(env, "UPDATE runs SET end_time = ? WHERE run_id = ?", nanos(end), run_id)
     r = tako("workspace", "clean", "--older-than", "1h")
     assert r.code == 0 and r.out == f"Removed {removed} workspace(s).\n", r
     assert (home(env) / "workspaces" / run_id).exists() == (removed == 0)

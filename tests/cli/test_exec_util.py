@@ -1,10 +1,11 @@
 """Helpers shared by the `tako exec` suites (test_exec_*.py). No tests here."""
-import hashlib
+import contextlib
 import json
 import os
 import pathlib
 import re
 import signal
+import sqlite3
 import subprocess
 import time
 
@@ -14,9 +15,12 @@ RUN_ID = r"exec-\d{8}-\d{6}-[0-9a-f]{8}"
 DUR = r"\(\d[^)]*\)"
 
 
-# A step that makes tako's next state write fail: a directory where the write's temporary file
-# `<id>.json.tmp.<pid>` goes. The step's shell parent is tako, so $PPID is tako's pid.
-STATE_WRITE_BLOCKER = 'mkdir "$TAKO_HOME/state/$TAKO_RUN_ID.json.tmp.$PPID"'
+# A step that makes tako's next state commit for its run fail: a trigger in the real store that
+# aborts every history row of the run (every journal verb writes one) with `blocked by test`.
+STATE_WRITE_BLOCKER = ('python3 -c "import os, sqlite3; c = sqlite3.connect(os.environ[\\"TAKO_HOME\\"] + \\"/tako.db\\"); '
+                       'r = os.environ[\\"TAKO_RUN_ID\\"]; c.execute(\\"CREATE TRIGGER block_\\" + r.replace(\\"-\\", \\"_\\") + \\" BEFORE INSERT ON history WHEN NEW.run_id = \\x27\\" + r + \\"\\x27 BEGIN SELECT RAISE(ABORT, \\x27blocked by test\\x27); END\\"); '
+                       'c.commit()"')
+STATE_BLOCKED = r"state store \S+/tako\.db: blocked by test"
 
 
 def yml(workflows: str, name: str = "o/app", extra: str = "") -> str:
@@ -34,19 +38,43 @@ def home(env) -> pathlib.Path:
     return pathlib.Path(env["TAKO_HOME"])
 
 
-def state_path(env, run_id) -> pathlib.Path:
-    return home(env) / "state" / f"{run_id}.json"
+def store_path(env) -> pathlib.Path:
+    return home(env) / "tako.db"
 
 
 def load_state(env, run_id) -> dict:
-    return json.loads(state_path(env, run_id).read_text())
+    """The run document of §11.1, as `tako status <id> --json` exports it from the store."""
+    r = subprocess.run([TAKO_BIN, "status", run_id, "--json"], env=env, capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    return json.loads(r.stdout)
 
 
-def checksum(doc: dict) -> str:
-    """§11.2: sha256 of the compact, key-sorted serialisation without `checksum`."""
-    d = {k: v for k, v in doc.items() if k != "checksum"}
-    compact = json.dumps(d, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return "sha256:" + hashlib.sha256(compact.encode()).hexdigest()
+def run_ids(env) -> list:
+    """Root run ids recorded in the store, sorted ([] while there is no store; never creates it)."""
+    if not store_path(env).exists():
+        return []
+    with contextlib.closing(sqlite3.connect(f"file:{store_path(env)}?mode=ro", uri=True)) as c:
+        return sorted(r[0] for r in c.execute("SELECT run_id FROM runs WHERE parent_run_id IS NULL"))
+
+
+def newest_run_id(env):
+    ids = run_ids(env)
+    return ids[-1] if ids else None
+
+
+def sql(env, query: str, *params):
+    """Runs one statement on the real store (tests that change what is recorded)."""
+    with contextlib.closing(sqlite3.connect(store_path(env))) as c, c:
+        rows = c.execute(query, params).fetchall()
+    return rows
+
+
+def nanos(rfc3339: str) -> int:
+    """An RFC 3339 UTC time ("…Z") as the store's integer nanoseconds since the epoch."""
+    import datetime
+    t = datetime.datetime.fromisoformat(rfc3339.replace("Z", "+00:00"))
+    delta = t - datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
+    return (delta.days * 86400 + delta.seconds) * 10**9 + delta.microseconds * 1000
 
 
 def steps_of(doc: dict) -> dict:
@@ -116,7 +144,7 @@ def wait_dead(pid: int, timeout=15.0):
     wait_for(lambda: not pid_alive(pid), timeout=timeout, what=f"pid {pid} to exit")
 
 
-__all__ = ["RUN_ID", "DUR", "yml", "run_id_of", "home", "state_path", "load_state", "checksum", "steps_of",
+__all__ = ["RUN_ID", "DUR", "yml", "run_id_of", "home", "store_path", "load_state", "run_ids", "newest_run_id", "steps_of",
            "wait_for", "pid_alive", "spawn", "all_files", "read_pid", "wait_dead", "signal", "kill_if_running"]
 
 

@@ -237,7 +237,7 @@ def test_dry_run_lists_candidates_and_creates_nothing(tako, ws, env):
     assert not (ws.src / "a" / "RAN_react").exists() and not (ws.src / "b" / "RAN_build").exists()
     import pathlib
     home = pathlib.Path(env["TAKO_HOME"])
-    assert not (home / "state").exists() or not list((home / "state").iterdir())
+    assert not (home / "tako.db").exists()
 
 
 def test_debug_lists_candidate_checks(tako, ws):

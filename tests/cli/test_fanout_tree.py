@@ -6,7 +6,7 @@ import signal
 
 import pytest
 
-from test_exec_util import home, kill_if_running, pid_alive, read_pid, spawn
+from test_exec_util import home, kill_if_running, pid_alive, read_pid, run_ids, spawn
 from test_fanout_util import (DUR, RUN_ID, emitter, find_run, run_id_of, state_of, step_of, subscriber, yml)
 
 
@@ -394,7 +394,7 @@ def test_kill_9_during_a_child_then_resume_stops_the_leftover_child_step(ws, env
         p.send_signal(signal.SIGKILL)
         p.wait(timeout=30)
         assert pid_alive(first)
-        run_id = next(d.name[:-5] for d in (home(env) / "state").glob("exec-*.json"))
+        run_id = run_ids(env)[0]
         child_id = find_run(state_of(env, run_id), "o/app")["run_id"]
         (tmp_path / "child.pid").unlink()
         r = spawn(env, "exec", "--resume", run_id, cwd=src, out=tmp_path / "2.out", err=tmp_path / "2.err")

@@ -17,7 +17,8 @@ def run_id_of(out: str) -> str:
 
 
 def state_of(env: dict, run_id: str) -> dict:
-    return json.loads((pathlib.Path(env["TAKO_HOME"]) / "state" / f"{run_id}.json").read_text())
+    from test_exec_util import load_state
+    return load_state(env, run_id)
 
 
 def all_runs(node: dict):

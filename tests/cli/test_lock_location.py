@@ -8,7 +8,8 @@ import subprocess
 import time
 
 from conftest import TAKO_BIN
-from test_exec_util import RUN_ID, exec_twice_serialises, home, kill_if_running, read_pid, run_id_of, spawn, wait_for, yml
+from test_exec_util import (RUN_ID, exec_twice_serialises, home, kill_if_running, read_pid, run_id_of, run_ids, spawn,
+                            wait_for, yml)
 from test_fanout_util import emitter, subscriber
 from test_fanout_util import yml as fyml
 
@@ -22,8 +23,7 @@ def other_home(env, tmp_path, name="home2"):
 
 
 def only_run_id(env):
-    d = home(env) / "state"
-    ids = sorted(p.name[:-5] for p in d.glob("exec-*.json")) if d.exists() else []
+    ids = run_ids(env)
     return ids[0] if ids else None
 
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from test_exec_util import all_files, home, steps_of
+from test_exec_util import all_files, home, load_state, steps_of
 from test_fanout_util import find_run, run_id_of, state_of, step_of, yml
 
 TOKEN = "s3cr3t-Route-77"
@@ -168,7 +168,7 @@ def test_error_messages_and_resume_are_masked(tako, ws, env):
     run_id = run_id_of(r.out)
     assert r.err.endswith("Error: workflow execution failed: step 'use' failed: if: CEL evaluation error: "
                           "no such key: ***\n"), r.err
-    assert steps_of(json.loads((home(env) / "state" / f"{run_id}.json").read_text()))["mk"]["outputs"] == \
+    assert steps_of(load_state(env, run_id))["mk"]["outputs"] == \
         {"v": "***", "s": "mid *** end"}
     rr = tako("exec", "--resume", run_id, extra_env=SECRETS)
     assert rr.code == 1

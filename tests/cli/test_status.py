@@ -1,16 +1,18 @@
 """Black-box tests of `tako status` (REFERENCE.md §1.7, §11.2, §11.5, §11.6, Appendix A/B).
 
-State files are written by the tests themselves with an independently computed
-checksum (Python's json + hashlib)."""
+The run documents are written into a real store (<home>/tako.db) by the tests themselves,
+row by row with Python's sqlite3, in the schema the project defines (src/tako/store/schema.cpp)."""
 
+import contextlib
 import copy
 import datetime
 import fcntl
-import hashlib
 import json
 import os
+import pathlib
 import re
 import socket
+import sqlite3
 
 import pytest
 
@@ -48,7 +50,7 @@ def run(run_id, repo, workflow, status, start=None, end=None, duration_ms=None, 
         "depth": depth, "isolation": "shared", "workspace": f"/home/u/.tako/workspaces/{run_id}",
         "worktree": None, "inputs": {}, "cli_inputs": {}, "event": None,
         "start_time": start, "end_time": end, "duration_ms": duration_ms, "error": error,
-        "current_step": current_step, "steps": steps or [], "children": children or [],
+        "current_step": current_step, "waiting_for": None, "steps": steps or [], "children": children or [],
     }
     r.update(extra)
     return r
@@ -59,24 +61,73 @@ def document(root, pid=999999, hostname="nowhere.invalid"):
             "pid": pid, "hostname": hostname, "root": root}
 
 
-def with_checksum(doc):
-    compact = json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    out = dict(doc)
-    out["checksum"] = "sha256:" + hashlib.sha256(compact.encode("utf-8")).hexdigest()
-    return json.dumps(out, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+def schema_sql():
+    """The schema's first version, as the project defines it (one source of truth)."""
+    src = pathlib.Path(__file__).resolve().parents[2] / "src" / "tako" / "store" / "schema.cpp"
+    m = re.search(r'constexpr const char\* kV1 = R"sql\((.*?)\)sql";', src.read_text(), re.S)
+    assert m, "schema not found"
+    return m.group(1)
 
 
-def state_dir(env):
-    d = os.path.join(env["TAKO_HOME"], "state")
-    os.makedirs(d, mode=0o700, exist_ok=True)
-    return d
+def nanos(text):
+    """RFC 3339 UTC ("…Z", up to 9 fraction digits) as integer nanoseconds since the epoch."""
+    if text is None:
+        return None
+    m = re.fullmatch(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d{1,9}))?Z", text)
+    assert m, text
+    base = datetime.datetime.strptime(m.group(1), "%Y-%m-%dT%H:%M:%S").replace(tzinfo=datetime.timezone.utc)
+    return int(base.timestamp()) * 10**9 + int((m.group(2) or "0").ljust(9, "0"))
 
 
-def write_state(env, doc, suffix=".json", text=None):
-    path = os.path.join(state_dir(env), doc["root"]["run_id"] + suffix)
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(text if text is not None else with_checksum(doc))
-    return path
+def store(env):
+    """A connection to <home>/tako.db, created with the project's schema when missing."""
+    os.makedirs(env["TAKO_HOME"], mode=0o700, exist_ok=True)
+    path = os.path.join(env["TAKO_HOME"], "tako.db")
+    new = not os.path.exists(path)
+    c = sqlite3.connect(path)
+    if new:
+        c.execute("PRAGMA journal_mode = WAL")
+        c.executescript(schema_sql())
+        c.execute("PRAGMA user_version = 1")
+        c.commit()
+    return c
+
+
+def compact(v):
+    return json.dumps(v, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def insert_run(c, r, root_id, ordinal, owner=None):
+    c.execute("INSERT INTO runs VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", (
+        r["run_id"], root_id, r["parent_run_id"], r["parent_step"], ordinal, r["key"], r["repository"], r["path"],
+        r["workflow"], r["status"], r["depth"], r["isolation"], r["workspace"], r["worktree"], compact(r["inputs"]),
+        compact(r["cli_inputs"]), None if r["event"] is None else compact(r["event"]), nanos(r["start_time"]),
+        nanos(r["end_time"]), r["duration_ms"], r["error"], r["current_step"], r.get("waiting_for"), 0,
+        *(owner or (None, None, None, None))))
+    for i, st in enumerate(r["steps"]):
+        c.execute("INSERT INTO steps VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", (
+            r["run_id"], st["id"], i, st["kind"], st["uses"], st["status"], st["on_failure_of"],
+            nanos(st["start_time"]), nanos(st["end_time"]), st["duration_ms"], st["exit_code"], st["error"],
+            compact(st["outputs"]), int(st["cached"]), int(st["long_running"]), st["log"], None))
+        for j, e in enumerate(st["events"]):
+            c.execute("INSERT INTO events VALUES (?,?,?,?,?,?)",
+                      (r["run_id"], st["id"], j, e["id"], e["type"], compact(e)))
+        if st["fan_out"]:
+            f = st["fan_out"]
+            c.execute("INSERT INTO fan_outs VALUES (?,?,?,?,?,?,?)", (
+                r["run_id"], st["id"], f["fan_out_id"], compact(f["event"]), int(f["wait_for_children"]),
+                f["timeout"], compact(f["evaluation_errors"])))
+    for i, child in enumerate(r["children"]):
+        # The store's tree is parent_run_id: a child given only by nesting gets its parent's id.
+        insert_run(c, dict(child, parent_run_id=child["parent_run_id"] or r["run_id"]), root_id, i)
+
+
+def write_state(env, doc):
+    """Records `doc` (a §11.1 run document) in the store, as tako would have."""
+    root = doc["root"]
+    with contextlib.closing(store(env)) as c, c:
+        insert_run(c, root, root["run_id"], 0,
+                   owner=(doc["tako_version"], doc["pid"], doc["hostname"], nanos(doc["updated_at"])))
 
 
 def appendix_a():
@@ -165,7 +216,7 @@ def test_appendix_b_completed_tree(tako, env):
                      "        └── my-org/app-two [COMPLETED] (9ms)\n")
 
 
-def test_tree_json_is_document_without_checksum(tako, env):
+def test_tree_json_is_the_exported_document(tako, env):
     doc = appendix_b()
     write_state(env, doc)
     r = tako("status", "exec-20250715-120000-1a2b3c4d", "--json")
@@ -276,82 +327,24 @@ def test_unknown_id(tako, env, run_id):
     assert r.err == f"Error: run '{run_id}' not found\n"
 
 
-def test_corrupt_state_uses_backup(tako, env):
-    doc = appendix_b()
-    path = write_state(env, doc, suffix=".json.bak")
-    good = with_checksum(doc)
-    write_state(env, doc, text=good.replace('"release"', '"tampered"'))
-    r = tako("status", "exec-20250715-120000-1a2b3c4d")
-    assert r.code == 0, r
-    main = path[:-4]
-    assert r.err == f"warning: state file {main} is corrupt (checksum mismatch); using backup {main}.bak\n"
-    assert r.out.splitlines()[0] == "exec-20250715-120000-1a2b3c4d (release) [COMPLETED]"
-
-
-def test_truncated_state_uses_backup_in_json_mode_too(tako, env):
-    doc = appendix_b()
-    write_state(env, doc, suffix=".json.bak")
-    main = write_state(env, doc, text=with_checksum(doc)[:500])
-    r = tako("status", "exec-20250715-120000-1a2b3c4d", "--json")
-    assert r.code == 0, r
-    assert r.err.startswith(f"warning: state file {main} is corrupt (invalid JSON: parse error")
-    assert r.err.endswith(f"); using backup {main}.bak\n")
-    assert json.loads(r.out) == doc
-
-
-def test_missing_current_with_backup(tako, env):
-    doc = appendix_a()
-    path = write_state(env, doc, suffix=".json.bak")
-    main = path[:-4]
-    with open(main + ".tmp.4242", "w") as f:
-        f.write('{"half": ')  # crash in the middle of a write
-    r = tako("status", "exec-20250715-120105-9f8e7d6c")
-    assert r.code == 0, r
-    assert r.err == (f"warning: state file {main} is corrupt (open {main}: no such file or directory); "
-                     f"using backup {main}.bak\n")
-    assert r.out.startswith("exec-20250715-120105-9f8e7d6c (greet) [FAILED]\n")
-
-
-def test_corrupt_without_valid_backup(tako, env):
-    doc = appendix_a()
-    write_state(env, doc, text="{not json")
-    r = tako("status", "exec-20250715-120105-9f8e7d6c")
-    assert r.code == 1
-    assert r.out == ""
-    assert r.err == "Error: state for run exec-20250715-120105-9f8e7d6c is corrupt and no valid backup exists\n"
-    write_state(env, doc, suffix=".json.bak", text="[]")
-    r = tako("status", "exec-20250715-120105-9f8e7d6c")
-    assert r.err == "Error: state for run exec-20250715-120105-9f8e7d6c is corrupt and no valid backup exists\n"
-
-
-@pytest.mark.parametrize("mutate", [
-    lambda d: d["root"].pop("status"),
-    lambda d: d["root"].__setitem__("status", "exploded"),
-    lambda d: d["root"].__setitem__("children", {"a": 1}),
-    lambda d: d["root"]["steps"][0].__setitem__("outputs", {"x": 1}),
-    lambda d: d.__setitem__("format_version", 7),
-    lambda d: d["root"].__setitem__("start_time", "yesterday"),
+@pytest.mark.parametrize("table,column,value,what", [
+    ("runs", "status", "exploded", "status of run exec-20250715-120105-9f8e7d6c"),
+    ("runs", "inputs", "{not json", "inputs of run exec-20250715-120105-9f8e7d6c"),
+    ("steps", "outputs", '{"x": 1}', "outputs of step exec-20250715-120105-9f8e7d6c/compose"),
+    ("steps", "kind", "teleport", "kind of step exec-20250715-120105-9f8e7d6c/compose"),
 ])
-def test_schema_invalid_state_is_corrupt(tako, env, mutate):
-    doc = appendix_a()
-    bad = copy.deepcopy(doc)
-    mutate(bad)
-    write_state(env, doc, text=with_checksum(bad))  # valid checksum, invalid document
-    r = tako("status", "exec-20250715-120105-9f8e7d6c")
-    assert r.code == 1, r
-    assert r.err == "Error: state for run exec-20250715-120105-9f8e7d6c is corrupt and no valid backup exists\n"
-
-
-def test_deeply_nested_hostile_file_does_not_crash(tako, env):
-    doc = appendix_a()
-    write_state(env, doc, text="[" * 1_000_000 + "]" * 1_000_000)
-    r = tako("status", "exec-20250715-120105-9f8e7d6c")
-    assert r.code == 1
-    assert "is corrupt and no valid backup exists" in r.err
-    write_state(env, doc, suffix=".json.bak")
-    r = tako("status", "exec-20250715-120105-9f8e7d6c")
-    assert r.code == 0
-    assert "(JSON nested deeper than 512 levels)" in r.err
+def test_invalid_recorded_value_is_unreadable(tako, env, table, column, value, what):
+    """A row changed behind tako's back to a value tako never writes: the store is unreadable for
+    that run, with its path and the value named; never a crash."""
+    write_state(env, appendix_a())
+    with contextlib.closing(store(env)) as c, c:
+        where = "run_id = ?" if table == "runs" else "run_id = ? AND step_id = 'compose'"
+        c.execute(f"UPDATE {table} SET {column} = ? WHERE {where}", (value, "exec-20250715-120105-9f8e7d6c"))
+    path = os.path.join(env["TAKO_HOME"], "tako.db")
+    for args in (["exec-20250715-120105-9f8e7d6c"], ["exec-20250715-120105-9f8e7d6c", "--json"]):
+        r = tako("status", *args)
+        assert r.code == 1, r
+        assert r.err == f"Error: state store {path} is unreadable: invalid {what}\n", r
 
 
 # ---- list ----------------------------------------------------------------------------------
@@ -364,16 +357,16 @@ def list_fixture(env):
                                start="2025-07-16T09:00:00.5Z", current_step="compose"),
                            pid=os.getpid(), hostname=socket.gethostname())
     write_state(env, interrupted)
-    # Only a backup exists (crash between renames): still listed.
-    only_bak = document(run("exec-20250714-080000-00000002", "o/x", "w", "cancelled",
-                            start="2025-07-14T08:00:00Z", end="2025-07-14T08:00:01Z", duration_ms=1000))
-    write_state(env, only_bak, suffix=".json.bak")
+    cancelled = document(run("exec-20250714-080000-00000002", "o/x", "w", "cancelled",
+                             start="2025-07-14T08:00:00Z", end="2025-07-14T08:00:01Z", duration_ms=1000))
+    write_state(env, cancelled)
 
 
 def test_list_no_runs(tako, env):
     r = tako("status")
     assert (r.code, r.out, r.err) == (0, "No runs found.\n", "")
-    state_dir(env)
+    assert not os.path.exists(os.path.join(env["TAKO_HOME"], "tako.db"))  # readers never create the store
+    store(env).close()  # an empty store
     r = tako("status")
     assert (r.code, r.out, r.err) == (0, "No runs found.\n", "")
     r = tako("status", "--json")
@@ -384,9 +377,7 @@ def test_list_table(tako, env):
     list_fixture(env)
     r = tako("status")
     assert r.code == 0, r
-    bak = os.path.join(env["TAKO_HOME"], "state", "exec-20250714-080000-00000002.json")
-    assert r.err == (f"warning: state file {bak} is corrupt (open {bak}: no such file or directory); "
-                     f"using backup {bak}.bak\n")
+    assert r.err == ""
     assert r.out == (
         "RUN ID                         WORKFLOW  REPOSITORY      STATUS       STARTED               DURATION\n"
         "exec-20250716-090000-00000001  greet     my-org/greeter  interrupted  2025-07-16T09:00:00Z\n"
@@ -459,15 +450,15 @@ def test_list_json(tako, env):
     assert [x["status"] for x in rows] == ["interrupted", "failed", "completed", "cancelled"]
 
 
-def test_list_skips_unreadable_tree_with_warning(tako, env):
+def test_list_with_an_invalid_root_row_is_unreadable(tako, env):
     write_state(env, appendix_a())
-    bad = appendix_b()
-    write_state(env, bad, text="garbage")
+    write_state(env, appendix_b())
+    with contextlib.closing(store(env)) as c, c:
+        c.execute("UPDATE runs SET status = 'exploded' WHERE run_id = 'exec-20250715-120000-1a2b3c4d'")
     r = tako("status")
-    assert r.code == 0
-    assert r.err == ("warning: state for run exec-20250715-120000-1a2b3c4d is corrupt and no valid backup "
-                     "exists\n")
-    assert len(r.out.splitlines()) == 2
+    path = os.path.join(env["TAKO_HOME"], "tako.db")
+    assert r.code == 1 and r.out == "", r
+    assert r.err.startswith(f"Error: state store {path} is unreadable: invalid "), r
 
 
 def test_too_many_args(tako, env):

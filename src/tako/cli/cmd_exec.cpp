@@ -1,8 +1,11 @@
 // `tako exec` (REFERENCE.md §1.6): flag validation, then the engine.
+#include <cstdlib>
+
 #include "tako/cli/commands.h"
 #include "tako/cli/context.h"
 #include "tako/cli/output.h"
 #include "tako/engine/exec_command.h"
+#include "tako/store/journal.h"
 
 namespace tako::cli {
 
@@ -57,6 +60,20 @@ int cmd_exec(const Invocation& inv) {
     return report_usage_error("invalid argument \"" + o.container_runtime +
                                   "\" for \"--container-runtime\" flag: must be one of auto, docker, podman",
                               "exec");
+  }
+  // --state-sync wins over TAKO_STATE_SYNC (§11.3).
+  if (auto v = inv.value("state-sync")) {
+    o.state_sync = *v;
+    if (!store::parse_sync_mode(o.state_sync)) {
+      return report_usage_error("invalid argument \"" + o.state_sync +
+                                    "\" for \"--state-sync\" flag: must be one of normal, full",
+                                "exec");
+    }
+  } else if (const char* env = std::getenv("TAKO_STATE_SYNC"); env != nullptr && *env != '\0') {
+    o.state_sync = env;
+    if (!store::parse_sync_mode(o.state_sync)) {
+      return report_error("invalid TAKO_STATE_SYNC value \"" + o.state_sync + "\": must be one of normal, full");
+    }
   }
   auto lock_timeout = duration_flag(inv, "lock-timeout", "10m");
   if (!lock_timeout) return report_usage_error(lock_timeout.error().message, "exec");

@@ -10,7 +10,9 @@
 #include "tako/cli/output.h"
 #include "tako/state/liveness.h"
 #include "tako/state/render.h"
-#include "tako/state/store.h"
+#include "tako/store/export.h"
+#include "tako/store/query.h"
+#include "tako/store/schema.h"
 
 namespace tako::cli {
 
@@ -35,36 +37,55 @@ bool alive(const state::StateDocument& doc, const std::string& home) {
   return !state::has_running_run(doc) || state::owner_alive(doc, home);
 }
 
-const state::WarningSink kWarn = [](const std::string& message) { report_warning(message); };
+// Readers never wait for a writer (§11.1); no store yet means no runs.
+Result<std::optional<store::Db>> open_for_reading(const std::string& home) {
+  return store::open_existing_store(store::store_path(home));
+}
 
 int show_tree(const Invocation& inv, const std::string& home, const std::string& id) {
-  auto loaded = state::load_state(state::state_dir(home), id, kWarn);
-  if (!loaded) return report_error(loaded.error().message);
-  if (inv.global.json) {
-    print(loaded->json.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+  auto db = open_for_reading(home);
+  if (!db) return report_error(db.error().message);
+  if (!*db) return report_error("run '" + id + "' not found");
+  if (inv.global.json) {  // the run document of §11.1: the store's export
+    auto text = store::export_run_document_text(**db, id);
+    if (!text) return report_error(text.error().message);
+    print(*text);
     return 0;
   }
+  auto doc = store::load_tree(**db, id);
+  if (!doc) return report_error(doc.error().message);
   state::RenderOptions opts;
   opts.now = state::now();
-  opts.owner_alive = alive(loaded->doc, home);
+  opts.owner_alive = alive(*doc, home);
   opts.color = color_enabled(inv.global.no_color);
-  print(state::render_tree(loaded->doc, opts));
+  print(state::render_tree(*doc, opts));
   return 0;
 }
 
 int show_list(const Invocation& inv, const std::string& home, std::optional<size_t> limit) {
-  const std::string dir = state::state_dir(home);
   std::vector<state::ListRow> rows;
-  for (const auto& id : state::list_state_ids(dir)) {
-    auto loaded = state::load_state(dir, id, kWarn);
-    if (!loaded) {
-      report_warning(loaded.error().message);
-      continue;
+  auto db = open_for_reading(home);
+  if (!db) return report_error(db.error().message);
+  if (*db) {
+    std::optional<int64_t> n;
+    if (limit) n = static_cast<int64_t>(*limit);
+    auto runs = store::list_runs(**db, n);
+    if (!runs) return report_error(runs.error().message);
+    for (const store::RunSummary& r : *runs) {
+      // The root's row is all the list shows; liveness needs the owner stamp (§11.5).
+      state::StateDocument doc;
+      doc.pid = r.pid;
+      doc.hostname = r.hostname;
+      doc.root.run_id = r.run_id;
+      doc.root.workflow = r.workflow;
+      doc.root.repository = r.repository;
+      doc.root.status = r.status;
+      doc.root.start_time = r.start_time;
+      doc.root.end_time = r.end_time;
+      doc.root.duration_ms = r.duration_ms;
+      rows.push_back(state::list_row(doc, alive(doc, home)));
     }
-    rows.push_back(state::list_row(loaded->doc, alive(loaded->doc, home)));
   }
-  state::sort_rows(rows);
-  if (limit && rows.size() > *limit) rows.resize(*limit);
   if (inv.global.json) {
     print(state::rows_json(rows).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
   } else {

@@ -8,7 +8,8 @@
 #include "tako/cli/context.h"
 #include "tako/cli/output.h"
 #include "tako/repo/git.h"
-#include "tako/state/store.h"
+#include "tako/store/query.h"
+#include "tako/store/schema.h"
 #include "tako/util/file_lock.h"
 
 namespace fs = std::filesystem;
@@ -26,6 +27,9 @@ int cmd_workspace_clean(const Invocation& inv) {
   const auto now_file = fs::file_time_type::clock::now();
   int removed = 0;
   std::error_code ec;
+  // A workspace of a recorded run goes by the run's end (a finished run), others by age.
+  auto db = store::open_existing_store(store::store_path(home));
+  if (!db) return report_error(db.error().message);
   if (fs::is_directory(root, ec)) {
     std::vector<fs::path> dirs;
     for (const auto& e : fs::directory_iterator(root, ec)) {
@@ -36,17 +40,18 @@ int cmd_workspace_clean(const Invocation& inv) {
       const std::string run_id = dir.filename().string();
       // A tree still executing (or being resumed) holds its run lock.
       if (util::FileLock::is_locked(util::run_lock_path(home, run_id))) continue;
-      auto loaded = state::load_state(state::state_dir(home), run_id, [](const std::string&) {});
+      Result<state::StateDocument> loaded = Error{"no store"};
+      if (*db) loaded = store::load_tree(**db, run_id);
       bool old_enough = false;
       std::set<std::string> worktree_repos;
-      if (loaded && loaded->doc.root.end_time) {
+      if (loaded && loaded->root.end_time) {
         // now - end without overflow: a recorded end_time may be centuries away (years 1678..2262).
-        int64_t end_ns = loaded->doc.root.end_time->time_since_epoch().count();
+        int64_t end_ns = loaded->root.end_time->time_since_epoch().count();
         int64_t now_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(now_sys.time_since_epoch()).count();
         int64_t since = 0;
         bool overflow = __builtin_sub_overflow(now_ns, end_ns, &since);
         old_enough = overflow ? now_ns > end_ns : std::chrono::nanoseconds(since) >= *age;
-        state::for_each_run(loaded->doc.root, [&](const state::RunNode& r, const state::RunNode*) {
+        state::for_each_run(loaded->root, [&](const state::RunNode& r, const state::RunNode*) {
           if (r.worktree) worktree_repos.insert(r.path);
         });
       } else {

@@ -25,11 +25,15 @@
 #include "tako/repo/identity.h"
 #include "tako/repo/universe.h"
 #include "tako/state/ids.h"
-#include "tako/state/store.h"
+#include "tako/state/liveness.h"
+#include "tako/store/query.h"
+#include "tako/store/schema.h"
+#include "tako/store/shared_journal.h"
 #include "tako/util/file_lock.h"
 #include "tako/util/fs.h"
 #include "tako/util/go_duration.h"
 #include "tako/util/strings.h"
+#include "tako/util/version.h"
 
 namespace tako::engine {
 
@@ -210,6 +214,23 @@ int finish_failed_only(const ExecOptions& o, Tree& tree, proc::InterruptGuard& g
   return 0;
 }
 
+// The recorded tree of `run_id` (§11.4): `run '<id>' not found` when there is no store yet.
+Result<state::StateDocument> load_recorded(const std::string& home, const std::string& run_id) {
+  auto db = store::open_existing_store(store::store_path(home));
+  if (!db) return db.error();
+  if (!*db) return Error{"run '" + run_id + "' not found"};
+  return store::load_tree(**db, run_id);
+}
+
+Result<std::unique_ptr<store::SharedJournal>> open_journal(const ExecOptions& o) {
+  store::JournalOptions jo;
+  jo.sync = store::parse_sync_mode(o.state_sync).value_or(store::SyncMode::Normal);
+  jo.tako_version = kVersion;
+  jo.pid = ::getpid();
+  jo.hostname = state::local_hostname();
+  return store::SharedJournal::open(store::store_path(o.settings.home), std::move(jo));
+}
+
 }  // namespace
 
 int run_exec(const ExecOptions& o) {
@@ -217,16 +238,15 @@ int run_exec(const ExecOptions& o) {
   // Ends the steps' process groups if this process is killed (docs/PROCESSES.md).
   auto keeper = proc::GroupKeeper::start_or_warn();
   const std::string home = o.settings.home;
-  const std::string state_dir = state::state_dir(home);
 
   // Resume: the recorded tree decides the workflow and the inputs.
-  std::optional<state::LoadedState> loaded;
+  std::optional<state::StateDocument> loaded;
   std::optional<util::FileLock> run_lock;
   std::string workflow_name = o.workflow;
   std::map<std::string, std::string> header_inputs;
   for (const auto& [k, v] : o.cli_inputs) header_inputs[k] = v;
   if (o.resume) {
-    auto l = state::load_state(state_dir, *o.resume);
+    auto l = load_recorded(home, *o.resume);
     if (!l) return fail(l.error().message);
     loaded = std::move(*l);
     auto lock = util::FileLock::try_acquire(util::run_lock_path(home, *o.resume));
@@ -238,7 +258,7 @@ int run_exec(const ExecOptions& o) {
     }
     run_lock = std::move(**lock);
     write_run_lock_holder(*run_lock, *o.resume);
-    const state::RunNode& root = loaded->doc.root;
+    const state::RunNode& root = loaded->root;
     if (root.status == state::RunStatus::Completed) {
       out(o, "Run " + *o.resume + " already completed; nothing to resume.\n");
       return 0;
@@ -253,7 +273,7 @@ int run_exec(const ExecOptions& o) {
   Tree tree(o);
   repo::Resolver resolver(o.settings);
   auto entry = load_entry(o, resolver,
-                          loaded ? std::optional<std::string>(loaded->doc.root.path) : std::nullopt);
+                          loaded ? std::optional<std::string>(loaded->root.path) : std::nullopt);
   if (!entry) {
     print_header(o, workflow_name, header_inputs);
     return fail(entry.error().message);
@@ -273,7 +293,7 @@ int run_exec(const ExecOptions& o) {
   std::vector<std::pair<std::string, std::string>> given = o.cli_inputs;
   if (loaded) {
     given.clear();
-    for (const auto& kv : loaded->doc.root.cli_inputs) given.emplace_back(kv.first, kv.second);
+    for (const auto& kv : loaded->root.cli_inputs) given.emplace_back(kv.first, kv.second);
   }
   auto inputs = resolve_inputs(*wf, given);
   if (!inputs) return fail(inputs.error().message);
@@ -284,15 +304,29 @@ int run_exec(const ExecOptions& o) {
     if (std::getenv(name.c_str()) == nullptr) return fail("required secret '" + name + "' is not set");
   }
   if (loaded) {
-    if (auto s = stop_leftover_processes(loaded->doc.root); !s) return fail(s.error().message);
+    if (auto s = stop_leftover_processes(loaded->root); !s) return fail(s.error().message);
   }
 
-  // A new tree: run id, run lock.
+  // The store's journal, then a new tree's run id and run lock.
+  auto journal = open_journal(o);
+  if (!journal) return fail(journal.error().message);
   std::string run_id;
   if (loaded) {
     run_id = *o.resume;
   } else {
-    run_id = state::new_root_run_id(state_dir);
+    Status lookup;
+    run_id = state::new_run_id([&](const std::string& id) {
+      bool taken = false;
+      Status s = (*journal)->apply([&](store::Journal& j) -> Status {
+        auto r = store::run_exists(j.db(), id);
+        if (!r) return r.error();
+        taken = *r;
+        return {};
+      });
+      if (!s) lookup = s;
+      return taken;
+    });
+    if (!lookup) return fail(lookup.error().message);
     auto lock = util::FileLock::try_acquire(util::run_lock_path(home, run_id));
     if (!lock || !lock->has_value()) return fail("could not lock run " + run_id);
     run_lock = std::move(**lock);
@@ -316,7 +350,7 @@ int run_exec(const ExecOptions& o) {
 
   state::StateDocument doc;
   if (loaded) {
-    doc = loaded->doc;
+    doc = *loaded;
   } else {
     state::RunNode& root = doc.root;
     root.run_id = run_id;
@@ -329,9 +363,30 @@ int run_exec(const ExecOptions& o) {
     root.workspace = workspace;
     root.inputs = inputs->values;
     for (const auto& [k, v] : o.cli_inputs) root.cli_inputs[k] = v;
+    // Secrets never enter the store (§11.1): a secret's value given as an input is masked.
+    tree.mask_json(root.inputs);
+    for (auto& [k, v] : root.cli_inputs) v = tree.mask(v);
   }
   doc.root.workspace = workspace;
-  tree.init_state(std::move(doc));
+  // §11.3: the tree is committed at its start; a resumed tree records its new owner.
+  const state::RunNode& root_node = doc.root;
+  Status created = (*journal)->apply([&](store::Journal& j) {
+    return loaded ? j.tree_resumed(run_id) : j.run_created(root_node);
+  });
+  if (!created) return fail(created.error().message);
+  tree.init_state(std::move(doc), std::move(*journal));
+  {
+    auto l = tree.lock();  // the recorded tree counts towards the size limit (§11.2)
+    std::uint64_t bytes = 0;
+    state::for_each_run(l->root, [&](const state::RunNode& r, const state::RunNode*) {
+      bytes += 512 + r.inputs.dump().size() + (r.event ? r.event->payload.dump().size() : 0);
+      for (const auto& st : r.steps) {
+        bytes += 256 + st.id.size() + (st.error ? st.error->size() : 0);
+        for (const auto& [k, v] : st.outputs) bytes += k.size() + v.size() + 8;
+      }
+    });
+    if (auto sized = tree.add_state_bytes(bytes); !sized) return fail(sized.error().message);
+  }
 
   RunSpec spec;
   spec.run_id = run_id;
@@ -357,7 +412,7 @@ int run_exec(const ExecOptions& o) {
     auto l = tree.lock();
     snapshot = l->root;
   }
-  Status flushed = tree.save(true);
+  Status flushed = tree.finish_state();
   if (ok && !flushed) ok = false;  // a run whose final state is not on disk did not succeed
   std::string duration = util::format_go_duration(std::chrono::duration_cast<std::chrono::nanoseconds>(elapsed));
   if (loaded && snapshot.start_time && snapshot.end_time) {

@@ -26,6 +26,7 @@ struct ExecOptions {
   int max_concurrent_repos = 4;
   int max_depth = 10;
   std::string isolation = "shared";  // shared | worktree
+  std::string state_sync = "normal";  // normal | full (--state-sync, TAKO_STATE_SYNC; §11.3)
   bool no_cache = false;
   bool preserve_tmp = false;
   std::string container_runtime = "auto";

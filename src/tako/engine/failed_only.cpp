@@ -91,10 +91,14 @@ FailedOnlyResult resume_failed_only(Tree& tree) {
     if (tree.interrupted.load()) break;
   }
 
-  // 2. Bottom-up settlement.
+  // 2. Bottom-up settlement, each change committed.
+  auto note = [&](const Status& s) {
+    if (s) return;
+    result.all_origins_completed = false;
+    if (result.first_error.empty()) result.first_error = s.error().message;
+  };
   {
     auto l = tree.lock();
-    tree.thaw_all();  // runs resumed above finished (frozen); settlement may change them
     std::function<void(state::RunNode&)> settle = [&](state::RunNode& r) {
       for (auto& c : r.children) settle(c);
       if (r.status == state::RunStatus::Completed) return;
@@ -108,6 +112,15 @@ FailedOnlyResult resume_failed_only(Tree& tree) {
         if (all && s.fan_out->evaluation_errors.empty()) {
           s.status = state::StepStatus::Completed;
           s.error.reset();
+          store::StepEnd end;
+          end.status = s.status;
+          end.end_time = s.end_time.value_or(state::now());
+          end.duration_ms = s.duration_ms;
+          end.exit_code = s.exit_code;
+          end.outputs = s.outputs;
+          end.cached = s.cached;
+          end.events = s.events;
+          note(tree.record([&](store::Journal& j) { return j.step_finished(r.run_id, s.id, end); }));
         }
       }
       bool all_done = true;
@@ -121,6 +134,8 @@ FailedOnlyResult resume_failed_only(Tree& tree) {
       }
       size_t executed = 0;
       for (const auto& s : r.steps) executed += s.on_failure_of ? 0 : 1;
+      const state::RunStatus before = r.status;
+      const std::optional<std::string> error_before = r.error;
       if (all_done && executed >= declared) {
         r.status = state::RunStatus::Completed;
         r.error.reset();
@@ -128,6 +143,11 @@ FailedOnlyResult resume_failed_only(Tree& tree) {
       } else if (executed < declared) {
         r.status = state::RunStatus::Failed;
         r.error = std::string(kNotResumed);
+      }
+      if (r.status != before || r.error != error_before) {
+        note(tree.record([&](store::Journal& j) {
+          return j.run_finished(r.run_id, r.status, r.end_time, r.duration_ms, r.error);
+        }));
       }
     };
     settle(l->root);
@@ -137,7 +157,6 @@ FailedOnlyResult resume_failed_only(Tree& tree) {
       }
     });
   }
-  (void)tree.save(true);
   return result;
 }
 

@@ -245,14 +245,21 @@ StepOutcome RunExecutor::run_fan_out(const config::Step& step, const nlohmann::j
     rec.wait_for_children = st->params.wait_for_children;
     rec.timeout = st->params.timeout_text;
     sn.fan_out = rec;
+    note_state(tree_.record([&](store::Journal& j) { return j.fan_out_recorded(run_id_, step.id, rec); }));
   }
-  (void)tree_.save(false);  // forced below, with the children, before any of them starts
+  if (auto s = settle_state(); !s) {
+    out.error = s.error().message;
+    return out;
+  }
 
   if (auto s = discover_and_trigger(step, st, nullptr); !s) {
     out.error = s.error().message;
     return out;
   }
-  (void)tree_.save(true);
+  if (auto s = settle_state(); !s) {  // every child is committed before any of them starts
+    out.error = s.error().message;
+    return out;
+  }
   return finish_fan_out(st, st->params.wait_for_children);
 }
 
@@ -436,6 +443,10 @@ Status RunExecutor::discover_and_trigger(const config::Step& step, const std::sh
       child.waiting_for = "concurrency slot";
       node().children.push_back(std::move(child));
       step_node(step.id).fan_out->children.push_back(task->run_id);
+      // §11.3: a child's creation is committed before it starts.
+      const state::RunNode& created = node().children.back();
+      Status sized = tree_.add_state_bytes(512 + created.inputs.dump().size() + ev.payload.dump().size());
+      note_state(sized ? tree_.record([&](store::Journal& j) { return j.child_created(created); }) : sized);
     }
     task->exec = std::make_unique<RunExecutor>(tree_, task->run_id, std::move(cs), this);
     st->children.push_back(std::move(task));
@@ -446,6 +457,9 @@ Status RunExecutor::discover_and_trigger(const config::Step& step, const std::sh
     auto l = tree_.lock();
     std::vector<std::string>& recorded = step_node(step.id).fan_out->evaluation_errors;
     for (size_t i = rejected_before; i < st->rejected.size(); ++i) recorded.push_back(st->rejected[i].text);
+    if (!recorded.empty() || only != nullptr) {  // a retry may have cleared them
+      note_state(tree_.record([&](store::Journal& j) { return j.fan_out_errors(run_id_, step.id, recorded); }));
+    }
   }
   return {};
 }
@@ -464,11 +478,12 @@ void RunExecutor::launch_child(const std::shared_ptr<FanOutState>& st, ChildTask
 }
 
 void RunExecutor::set_waiting(const std::string& run_id, const std::optional<std::string>& reason) {
-  {
-    auto l = tree_.lock();
-    if (state::RunNode* n = state::find_run(l->root, run_id)) n->waiting_for = reason;
-  }
-  (void)tree_.save(false);
+  auto l = tree_.lock();
+  state::RunNode* n = state::find_run(l->root, run_id);
+  if (n == nullptr || n->waiting_for == reason) return;
+  n->waiting_for = reason;
+  // A reason cleared is committed with the run's start (run_started clears it).
+  if (reason) note_state(tree_.record([&](store::Journal& j) { return j.run_waiting(run_id, *reason); }));
 }
 
 void RunExecutor::run_child(const std::shared_ptr<FanOutState>& st, ChildTask& t) {
@@ -575,6 +590,10 @@ void RunExecutor::run_child(const std::shared_ptr<FanOutState>& st, ChildTask& t
         n->status = state::RunStatus::Cancelled;
         n->error = "cancelled";
       }
+      // §11.3: the child's final status is committed before the fan-out step completes.
+      const state::RunStatus status = n->status;
+      const std::optional<std::string> err = n->error;
+      (void)tree_.record([&](store::Journal& j) { return j.run_finished(t.run_id, status, n->end_time, n->duration_ms, err); });
     }
     t.status = n->status;
     t.error = n->error.value_or("");
@@ -595,23 +614,13 @@ void RunExecutor::run_child(const std::shared_ptr<FanOutState>& st, ChildTask& t
   // starts that child now: this child's end waits for its first write and shares it. The
   // announcement comes first (and is taken back when nobody was waiting), or the new child's
   // request could come before it and leave the write waiting for nobody.
-  if (started) tree_.expect_saves(1);
-  bool successor = have_tree_slot && tree_.slots().release();
-  if (have_step_slot && st->step_slots->release() && tree_.slots().has_free()) successor = true;
-  if (started && !successor) tree_.expect_saves(-1);
+  if (have_tree_slot) tree_.slots().release();
+  if (have_step_slot) st->step_slots->release();
   if (cancelled_siblings) {  // waiting siblings re-check their cancellation
     st->step_slots->poke();
     tree_.slots().poke();
   }
   lock.reset();
-  // A started child's end was requested at the end of execute() and is awaited here, after
-  // its slots went to the next child; one that never started is saved here. Either way
-  // before the child counts as done and so before the fan-out step completes (§11.3).
-  if (started) {
-    (void)tree_.await_save(std::exchange(ex.end_save_, std::nullopt));
-  } else {
-    (void)tree_.save(true);
-  }
   tree_.err_line("[INFO] Child workflow execution completed [repository " + t.identity + " workflow " + t.workflow +
                  " status " + status_word(t.status) + " duration_ms " + std::to_string(duration) + " run_id " +
                  t.run_id + "]");
@@ -637,7 +646,10 @@ Result<std::string> RunExecutor::add_worktree(ChildTask& t, bool locked) {
   if (!r.ok()) return Error{"git worktree add failed: " + r.trimmed() + " - exit status " + std::to_string(r.exit_code)};
   {
     auto l = tree_.lock();
-    if (state::RunNode* n = state::find_run(l->root, t.run_id)) n->worktree = wt;
+    if (state::RunNode* n = state::find_run(l->root, t.run_id)) {
+      n->worktree = wt;
+      note_state(tree_.record([&](store::Journal& j) { return j.worktree_set(t.run_id, wt); }));
+    }
   }
   t.exec->spec_.checkout = wt;
   return wt;
@@ -822,6 +834,7 @@ StepOutcome RunExecutor::resume_fan_out(const config::Step& step, const std::sha
       state::RunNode* n = state::find_run(l->root, id);
       n->status = state::RunStatus::Pending;
       n->waiting_for = "concurrency slot";
+      note_state(tree_.record([&](store::Journal& j) { return j.run_waiting(id, "concurrency slot"); }));
       if (copy.key) tree_.keys.insert(*copy.key);
     }
     task->exec = std::make_unique<RunExecutor>(tree_, id, std::move(cs), this);
@@ -848,8 +861,12 @@ StepOutcome RunExecutor::resume_fan_out(const config::Step& step, const std::sha
     std::vector<std::string>& recorded_now = step_node(step.id).fan_out->evaluation_errors;
     if (retry.empty()) recorded_now.clear();
     recorded_now.insert(recorded_now.end(), kept.begin(), kept.end());
+    note_state(tree_.record([&](store::Journal& j) { return j.fan_out_errors(run_id_, step.id, recorded_now); }));
   }
-  (void)tree_.save(true);
+  if (auto s = settle_state(); !s) {
+    out.error = s.error().message;
+    return out;
+  }
   return finish_fan_out(st, recorded.wait_for_children);
 }
 

@@ -215,10 +215,13 @@ bool RunExecutor::execute() {
     for (const auto& s : n.steps) {
       if (s.status == state::StepStatus::Completed && !s.on_failure_of) record_outputs(s.id, s.outputs);
     }
+    const state::Timestamp start = *n.start_time;
+    note_state(tree_.record([&](store::Journal& j) { return j.run_started(run_id_, start); }));
   }
-  // Coalesced: the first step's forced `running` write (before any process
-  // starts) puts the run start on disk too.
-  (void)tree_.save(false);
+  if (state_error_ && !failed) {
+    failed = true;
+    error = *state_error_;
+  }
 
   if (!failed && !wf.env.empty()) {
     const nlohmann::json base = step_data();
@@ -300,16 +303,20 @@ bool RunExecutor::execute() {
       n.status = state::RunStatus::Failed;
     }
     if (!completed) n.error = tree_.mask(error);
-    // Nothing changes this run or its subtree any more (children and detached children are
-    // done): later writes reuse its serialised text.
-    tree_.freeze_run(run_id_);
-  }
-  if (parent_ != nullptr) {
-    // A child run: its end goes to disk after its fan-out slot was handed on (run_child
-    // awaits it before reporting the child done), in one write with the next child's start.
-    end_save_ = tree_.defer_save();
-  } else {
-    (void)tree_.save(true);
+    // §11.3: the end of every run is committed (and, with --state-sync normal, synced).
+    const state::RunStatus status = n.status;
+    const state::OptTime end = n.end_time;
+    const std::optional<int64_t> duration = n.duration_ms;
+    const std::optional<std::string> err = n.error;
+    Status s = tree_.record([&](store::Journal& j) { return j.run_finished(run_id_, status, end, duration, err); });
+    if (!s) {
+      note_state(s);
+      if (completed) {  // a run whose end is not in the store did not succeed
+        completed = false;
+        n.status = state::RunStatus::Failed;
+        n.error = s.error().message;
+      }
+    }
   }
   {
     std::lock_guard<std::mutex> lock(sup_mu_);
@@ -344,11 +351,10 @@ StepOutcome RunExecutor::run_step(const config::Step& step, const std::optional<
       }
     }
     n.current_step = step.id;
+    // §11.3: the step's `running` status is committed before anything of it starts.
+    Status sized = tree_.add_state_bytes(256 + step.id.size());
+    note_state(sized ? tree_.record([&](store::Journal& j) { return j.step_started(run_id_, sn); }) : sized);
   }
-  // §11.3: the step's `running` status must be on disk before anything of it starts. The write
-  // runs on the store's thread while the step is prepared (data, `if`, template, scratch dir,
-  // environment); settle_state() awaits it before the step acts (process, built-in action).
-  pending_save_ = tree_.request_save();
 
   // Held for the step's duration: a change of data_ meanwhile copies it (record_outputs).
   if (!data_) data_ = std::make_shared<nlohmann::json>(step_data());
@@ -367,7 +373,6 @@ StepOutcome RunExecutor::run_step(const config::Step& step, const std::optional<
   } else {
     out = dispatch(step, data, on_failure_of);
   }
-  (void)settle_state();  // a step that started nothing (skipped, cached, failed early) awaits it here
   data_hold.reset();  // before finish_step() adds this step's outputs
   if (state_error_ && !out.background) {
     StepOutcome failed;
@@ -400,12 +405,23 @@ void RunExecutor::finish_step(const std::string& step_id, const StepOutcome& out
     sn.outputs = out.ok ? masked : std::map<std::string, std::string>{};
     sn.cached = out.cached;
     if (out.ok) sn.events = out.events;
+    store::StepEnd end;
+    end.status = sn.status;
+    end.end_time = *sn.end_time;
+    end.duration_ms = sn.duration_ms;
+    end.exit_code = sn.exit_code;
+    end.error = sn.error;
+    end.outputs = sn.outputs;
+    end.cached = sn.cached;
+    end.events = sn.events;
+    std::uint64_t bytes = 256 + (end.error ? end.error->size() : 0);
+    for (const auto& [k, v] : end.outputs) bytes += k.size() + v.size() + 8;
+    for (const auto& e : end.events) bytes += e.payload.dump().size() + 256;
+    Status sized = tree_.add_state_bytes(bytes);
+    note_state(sized ? tree_.record([&](store::Journal& j) { return j.step_finished(run_id_, step_id, end); })
+                     : sized);
   }
   if (out.ok) record_outputs(step_id, masked);  // later steps see what state holds, on resume too
-  // Coalesced, not forced: §11.3 wants the final status on disk before the next step of
-  // the run starts, and every later step start (run_step), on_failure step and the run's
-  // end force a write that carries it. One fsynced write per step instead of two.
-  (void)tree_.save(false);
 }
 
 void RunExecutor::run_on_failure(const config::Step& step, std::string* failure_notes) {
@@ -421,12 +437,13 @@ void RunExecutor::run_on_failure(const config::Step& step, std::string* failure_
   }
 }
 
+void RunExecutor::note_state(const Status& s) {
+  if (!s && !state_error_) state_error_ = s.error().message;
+}
+
 Status RunExecutor::settle_state() {
-  if (!pending_save_) return {};
-  Status saved = tree_.await_save(pending_save_);
-  pending_save_.reset();
-  if (!saved && !state_error_) state_error_ = saved.error().message;
-  return saved;
+  if (state_error_) return Error{*state_error_};
+  return {};
 }
 
 StepOutcome RunExecutor::dispatch(const config::Step& step, const nlohmann::json& data,

@@ -154,15 +154,13 @@ class RunExecutor {
   // Fan-out steps with wait_for_children: false whose children are still owed (§10.3).
   std::vector<std::shared_ptr<struct FanOutState>> detached_;
   bool holds_slot_ = false;  // a child run executing under the tree-wide cap
-  // A forced state write failed: the run aborts with this error (§11.2, §11.3).
+  // A state commit failed: the run aborts with this error (§11.2, §11.3).
   std::optional<std::string> state_error_;
-  // The forced write of the current step's `running` status, requested at step start and
-  // awaited (settle_state) before the step does anything outside tako (§11.3).
-  std::optional<std::uint64_t> pending_save_;
+  // Keeps the first failed commit in state_error_ (requires nothing; cheap when ok).
+  void note_state(const Status& s);
+  // The run's state is committed (every commit happens before the engine goes on): the
+  // error of a failed commit, checked before the step does anything outside tako (§11.3).
   Status settle_state();
-  // A child run's end-of-run write (§11.3), requested by execute() and awaited by run_child
-  // once the child's slots are released.
-  std::optional<std::uint64_t> end_save_;
 
  public:
   void set_holds_slot(bool v) { holds_slot_ = v; }

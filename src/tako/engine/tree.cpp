@@ -12,44 +12,32 @@ namespace tako::engine {
 Tree::Tree(ExecOptions options)
     : options_(std::move(options)), slots_(options_.max_concurrent_repos) {}
 
-void Tree::init_state(state::StateDocument doc) {
-  state::StoreOptions so;
-  so.dir = state::state_dir(options_.settings.home);
-  store_ = std::make_unique<state::StateStore>(std::move(so), std::move(doc));
+void Tree::init_state(state::StateDocument doc, std::unique_ptr<store::SharedJournal> journal) {
+  doc_ = std::move(doc);
+  journal_ = std::move(journal);
 }
 
-Status Tree::save(bool force) {
-  if (options_.dry_run || !store_) return {};
-  if (force) return store_->write_now();
-  store_->mark_dirty();
+Status Tree::record(const std::function<Status(store::Journal&)>& change) {
+  if (options_.dry_run || !journal_) return {};
+  return journal_->apply(change);
+}
+
+Status Tree::finish_state() {
+  if (options_.dry_run || !journal_) return {};
+  return journal_->finish();
+}
+
+Status Tree::add_state_bytes(std::uint64_t bytes) {
+  const std::uint64_t total = state_bytes_.fetch_add(bytes) + bytes;
+  std::string root_id;
+  if (total > kStateWarnBytes || total > kStateMaxBytes) root_id = doc_.root.run_id;  // set once, before any run
+  if (total > kStateMaxBytes) return Error{"state for run " + root_id + " exceeds 100 MB"};
+  if (total > kStateWarnBytes && !size_warned_.exchange(true)) {
+    char mb[32];
+    std::snprintf(mb, sizeof mb, "%.1f", double(total) / double(1 << 20));
+    err_line("warning: run " + root_id + " has " + mb + " MB of state (limit 100 MB)");
+  }
   return {};
-}
-
-std::optional<std::uint64_t> Tree::request_save() {
-  if (options_.dry_run || !store_) return std::nullopt;
-  return store_->request_write();
-}
-
-Status Tree::await_save(std::optional<std::uint64_t> ticket) {
-  if (!ticket || !store_) return {};
-  return store_->wait_written(*ticket);
-}
-
-std::optional<std::uint64_t> Tree::defer_save() {
-  if (options_.dry_run || !store_) return std::nullopt;
-  return store_->defer_write();
-}
-
-void Tree::expect_saves(int n) {
-  if (!options_.dry_run && store_) store_->expect_requests(n);
-}
-
-void Tree::freeze_run(const std::string& run_id) {
-  if (store_) store_->freeze_locked(run_id);
-}
-
-void Tree::thaw_all() {
-  if (store_) store_->thaw_all_locked();
 }
 
 void Tree::add_secret(const std::string& value) {

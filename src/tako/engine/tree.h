@@ -2,12 +2,13 @@
 // the state document and its persistence, secret masking, console output, the
 // workspace universe, concurrency limits and idempotency keys.
 //
-// Locking: the state store's document lock (`lock()`) guards the state
-// document (every RunNode/StepNode) and the idempotency keys. Runs mutate their
-// nodes only while holding it; save() must be called WITHOUT it (it takes it).
+// Locking: the document lock (`lock()`) guards the state document (every
+// RunNode/StepNode) and the idempotency keys. Runs mutate their nodes only while
+// holding it, and record() the change to the store before they let go of it.
 #pragma once
 
 #include <atomic>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -22,7 +23,7 @@
 #include "tako/engine/slots.h"
 #include "tako/repo/universe.h"
 #include "tako/state/document.h"
-#include "tako/state/store.h"
+#include "tako/store/shared_journal.h"
 
 namespace tako::engine {
 
@@ -32,32 +33,38 @@ class Tree {
 
   const ExecOptions& options() const { return options_; }
 
-  // The document and its lock. In dry-run the store never writes.
-  void init_state(state::StateDocument doc);
-  state::StateStore::Locked lock() { return store_->lock(); }
-  std::mutex& mutex() { return store_->mutex(); }
-  state::StateDocument& doc() { return store_->document(); }  // requires mutex()
+  // The tree's state: the document (the engine's working copy) and the journal that
+  // commits every change of it to the store (§11.3). In dry-run there is no journal.
+  class Locked {
+   public:
+    explicit Locked(std::mutex& m, state::StateDocument* d) : lock_(m), doc_(d) {}
+    state::StateDocument& operator*() const { return *doc_; }
+    state::StateDocument* operator->() const { return doc_; }
 
-  // Writes the document now (force: §11.3's points) or coalesced. Must be
-  // called without the document lock. A failed forced write is returned.
-  Status save(bool force);
-  // A forced write in two halves (state::StateStore::request_write/wait_written): the run
-  // prepares its step while the write is under way and awaits it before the step acts.
-  // Dry-run: no ticket, and awaiting it is a no-op.
-  std::optional<std::uint64_t> request_save();
-  Status await_save(std::optional<std::uint64_t> ticket);
-  // A ticket for changes that must be on disk before they are reported, not at once
-  // (state::StateStore::defer_write): a child's end, awaited after its slot went on.
-  std::optional<std::uint64_t> defer_save();
-  // `n` runs were just given a slot and will request their first write: the next forced
-  // write waits for them (state::StateStore::expect_requests).
-  void expect_saves(int n);
+   private:
+    std::unique_lock<std::mutex> lock_;
+    state::StateDocument* doc_;
+  };
+  // `journal` is null in dry-run.
+  void init_state(state::StateDocument doc, std::unique_ptr<store::SharedJournal> journal);
+  Locked lock() { return Locked(doc_mu_, &doc_); }
+  std::mutex& mutex() { return doc_mu_; }
+  state::StateDocument& doc() { return doc_; }  // requires mutex()
 
-  // Serialisation cache of finished child runs (state::FragmentCache); both require the
-  // document lock. freeze_run: the run's subtree is final. thaw_all: before changing
-  // runs that already finished (--failed-only settlement).
-  void freeze_run(const std::string& run_id);
-  void thaw_all();
+  // Commits a change of the document: `change` calls journal verbs. Called with the
+  // document lock held, right after the change, so that commits follow the document's
+  // order. A no-op in dry-run; a failed commit is returned (and kept for finish_state).
+  Status record(const std::function<Status(store::Journal&)>& change);
+  // The end of the tree: syncs the store and returns the first failed commit, if any.
+  Status finish_state();
+  // Size of the tree's run document (§11.2), estimated as the bytes of the recorded values
+  // plus a fixed amount per run and step: counting costs nothing per commit, where
+  // exporting the document would grow with the tree. Over 10 MiB warns once
+  // (`warning: run <id> has <x.y> MB of state (limit 100 MB)`); over 100 MiB returns
+  // `state for run <id> exceeds 100 MB` and the change must not be committed.
+  Status add_state_bytes(std::uint64_t bytes);
+  static constexpr std::uint64_t kStateWarnBytes = 10ull << 20;
+  static constexpr std::uint64_t kStateMaxBytes = 100ull << 20;
 
   // Masking with every secret seen so far in the tree.
   void add_secret(const std::string& value);
@@ -95,7 +102,11 @@ class Tree {
 
  private:
   ExecOptions options_;
-  std::unique_ptr<state::StateStore> store_;
+  std::mutex doc_mu_;
+  state::StateDocument doc_;
+  std::unique_ptr<store::SharedJournal> journal_;
+  std::atomic<std::uint64_t> state_bytes_{0};
+  std::atomic<bool> size_warned_{false};
   mutable std::mutex mask_mu_;
   Masker masker_;
   std::set<std::string> secret_names_;  // guarded by mask_mu_

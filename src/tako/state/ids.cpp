@@ -6,7 +6,6 @@
 #include <cstdio>
 #include <random>
 
-#include "tako/state/store.h"
 
 namespace tako::state {
 
@@ -71,10 +70,6 @@ std::string new_run_id(const std::function<bool(const std::string&)>& taken) {
     std::string id = make_run_id(now(), static_cast<std::uint32_t>(random_u64()));
     if (!taken || !taken(id)) return id;
   }
-}
-
-std::string new_root_run_id(const std::string& dir) {
-  return new_run_id([&](const std::string& id) { return state_exists(dir, id); });
 }
 
 std::string new_event_id() { return "evt-" + hex(random_u64(), 16); }

@@ -21,9 +21,6 @@ std::string make_run_id(Timestamp t, std::uint32_t random);
 // A run id for now, regenerated (new random bits) while `taken(id)` is true.
 std::string new_run_id(const std::function<bool(const std::string&)>& taken = {});
 
-// A root run id: regenerated while <state_dir>/<id>.json (or its .bak) exists.
-std::string new_root_run_id(const std::string& state_dir);
-
 std::string new_event_id();    // evt-<16 hex>
 std::string new_fan_out_id();  // fanout-<16 hex>
 

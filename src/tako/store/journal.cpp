@@ -37,7 +37,7 @@ void SyncPolicy::synced() { unsynced_since_.reset(); }
 struct Journal::Statements {
   Stmt history, touch_root, insert_run, child_ordinal, waiting, started, worktree, step_ordinal, upsert_step,
       clear_events, current_step, finish_step, event_ordinal, insert_event, upsert_fan_out, fan_out_errors,
-      finish_run;
+      finish_run, owner;
 
   static Result<std::unique_ptr<Statements>> prepare(Db& db) {
     auto s = std::make_unique<Statements>(Statements{});
@@ -91,6 +91,8 @@ struct Journal::Statements {
         {&s->finish_run,
          "UPDATE runs SET status = ?2, end_time = ?3, duration_ms = ?4, error = ?5, waiting_for = NULL, "
          "current_step = CASE WHEN ?2 = 'completed' THEN NULL ELSE current_step END WHERE run_id = ?1"},
+        {&s->owner,
+         "UPDATE runs SET tako_version = ?2, pid = ?3, hostname = ?4 WHERE run_id = ?1 AND parent_run_id IS NULL"},
     };
     for (const Item& it : items) {
       auto st = db.prepare(it.sql);
@@ -326,16 +328,25 @@ Status Journal::fan_out_errors(const std::string& run_id, const std::string& ste
   });
 }
 
-Status Journal::run_finished(const std::string& run_id, state::RunStatus status, state::Timestamp end,
+Status Journal::run_finished(const std::string& run_id, state::RunStatus status, state::OptTime end,
                              std::optional<int64_t> duration_ms, const std::optional<std::string>& error) {
   return commit(
       run_id, std::nullopt, "run_finished", dump({{"status", state::to_string(status)}}),
       [&] {
         Stmt& s = st_->finish_run;
-        s.bind(1, run_id).bind(2, state::to_string(status)).bind(3, to_nanos(end)).bind(4, duration_ms);
+        s.bind(1, run_id).bind(2, state::to_string(status)).bind(3, opt_nanos(end)).bind(4, duration_ms);
         return one_row(*db_, s.bind(5, error), "run " + run_id);
       },
       /*end_of_run=*/true);
+}
+
+Status Journal::tree_resumed(const std::string& root_run_id) {
+  json data = {{"pid", opts_.pid}, {"hostname", opts_.hostname}};
+  return commit(root_run_id, std::nullopt, "tree_resumed", dump(data), [&] {
+    Stmt& s = st_->owner;
+    s.bind(1, root_run_id).bind(2, opts_.tako_version).bind(3, opts_.pid).bind(4, opts_.hostname);
+    return one_row(*db_, s, "root run " + root_run_id);
+  });
 }
 
 }  // namespace tako::store

@@ -16,6 +16,7 @@
 //   fan_out_recorded the fan-out of a step (its event, parameters)
 //   fan_out_errors   the evaluation errors of a fan-out (§10.10)
 //   run_finished     final status, end time, error        (§11.3 "end of every run")
+//   tree_resumed     a resumed tree's new owner stamp
 //
 // Durability (--state-sync, §11.3) lives in SyncPolicy below and nowhere else.
 // Not thread-safe: the scheduler (one thread per tree) owns its journal.
@@ -119,8 +120,12 @@ class Journal {
   Status fan_out_recorded(const std::string& run_id, const std::string& step_id, const state::FanOutRecord& fan_out);
   Status fan_out_errors(const std::string& run_id, const std::string& step_id, const std::vector<std::string>& errors);
   // Status, end time, duration; `error` null on success. Syncs the log (end of every run).
-  Status run_finished(const std::string& run_id, state::RunStatus status, state::Timestamp end,
+  // `end` is null for a run that never started (cancelled or refused while pending).
+  Status run_finished(const std::string& run_id, state::RunStatus status, state::OptTime end,
                       std::optional<int64_t> duration_ms, const std::optional<std::string>& error);
+  // A resumed tree has a new owner: the root's owner stamp (version, pid, hostname) becomes
+  // this journal's (§11.5 liveness follows the process executing the tree now).
+  Status tree_resumed(const std::string& root_run_id);
 
   // Durability (see SyncPolicy). The owner's loop wakes at next_sync_deadline() at the latest.
   Status sync_if_due();

@@ -202,7 +202,9 @@ Status load_events_and_fan_outs(Db& db, const std::string& root_id,
       "WHERE r.root_run_id = ?1 ORDER BY e.run_id, e.step_id, e.ordinal",
       [&](Stmt& st) -> Status {
         state::RunNode* run = runs.at(st.text(0));
-        state::StepNode* step = state::find_step(*run, st.text(1));  // FK: the step exists
+        state::StepNode* step = state::find_step(*run, st.text(1));
+        // The foreign key holds for what tako writes; a store edited by hand may break it.
+        if (step == nullptr) return bad_value(db, "step " + run->run_id + "/" + st.text(1) + " of an event");
         auto e = parse_event(db, st.text(2), "event of step " + run->run_id + "/" + step->id);
         if (!e) return e.error();
         step->events.push_back(std::move(*e));
@@ -216,6 +218,7 @@ Status load_events_and_fan_outs(Db& db, const std::string& root_id,
       [&](Stmt& st) -> Status {
         state::RunNode* run = runs.at(st.text(0));
         state::StepNode* step = state::find_step(*run, st.text(1));
+        if (step == nullptr) return bad_value(db, "step " + run->run_id + "/" + st.text(1) + " of a fan-out");
         const std::string what = "fan-out of step " + run->run_id + "/" + step->id;
         state::FanOutRecord f;
         f.fan_out_id = st.text(2);
@@ -285,6 +288,14 @@ Result<std::vector<HistoryEntry>> tree_history(Db& db, const std::string& run_id
       run_id, after_seq);
   if (!rows) return rows.error();
   return out;
+}
+
+Result<bool> run_exists(Db& db, const std::string& run_id) {
+  auto st = db.prepare("SELECT 1 FROM runs WHERE run_id = ?1");
+  if (!st) return st.error();
+  auto row = st->bind(1, run_id).step();
+  if (!row) return row.error();
+  return *row;
 }
 
 }  // namespace tako::store

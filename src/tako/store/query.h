@@ -40,6 +40,9 @@ extern const char* const kListRunsSql;
 // Unknown id (or the id of a child run): `run '<id>' not found`.
 Result<state::StateDocument> load_tree(Db& db, const std::string& run_id);
 
+// Whether a run (root or child) with this id is recorded.
+Result<bool> run_exists(Db& db, const std::string& run_id);
+
 // One history row (the journal's record of one change).
 struct HistoryEntry {
   int64_t seq = 0;

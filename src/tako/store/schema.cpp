@@ -1,5 +1,9 @@
 #include "tako/store/schema.h"
 
+#include <unistd.h>
+
+#include <cerrno>
+
 namespace tako::store {
 
 namespace {
@@ -148,6 +152,15 @@ Result<Db> open_store(const std::string& path, const OpenOptions& opts) {
   if (auto s = db->exec("PRAGMA foreign_keys = ON"); !s) return s.error();
   if (auto s = migrate(*db, migrations()); !s) return s.error();
   return db;
+}
+
+Result<std::optional<Db>> open_existing_store(const std::string& path) {
+  if (::access(path.c_str(), F_OK) != 0 && errno == ENOENT) return std::optional<Db>();
+  OpenOptions opts;
+  opts.create = false;
+  auto db = open_store(path, opts);
+  if (!db) return db.error();
+  return std::optional<Db>(std::move(*db));
 }
 
 }  // namespace tako::store

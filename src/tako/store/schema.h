@@ -7,6 +7,7 @@
 // Tables and decisions: docs/STATE.md, "The SQLite store".
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,9 @@
 #include "tako/util/result.h"
 
 namespace tako::store {
+
+// <home>/tako.db (§2).
+inline std::string store_path(const std::string& home) { return home + "/tako.db"; }
 
 // The version this tako writes.
 inline constexpr int kSchemaVersion = 1;
@@ -29,5 +33,9 @@ Status migrate(Db& db, const std::vector<std::string>& steps);
 // Opens the store: WAL journal mode, foreign keys, migrations. Every error is the
 // busy, unreadable or newer-version text.
 Result<Db> open_store(const std::string& path, const OpenOptions& opts = {});
+
+// For readers (`status`, resume, `workspace clean`): the store at `path` when the file
+// exists (never created here); nullopt when there is none yet (no runs recorded).
+Result<std::optional<Db>> open_existing_store(const std::string& path);
 
 }  // namespace tako::store

@@ -5,7 +5,6 @@
 
 #include <gtest/gtest.h>
 
-#include "tako/state/store.h"
 #include "tako/util/fs.h"
 
 using namespace tako::state;
@@ -61,16 +60,3 @@ TEST(StateIds, RegeneratedWhileTaken) {
   EXPECT_TRUE(is_valid_run_id(id));
 }
 
-TEST(StateIds, RootIdSkipsExistingStateFiles) {
-  tako::util::TempDir tmp("tako-state");
-  std::string id = new_root_run_id(tmp.path());
-  EXPECT_TRUE(is_valid_run_id(id));
-  EXPECT_FALSE(state_exists(tmp.path(), id));
-  std::string p = state_path(tmp.path(), id);
-  std::FILE* f = std::fopen((p + ".bak").c_str(), "w");
-  std::fclose(f);
-  EXPECT_TRUE(state_exists(tmp.path(), id));  // a backup alone takes the id
-  std::rename((p + ".bak").c_str(), p.c_str());
-  EXPECT_TRUE(state_exists(tmp.path(), id));
-  for (int i = 0; i < 100; ++i) EXPECT_NE(new_root_run_id(tmp.path()), id);
-}
