@@ -130,7 +130,7 @@ def test_store_of_a_newer_tako(tako, app, env):
     r = tako("exec", "w", cwd=app)
     run_id = run_id_of(r.out)
     sql(env, "PRAGMA user_version = 99")
-    newer = f"state store {store_path(env)} has schema version 99, newer than this tako (1)"
+    newer = f"state store {store_path(env)} has schema version 99, newer than this tako (2)"
     s = tako("status", run_id)
     assert s.code == 1 and s.err == f"Error: {newer}\n", s
     rr = tako("exec", "w", cwd=app)

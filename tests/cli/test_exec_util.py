@@ -53,8 +53,11 @@ def run_ids(env) -> list:
     """Root run ids recorded in the store, sorted ([] while there is no store; never creates it)."""
     if not store_path(env).exists():
         return []
-    with contextlib.closing(sqlite3.connect(f"file:{store_path(env)}?mode=ro", uri=True)) as c:
-        return sorted(r[0] for r in c.execute("SELECT run_id FROM runs WHERE parent_run_id IS NULL"))
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{store_path(env)}?mode=ro", uri=True)) as c:
+            return sorted(r[0] for r in c.execute("SELECT run_id FROM runs WHERE parent_run_id IS NULL"))
+    except sqlite3.OperationalError:  # created by a tako that has not made its tables yet
+        return []
 
 
 def newest_run_id(env):

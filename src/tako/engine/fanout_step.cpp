@@ -55,6 +55,7 @@ struct FanOutState {
   std::vector<std::unique_ptr<ChildTask>> children;
   std::vector<fanout::ChildFailure> rejected;  // cycle, depth, input mapping
   std::vector<std::string> evaluation_errors;
+  std::vector<std::optional<std::string>> error_repositories;  // of each evaluation error (§11.4 retry)
   int selected = 0;
   std::unique_ptr<Slots> step_slots;
   std::atomic<int> remaining{0};
@@ -120,39 +121,6 @@ std::vector<std::string> dry_run_candidates(Tree& tree, const std::string& ident
   }
   return out;
 }
-
-namespace {
-
-// The repository an evaluation-error item of a fan-out record names (the item texts of §10.10
-// and §10.11): "subscription evaluation failed for <repo>: subscription <i>: ...",
-// "circular fan-out detected: ... -> <repo>:<workflow>", "fan-out depth limit exceeded: ...
-// (<repo>:<workflow>)", or "<repo>:<workflow>: <error>" (inputs not mappable, no such workflow).
-std::optional<std::string> failed_repository(const std::string& item) {
-  static constexpr std::string_view kEval = "subscription evaluation failed for ";
-  static constexpr std::string_view kCycle = "circular fan-out detected: ";
-  static constexpr std::string_view kDepth = "fan-out depth limit exceeded: ";
-  std::string pair;  // "<repo>:<workflow>"
-  if (item.starts_with(kEval)) {
-    auto end = item.find(": subscription ", kEval.size());
-    if (end == std::string::npos) return std::nullopt;
-    return item.substr(kEval.size(), end - kEval.size());
-  } else if (item.starts_with(kCycle)) {
-    auto arrow = item.rfind(" -> ");
-    if (arrow == std::string::npos) return std::nullopt;
-    pair = item.substr(arrow + 4);
-  } else if (item.starts_with(kDepth)) {
-    auto open = item.rfind('(');
-    if (open == std::string::npos || !item.ends_with(")")) return std::nullopt;
-    pair = item.substr(open + 1, item.size() - open - 2);
-  } else {
-    pair = item;
-  }
-  auto colon = pair.find(':');
-  if (colon == std::string::npos || colon == 0) return std::nullopt;
-  return pair.substr(0, colon);
-}
-
-}  // namespace
 
 StepOutcome RunExecutor::run_fan_out(const config::Step& step, const nlohmann::json& data) {
   StepOutcome out;
@@ -313,6 +281,7 @@ Status RunExecutor::discover_and_trigger(const config::Step& step, const std::sh
                      " error " + error + "]");
       st->evaluation_errors.push_back("subscription evaluation failed for " + m.identity + ": subscription " +
                                       index + ": " + error);
+      st->error_repositories.emplace_back(m.identity);
     }
     for (size_t p : sel.skipped) {
       tree_.err_line("[INFO] Subscription skipped [repository " + m.identity + " subscription " +
@@ -329,11 +298,14 @@ Status RunExecutor::discover_and_trigger(const config::Step& step, const std::sh
   });
   {
     auto l = tree_.lock();
-    step_node(step.id).fan_out->evaluation_errors = st->evaluation_errors;
+    state::FanOutRecord& rec = *step_node(step.id).fan_out;
+    rec.evaluation_errors = st->evaluation_errors;
+    rec.error_repositories = st->error_repositories;
   }
 
   // Trigger (§10.3 step 4): cycle, depth, duplicate and input checks, then the child.
   const int child_depth = spec_.depth + 1;
+  std::vector<const state::RunNode*> created;  // nodes of a std::list: stable addresses
   for (const Selected& s : selected) {
     const std::string name = s.member->identity + ":" + s.sub->workflow;
     // Cycle: (repository, workflow) already on the path from the root to this run.
@@ -444,9 +416,9 @@ Status RunExecutor::discover_and_trigger(const config::Step& step, const std::sh
       node().children.push_back(std::move(child));
       step_node(step.id).fan_out->children.push_back(task->run_id);
       // §11.3: a child's creation is committed before it starts.
-      const state::RunNode& created = node().children.back();
-      Status sized = tree_.add_state_bytes(512 + created.inputs.dump().size() + ev.payload.dump().size());
-      note_state(sized ? tree_.record([&](store::Journal& j) { return j.child_created(created); }) : sized);
+      // Committed below with its siblings, in one transaction, before any of them starts (§11.3).
+      created.push_back(&node().children.back());
+      note_state(tree_.add_state_bytes(512 + created.back()->inputs.dump().size() + ev.payload.dump().size()));
     }
     task->exec = std::make_unique<RunExecutor>(tree_, task->run_id, std::move(cs), this);
     st->children.push_back(std::move(task));
@@ -455,10 +427,18 @@ Status RunExecutor::discover_and_trigger(const config::Step& step, const std::sh
   // error items read), so that a resume retries them instead of forgetting them (§11.4).
   {
     auto l = tree_.lock();
-    std::vector<std::string>& recorded = step_node(step.id).fan_out->evaluation_errors;
-    for (size_t i = rejected_before; i < st->rejected.size(); ++i) recorded.push_back(st->rejected[i].text);
+    state::FanOutRecord& rec = *step_node(step.id).fan_out;
+    std::vector<std::string>& recorded = rec.evaluation_errors;
+    for (size_t i = rejected_before; i < st->rejected.size(); ++i) {
+      recorded.push_back(st->rejected[i].text);
+      rec.error_repositories.emplace_back(st->rejected[i].repository);
+    }
+    if (!created.empty() && !state_error_) {
+      note_state(tree_.record([&](store::Journal& j) { return j.children_created(created); }));
+    }
     if (!recorded.empty() || only != nullptr) {  // a retry may have cleared them
-      note_state(tree_.record([&](store::Journal& j) { return j.fan_out_errors(run_id_, step.id, recorded); }));
+      note_state(tree_.record(
+          [&](store::Journal& j) { return j.fan_out_errors(run_id_, step.id, recorded, rec.error_repositories); }));
     }
   }
   return {};
@@ -843,11 +823,14 @@ StepOutcome RunExecutor::resume_fan_out(const config::Step& step, const std::sha
   // What the recorded attempt selected but could not create (cycle, depth, input mapping), and
   // repositories whose filters failed, are retried with the recorded event against the configs
   // as they are now; the recorded children stay as they are (§11.4).
+  // Which repository an error concerns is recorded with it (FanOutRecord::error_repositories).
   std::set<std::string> retry;
   std::vector<std::string> kept;  // an item naming no repository is reported again, never dropped
-  for (const std::string& item : recorded.evaluation_errors) {
-    if (auto repo = failed_repository(item)) retry.insert(util::to_lower(*repo));
-    else kept.push_back(item);
+  for (size_t i = 0; i < recorded.evaluation_errors.size(); ++i) {
+    const std::optional<std::string>* repo =
+        i < recorded.error_repositories.size() ? &recorded.error_repositories[i] : nullptr;
+    if (repo != nullptr && *repo) retry.insert(util::to_lower(**repo));
+    else kept.push_back(recorded.evaluation_errors[i]);
   }
   if (!retry.empty()) {
     if (auto s = discover_and_trigger(step, st, &retry); !s) {
@@ -857,11 +840,18 @@ StepOutcome RunExecutor::resume_fan_out(const config::Step& step, const std::sha
   }
   if (!kept.empty()) {
     st->evaluation_errors.insert(st->evaluation_errors.end(), kept.begin(), kept.end());
+    st->error_repositories.resize(st->evaluation_errors.size());
     auto l = tree_.lock();
-    std::vector<std::string>& recorded_now = step_node(step.id).fan_out->evaluation_errors;
-    if (retry.empty()) recorded_now.clear();
-    recorded_now.insert(recorded_now.end(), kept.begin(), kept.end());
-    note_state(tree_.record([&](store::Journal& j) { return j.fan_out_errors(run_id_, step.id, recorded_now); }));
+    state::FanOutRecord& rec = *step_node(step.id).fan_out;
+    if (retry.empty()) {
+      rec.evaluation_errors.clear();
+      rec.error_repositories.clear();
+    }
+    rec.evaluation_errors.insert(rec.evaluation_errors.end(), kept.begin(), kept.end());
+    rec.error_repositories.resize(rec.evaluation_errors.size());
+    note_state(tree_.record([&](store::Journal& j) {
+      return j.fan_out_errors(run_id_, step.id, rec.evaluation_errors, rec.error_repositories);
+    }));
   }
   if (auto s = settle_state(); !s) {
     out.error = s.error().message;

@@ -70,6 +70,10 @@ struct FanOutRecord {
   std::optional<std::string> timeout;  // as written ("30m"), null = none
   std::vector<std::string> children;   // child run ids in trigger order
   std::vector<std::string> evaluation_errors;
+  // The repository each evaluation error concerns (null: none), index for index: a resume
+  // retries those repositories against the configs as they are then (§11.4). Kept in the
+  // store only; not part of the exported run document.
+  std::vector<std::optional<std::string>> error_repositories;
 
   bool operator==(const FanOutRecord&) const = default;
 };

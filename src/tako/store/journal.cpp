@@ -87,7 +87,8 @@ struct Journal::Statements {
          "VALUES(?1, ?2, ?3, ?4, ?5, ?6, '[]') ON CONFLICT(run_id, step_id) DO UPDATE SET "
          "fan_out_id = excluded.fan_out_id, event = excluded.event, wait_for_children = excluded.wait_for_children, "
          "timeout = excluded.timeout"},
-        {&s->fan_out_errors, "UPDATE fan_outs SET evaluation_errors = ?3 WHERE run_id = ?1 AND step_id = ?2"},
+        {&s->fan_out_errors,
+         "UPDATE fan_outs SET evaluation_errors = ?3, error_repositories = ?4 WHERE run_id = ?1 AND step_id = ?2"},
         {&s->finish_run,
          "UPDATE runs SET status = ?2, end_time = ?3, duration_ms = ?4, error = ?5, waiting_for = NULL, "
          "current_step = CASE WHEN ?2 = 'completed' THEN NULL ELSE current_step END WHERE run_id = ?1"},
@@ -202,36 +203,60 @@ Status Journal::run_created(const state::RunNode& run) {
   });
 }
 
-Status Journal::child_created(const state::RunNode& child) {
-  if (!child.parent_run_id || !child.parent_step) {
-    return fail("state store " + db_->path() + ": child run " + child.run_id + " has no parent run and step");
-  }
+Status Journal::insert_child(const state::RunNode& child) {
   const std::string& parent = *child.parent_run_id;
-  json data = {{"status", state::to_string(child.status)}, {"parent_run_id", parent}, {"parent_step", *child.parent_step}};
-  return commit(child.run_id, std::nullopt, "child_created", dump(data), [&]() -> Status {
-    Stmt& q = st_->child_ordinal;
-    q.bind(1, parent).bind(2, *child.parent_step);
-    auto row = q.step();
-    if (!row) return row.error();
-    if (!*row || q.int64(2) == 0) {
-      q.reset();
-      return fail("state store " + db_->path() + " has no step " + parent + "/" + *child.parent_step);
-    }
-    const std::string root = q.text(0);
-    const int64_t ordinal = q.int64(1);
+  Stmt& q = st_->child_ordinal;
+  q.bind(1, parent).bind(2, *child.parent_step);
+  auto row = q.step();
+  if (!row) return row.error();
+  if (!*row || q.int64(2) == 0) {
     q.reset();
-    Stmt& s = st_->insert_run;
-    s.bind(1, child.run_id).bind(2, root).bind(3, parent).bind(4, *child.parent_step).bind(5, ordinal);
-    s.bind(6, child.key).bind(7, child.repository).bind(8, child.path).bind(9, child.workflow);
-    s.bind(10, state::to_string(child.status)).bind(11, int64_t{child.depth});
-    s.bind(12, state::to_string(child.isolation)).bind(13, child.workspace).bind(14, child.worktree);
-    s.bind(15, dump(child.inputs.is_object() ? child.inputs : json::object())).bind(16, "{}");
-    s.bind(17, child.event ? std::optional<std::string>(dump(state::to_json(*child.event))) : std::nullopt);
-    s.bind(18, opt_nanos(child.start_time)).bind(19, opt_nanos(child.end_time)).bind(20, child.duration_ms);
-    s.bind(21, child.error).bind(22, child.current_step).bind(23, child.waiting_for);
-    s.bind(24, to_nanos(opts_.wall_clock()));
-    return s.run();  // owner columns stay NULL: the root row carries them
-  });
+    return fail("state store " + db_->path() + " has no step " + parent + "/" + *child.parent_step);
+  }
+  const std::string root = q.text(0);
+  const int64_t ordinal = q.int64(1);
+  q.reset();
+  Stmt& s = st_->insert_run;
+  s.bind(1, child.run_id).bind(2, root).bind(3, parent).bind(4, *child.parent_step).bind(5, ordinal);
+  s.bind(6, child.key).bind(7, child.repository).bind(8, child.path).bind(9, child.workflow);
+  s.bind(10, state::to_string(child.status)).bind(11, int64_t{child.depth});
+  s.bind(12, state::to_string(child.isolation)).bind(13, child.workspace).bind(14, child.worktree);
+  s.bind(15, dump(child.inputs.is_object() ? child.inputs : json::object())).bind(16, "{}");
+  s.bind(17, child.event ? std::optional<std::string>(dump(state::to_json(*child.event))) : std::nullopt);
+  s.bind(18, opt_nanos(child.start_time)).bind(19, opt_nanos(child.end_time)).bind(20, child.duration_ms);
+  s.bind(21, child.error).bind(22, child.current_step).bind(23, child.waiting_for);
+  s.bind(24, to_nanos(opts_.wall_clock()));
+  return s.run();  // owner columns stay NULL: the root row carries them
+}
+
+Status Journal::child_created(const state::RunNode& child) {
+  return children_created({&child});
+}
+
+Status Journal::children_created(const std::vector<const state::RunNode*>& children) {
+  if (children.empty()) return {};
+  json ids = json::array();
+  for (const state::RunNode* child : children) {
+    if (!child->parent_run_id || !child->parent_step || *child->parent_run_id != *children[0]->parent_run_id ||
+        *child->parent_step != *children[0]->parent_step) {
+      return fail("state store " + db_->path() + ": child run " + child->run_id +
+                  " has no parent run and step, or not the same as its siblings");
+    }
+    ids.push_back(child->run_id);
+  }
+  const state::RunNode& first = *children[0];
+  // One history row on the parent's run and step: the children appear together (a resumed
+  // fan-out reuses its recorded children, so a partial list must never be committed).
+  json data = {{"status", state::to_string(first.status)}, {"parent_run_id", *first.parent_run_id},
+               {"parent_step", *first.parent_step}, {"children", ids}};
+  const char* kind = children.size() == 1 ? "child_created" : "children_created";
+  return commit(children.size() == 1 ? first.run_id : *first.parent_run_id,
+                children.size() == 1 ? std::nullopt : first.parent_step, kind, dump(data), [&]() -> Status {
+                  for (const state::RunNode* child : children) {
+                    if (auto s = insert_child(*child); !s) return s;
+                  }
+                  return {};
+                });
 }
 
 Status Journal::run_waiting(const std::string& run_id, const std::string& reason) {
@@ -318,12 +343,15 @@ Status Journal::fan_out_recorded(const std::string& run_id, const std::string& s
 }
 
 Status Journal::fan_out_errors(const std::string& run_id, const std::string& step_id,
-                               const std::vector<std::string>& errors) {
+                               const std::vector<std::string>& errors,
+                               const std::vector<std::optional<std::string>>& repositories) {
   json arr = json::array();
   for (const auto& e : errors) arr.push_back(e);
+  json repos = json::array();
+  for (const auto& r : repositories) repos.push_back(r ? json(*r) : json(nullptr));
   return commit(run_id, step_id, "fan_out_errors", dump({{"evaluation_errors", arr}}), [&] {
     Stmt& s = st_->fan_out_errors;
-    s.bind(1, run_id).bind(2, step_id).bind(3, dump(arr));
+    s.bind(1, run_id).bind(2, step_id).bind(3, dump(arr)).bind(4, dump(repos));
     return one_row(*db_, s, "fan-out " + run_id + "/" + step_id);
   });
 }

@@ -7,6 +7,7 @@
 // The verbs mirror the engine's state changes today (RunExecutor, fan-out step):
 //   run_created      a root run, before it starts        (§11.3 "at run start")
 //   child_created    a child run, `pending`, before it starts
+//   children_created the children of one fan-out at once (one transaction)
 //   run_waiting      a run is pending: "concurrency slot", "lock on <repo>", "parent"
 //   run_started      status running, start time
 //   worktree_set     a child's worktree path (worktree isolation)
@@ -106,6 +107,10 @@ class Journal {
   // `child.parent_run_id` and `parent_step` must name a recorded run and step; the child
   // is appended to that run's children (and the step's fan-out children).
   Status child_created(const state::RunNode& child);
+  // The children a fan-out step triggered at once, in trigger order, in ONE transaction: a
+  // resumed fan-out reuses its recorded child list (§11.4), so a kill between two children
+  // must not leave half of them recorded. All must have the same parent run and step.
+  Status children_created(const std::vector<const state::RunNode*>& children);
   Status run_waiting(const std::string& run_id, const std::string& reason);
   // Running, start time kept when already set (a resumed run), end/error/waiting cleared.
   Status run_started(const std::string& run_id, state::Timestamp start);
@@ -118,7 +123,9 @@ class Journal {
   // The fan-out's event and parameters; its `children` and `evaluation_errors` are ignored
   // (children come from child_created, errors from fan_out_errors).
   Status fan_out_recorded(const std::string& run_id, const std::string& step_id, const state::FanOutRecord& fan_out);
-  Status fan_out_errors(const std::string& run_id, const std::string& step_id, const std::vector<std::string>& errors);
+  // `repositories`: the repository each error concerns (null: none), index for index, or empty.
+  Status fan_out_errors(const std::string& run_id, const std::string& step_id, const std::vector<std::string>& errors,
+                        const std::vector<std::optional<std::string>>& repositories = {});
   // Status, end time, duration; `error` null on success. Syncs the log (end of every run).
   // `end` is null for a run that never started (cancelled or refused while pending).
   Status run_finished(const std::string& run_id, state::RunStatus status, state::OptTime end,
@@ -139,6 +146,7 @@ class Journal {
   struct Statements;
   Journal(std::unique_ptr<Db> db, JournalOptions opts, std::unique_ptr<Statements> st);
   // Runs `change` in one transaction with the history row and the root's updated_at.
+  Status insert_child(const state::RunNode& child);  // inside a commit
   Status commit(const std::string& run_id, const std::optional<std::string>& step_id, const std::string& kind,
                 const std::string& data, const std::function<Status()>& change, bool end_of_run = false);
 

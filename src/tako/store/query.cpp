@@ -213,7 +213,8 @@ Status load_events_and_fan_outs(Db& db, const std::string& root_id,
       root_id);
   if (!events) return events.error();
   auto fan_outs = for_each_row(
-      db, "SELECT f.run_id, f.step_id, f.fan_out_id, f.event, f.wait_for_children, f.timeout, f.evaluation_errors "
+      db, "SELECT f.run_id, f.step_id, f.fan_out_id, f.event, f.wait_for_children, f.timeout, f.evaluation_errors, "
+      "f.error_repositories "
       "FROM runs r JOIN fan_outs f ON f.run_id = r.run_id WHERE r.root_run_id = ?1",
       [&](Stmt& st) -> Status {
         state::RunNode* run = runs.at(st.text(0));
@@ -233,6 +234,14 @@ Status load_events_and_fan_outs(Db& db, const std::string& root_id,
         for (const auto& item : *errors) {
           if (!item.is_string()) return bad_value(db, what);
           f.evaluation_errors.push_back(item.get<std::string>());
+        }
+        auto repos = parse_json(db, st.text(7), what);
+        if (!repos) return repos.error();
+        if (!repos->is_array()) return bad_value(db, what);
+        for (const auto& item : *repos) {
+          if (item.is_null()) f.error_repositories.emplace_back();
+          else if (item.is_string()) f.error_repositories.emplace_back(item.get<std::string>());
+          else return bad_value(db, what);
         }
         step->fan_out = std::move(f);
         return {};

@@ -110,8 +110,15 @@ CREATE INDEX history_by_run ON history(run_id, seq);
 
 }  // namespace
 
+// Version 1 -> 2: the repository of each fan-out evaluation error, so that a resume retries
+// them from data, not by parsing the error texts. Stores of version 1 get '[]' (their errors
+// are reported again on resume, not retried).
+constexpr const char* kV2 = R"sql(
+ALTER TABLE fan_outs ADD COLUMN error_repositories TEXT NOT NULL DEFAULT '[]';  -- JSON array, string|null
+)sql";
+
 const std::vector<std::string>& migrations() {
-  static const std::vector<std::string> steps{kV1};
+  static const std::vector<std::string> steps{kV1, kV2};
   return steps;
 }
 

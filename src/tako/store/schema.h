@@ -20,7 +20,7 @@ namespace tako::store {
 inline std::string store_path(const std::string& home) { return home + "/tako.db"; }
 
 // The version this tako writes.
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;
 
 // migrations[i] takes a store from version i to i + 1. Never edit a released step;
 // append a new one and bump kSchemaVersion.

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "helpers.h"
+#include "tako/store/schema.h"
 #include "tako/store/query.h"
 
 namespace tako::store {
@@ -376,7 +377,7 @@ TEST(JournalFailures, MissingTablesFailTheOpen) {
   {
     auto db = Db::open(f.path);
     ASSERT_OK(db);
-    ASSERT_OK(db->exec("PRAGMA user_version = 1"));
+    ASSERT_OK(db->exec("PRAGMA user_version = " + std::to_string(kSchemaVersion)));
   }
   auto j = Journal::open(f.path, f.options());
   ASSERT_FALSE(j.ok());
