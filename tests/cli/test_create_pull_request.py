@@ -53,6 +53,7 @@ def current_branch(path) -> str:
 
 
 def step_log(env, name="pr") -> str:
+    """The step's log; the run must have used --preserve-tmp (a successful run's workspace is removed)."""
     logs = sorted(pathlib.Path(env["TAKO_HOME"]).rglob(f"{name}.log"))
     assert len(logs) == 1, logs
     return logs[0].read_text()
@@ -119,7 +120,7 @@ def last_commit(path, rev="HEAD", fmt="%an <%ae>|%cn <%ce>|%s"):
 def test_commits_changes_to_default_branch_and_pushes_it(tako, ws, env):
     app = ws.repo("app", pr_yml("{title: Bump lib}"))
     main_before = git("rev-parse", "HEAD", cwd=app).strip()
-    r = tako("exec", "pr", cwd=app)
+    r = tako("exec", "pr", "--preserve-tmp", cwd=app)
     assert r.code == 0, r
     head = f"tako/{run_id_of(r.out)}"
     out = outputs(app)
@@ -161,7 +162,7 @@ def test_identity_falls_back_to_tako_without_git_configuration(tako, ws, env):
     app = ws.repo("app", pr_yml("{title: t, head: fb}"))
     drop_git_identity(env)                          # HOME is an empty directory: no ~/.gitconfig
     assert not (pathlib.Path(env["HOME"]) / ".gitconfig").exists()
-    r = tako("exec", "pr", cwd=app)
+    r = tako("exec", "pr", "--preserve-tmp", cwd=app)
     assert r.code == 0, r
     assert last_commit(app) == "tako <tako@localhost>|tako <tako@localhost>|t"
     assert "$ git -c user.name=tako -c user.email=tako@localhost commit -m t\n" in step_log(env)
@@ -172,7 +173,7 @@ def test_identity_comes_from_git_configuration_when_set(tako, ws, env):
     drop_git_identity(env)
     (pathlib.Path(env["HOME"]) / ".gitconfig").write_text("[user]\n\tname = Home User\n")
     git("config", "user.email", "repo@example.invalid", cwd=app)
-    r = tako("exec", "pr", cwd=app)
+    r = tako("exec", "pr", "--preserve-tmp", cwd=app)
     assert r.code == 0, r
     assert last_commit(app) == "Home User <repo@example.invalid>|Home User <repo@example.invalid>|t"
     assert "$ git commit -m t\n" in step_log(env)
@@ -210,7 +211,7 @@ def test_existing_branch_with_commits_ahead_and_no_changes_is_pushed(tako, ws, e
         "{title: t, head: feature}",
         before="git checkout -q -b feature && echo f > f.txt && git add f.txt && git commit -q -m feat "
                "&& git checkout -q main"))
-    r = tako("exec", "pr", cwd=app)
+    r = tako("exec", "pr", "--preserve-tmp", cwd=app)
     assert r.code == 0, r
     feature = git("rev-parse", "feature", cwd=app).strip()
     assert last_commit(app, "feature", "%s") == "feat"                 # no commit of its own
@@ -319,7 +320,7 @@ def test_gh_creates_the_pull_request_with_exact_arguments(tako, ws, env, tmp_pat
                                 'draft: true}'))
     make_github_origin(app, ws)
     fake_gh(tmp_path, env, ws)
-    r = tako("exec", "pr", cwd=app)
+    r = tako("exec", "pr", "--preserve-tmp", cwd=app)
     assert r.code == 0, r
     assert gh_args(tmp_path) == ["pr", "create", "--title", "Bump lib", "--body", "Line 1\nLine 2", "--base", "main",
                                  "--head", "deps/lib", "--draft"]
@@ -391,7 +392,7 @@ def test_github_origin_without_gh_logs_the_compare_url(tako, ws, env, tmp_path):
     app = ws.repo("app", pr_yml("{title: T, base: main}"))
     make_github_origin(app, ws)
     path_without_gh(tmp_path, env)
-    r = tako("exec", "pr", cwd=app)
+    r = tako("exec", "pr", "--preserve-tmp", cwd=app)
     assert r.code == 0, r
     head = f"tako/{run_id_of(r.out)}"
     url = f"https://github.com/o/app/compare/main...{head}?expand=1"
@@ -403,7 +404,7 @@ def test_github_origin_without_gh_logs_the_compare_url(tako, ws, env, tmp_path):
 def test_non_github_origin_with_gh_on_path_does_not_call_gh(tako, ws, env, tmp_path):
     app = ws.repo("app", pr_yml("{title: T, head: plain}"))
     fake_gh(tmp_path, env, ws)
-    r = tako("exec", "pr", cwd=app)
+    r = tako("exec", "pr", "--preserve-tmp", cwd=app)
     assert r.code == 0, r
     assert not (tmp_path / "gh.args").exists()
     assert outputs(app)["url"] == ""
@@ -414,7 +415,7 @@ def test_local_flag_commits_but_does_not_push_or_call_gh(tako, ws, env, tmp_path
     app = ws.repo("app", pr_yml("{title: T, head: offline}"))
     make_github_origin(app, ws)
     fake_gh(tmp_path, env, ws)
-    r = tako("exec", "pr", "--local", cwd=app)
+    r = tako("exec", "pr", "--preserve-tmp", "--local", cwd=app)
     assert r.code == 0, r
     out = outputs(app)
     assert out == {"branch": "offline", "sha": git("rev-parse", "HEAD", cwd=app).strip(), "url": ""}
@@ -443,7 +444,7 @@ def test_outputs_and_log_are_masked(tako, ws, env):
     secret_bare.parent.mkdir()
     git("clone", "-q", "--bare", str(bare(ws)), str(secret_bare))
     git("remote", "set-url", "origin", f"file://{secret_bare}", cwd=app)
-    r = tako("exec", "pr", f"--inputs.h=fix-{secret}", cwd=app, extra_env={"TOKEN": secret})
+    r = tako("exec", "pr", "--preserve-tmp", f"--inputs.h=fix-{secret}", cwd=app, extra_env={"TOKEN": secret})
     assert r.code == 0, r
     assert outputs(app)["branch"] == "fix-***"
     log = step_log(env)
@@ -498,11 +499,16 @@ def test_step_timeout_stops_a_hanging_push(tako, ws, tmp_path):
 
 def test_validate_and_dry_run_check_the_parameters(tako, ws):
     app = ws.repo("app", pr_yml("{title: T, head: 'bad branch', draft: maybe, labels: [x]}"), remote=False)
-    for args in (("validate",), ("exec", "pr", "--dry-run")):
-        r = tako(*args, cwd=app)
-        assert r.code == 1, r
-        assert "head 'bad branch' is not a valid branch name" in r.err, r
-        assert "draft must be a boolean" in r.err, r
+    r = tako("validate", cwd=app)
+    assert r.code == 1, r
+    assert f"{app}/tako.yml:10:32: invalid workflow 'pr': invalid step 1: head 'bad branch' is not a valid branch " \
+        "name" in r.err, r
+    assert f"{app}/tako.yml:10:53: invalid workflow 'pr': invalid step 1: draft must be a boolean" in r.err, r
+    r = tako("exec", "pr", "--dry-run", cwd=app)
+    assert r.code == 1, r
+    assert r.err == (f"Error: workflow execution failed: failed to load config: {app}/tako.yml:10:32: invalid "
+                     "workflow 'pr': invalid step 1: head 'bad branch' is not a valid branch name\n"), r
+    assert "[dry-run]" not in r.out, r
     ok = ws.repo("ok", pr_yml("{title: T, labels: [x]}"), remote=False)
     r = tako("validate", cwd=ok)
     assert r.code == 0, r

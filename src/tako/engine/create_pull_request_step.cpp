@@ -186,10 +186,17 @@ StepOutcome RunExecutor::run_create_pull_request(const config::Step& step, const
       out.error = add.stopped.empty() ? failure("failed to stage changes", add) : add.stopped;
       return out;
     }
-    // Identity from git's configuration (any scope, or GIT_AUTHOR_*/GIT_COMMITTER_* which
-    // override it); what is missing comes from tako's fallback.
-    bool has_name = git_ok({"config", "--get", "user.name"});
-    bool has_email = git_ok({"config", "--get", "user.email"});
+    // Identity set explicitly — git's configuration (any scope), or GIT_AUTHOR_* and
+    // GIT_COMMITTER_* (EMAIL for the address), which git prefers anyway; what is missing
+    // comes from tako's fallback instead of git's guess from the user and host names.
+    auto env_set_nonempty = [&](const char* key) {
+      auto v = proc::env_get(env, key);
+      return v && !v->empty();
+    };
+    bool has_name = (env_set_nonempty("GIT_AUTHOR_NAME") && env_set_nonempty("GIT_COMMITTER_NAME")) ||
+                    git_ok({"config", "--get", "user.name"});
+    bool has_email = (env_set_nonempty("GIT_AUTHOR_EMAIL") && env_set_nonempty("GIT_COMMITTER_EMAIL")) ||
+                     env_set_nonempty("EMAIL") || git_ok({"config", "--get", "user.email"});
     ToolRun commit = git(pr::commit_args(message, has_name, has_email), true);
     if (!commit.ok()) {
       out.error = commit.stopped.empty() ? failure("failed to commit changes", commit) : commit.stopped;
