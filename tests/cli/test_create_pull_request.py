@@ -7,10 +7,11 @@ push to the local bare repository, so `git push --force-with-lease origin <head>
 import pathlib
 import re
 import shutil
+import signal
 import subprocess
 
 from conftest import git
-from test_exec_util import RUN_ID, run_id_of, yml
+from test_exec_util import RUN_ID, kill_if_running, read_pid, run_id_of, spawn, wait_dead, yml
 
 GITHUB_URL = "https://github.com/o/app.git"
 FAKE_URL = "https://github.com/o/app/pull/7"
@@ -517,3 +518,55 @@ def test_validate_and_dry_run_check_the_parameters(tako, ws):
     assert r.code == 0, r
     assert "[dry-run] pr: uses tako/create-pull-request@v1" in r.out, r
     assert not (ok / "change.txt").exists()
+
+
+# --- more error paths ------------------------------------------------------------------------
+
+
+def test_branch_git_cannot_create_fails_the_step(tako, ws):
+    """`feat` exists, so git cannot create `feat/x` (refs/heads/feat is a file)."""
+    app = ws.repo("app", pr_yml("{title: T, head: feat/x}", before="git branch feat && echo c > c.txt"))
+    r = tako("exec", "pr", cwd=app)
+    assert r.code == 1, r
+    last = r.err.splitlines()[-1]
+    assert last.startswith("Error: workflow execution failed: step 'pr' failed: failed to create branch feat/x: "), r.err
+    assert "refs/heads/feat" in r.err, r.err
+    assert current_branch(app) == "main"
+    assert not remote_has(ws, "feat/x")
+
+
+def test_checkout_that_is_no_git_repository(tako, ws):
+    app = ws.repo("app", pr_yml("{title: T}"), git_init=False)
+    r = tako("exec", "pr", cwd=app)
+    assert r.code == 1, r
+    assert r.err.splitlines()[-1].startswith(
+        f"Error: workflow execution failed: step 'pr' failed: TAKO_E008: failed to get remote URL for {app}: "
+        "fatal: not a git repository"), r.err
+    assert r.err.rstrip().endswith(" - exit status 128"), r.err
+    r = tako("exec", "pr", "--local", cwd=app)
+    assert r.code == 1, r
+    assert r.err.splitlines()[-1].startswith(
+        f"Error: workflow execution failed: step 'pr' failed: failed to read the status of {app}: "
+        "fatal: not a git repository"), r.err
+
+
+def test_interrupt_stops_gh_and_exits_130(ws, env, tmp_path):
+    app = ws.repo("app", pr_yml("{title: T, head: h}"))
+    make_github_origin(app, ws)
+    bindir = tmp_path / "bin"
+    bindir.mkdir()
+    gh = bindir / "gh"
+    gh.write_text(f"#!/bin/sh\necho $$ > {tmp_path}/gh.pid\nexec sleep 300\n")
+    gh.chmod(0o755)
+    env["PATH"] = f"{bindir}:{env['PATH']}"
+    p = spawn(env, "exec", "pr", cwd=app)
+    try:
+        gh_pid = read_pid(tmp_path / "gh.pid")
+        p.send_signal(signal.SIGINT)
+        out, err = p.communicate(timeout=60)
+    finally:
+        kill_if_running(p)
+    assert p.returncode == 130, (out, err)
+    assert err.endswith("Error: workflow execution interrupted\n"), err
+    wait_dead(gh_pid, timeout=10)
+    assert remote_has(ws, "h")                                       # gh runs after the push
