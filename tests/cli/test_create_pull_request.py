@@ -570,3 +570,20 @@ def test_interrupt_stops_gh_and_exits_130(ws, env, tmp_path):
     assert err.endswith("Error: workflow execution interrupted\n"), err
     wait_dead(gh_pid, timeout=10)
     assert remote_has(ws, "h")                                       # gh runs after the push
+
+
+def test_template_errors_in_with_and_env_fail_the_step(tako, ws):
+    inputs = "    inputs:\n      t: {type: string, default: ab}\n"
+    app = ws.repo("app", pr_yml('{title: "{{ index .inputs.t 9 }}"}', inputs=inputs))
+    r = tako("exec", "pr", cwd=app)
+    assert r.code == 1, r
+    assert r.err.splitlines()[-1].startswith(
+        "Error: workflow execution failed: step 'pr' failed: failed to execute template: "), r.err
+    assert "index out of range" in r.err, r.err
+    env_app = ws.repo("envapp", pr_yml("{title: T}", inputs=inputs,
+                                       step_extra="        env: {X: '{{ index .inputs.t 9 }}'}\n"))
+    r = tako("exec", "pr", cwd=env_app)
+    assert r.code == 1, r
+    assert r.err.splitlines()[-1].startswith(
+        "Error: workflow execution failed: step 'pr' failed: failed to execute template: "), r.err
+    assert git("status", "--porcelain", cwd=env_app) == "?? change.txt\n"   # nothing done
