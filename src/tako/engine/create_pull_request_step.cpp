@@ -59,7 +59,7 @@ StepOutcome RunExecutor::run_create_pull_request(const config::Step& step, const
   const std::string head = params->head.empty() ? "tako/" + run_id_ : params->head;
   const std::string& base = params->base;
   const std::string message = params->commit_message.empty() ? params->title : params->commit_message;
-  // A rendered name is only known now (a literal one was checked when the file was loaded).
+  // parse_create_pull_request_params checked the given names; the default head is only known now.
   for (const auto& [key, name] : {std::pair<std::string, std::string>{"base", base}, {"head", head}}) {
     if (!config::is_valid_branch_name(name)) {
       out.error = key + " '" + name + "' is not a valid branch name";
