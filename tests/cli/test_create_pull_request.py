@@ -587,3 +587,17 @@ def test_template_errors_in_with_and_env_fail_the_step(tako, ws):
     assert r.err.splitlines()[-1].startswith(
         "Error: workflow execution failed: step 'pr' failed: failed to execute template: "), r.err
     assert git("status", "--porcelain", cwd=env_app) == "?? change.txt\n"   # nothing done
+
+
+def test_remote_branch_never_fetched_is_not_overwritten(tako, ws, tmp_path):
+    app = ws.repo("app", pr_yml("{title: T, head: taken}"))
+    other = tmp_path / "other"
+    git("clone", "-q", f"file://{bare(ws)}", str(other))
+    git("checkout", "-q", "-b", "taken", cwd=other)
+    git("commit", "-q", "--allow-empty", "-m", "theirs", cwd=other)
+    git("push", "-q", "origin", "taken", cwd=other)
+    theirs = remote_sha(ws, "taken")
+    r = tako("exec", "pr", cwd=app)
+    assert r.code == 1, r
+    assert "failed to push branch taken: " in r.err and "(stale info)" in r.err, r.err
+    assert remote_sha(ws, "taken") == theirs
