@@ -246,6 +246,17 @@ def test_ahead_uses_local_base_when_origin_has_no_such_branch(tako, ws):
     assert not remote_has(ws, "dev")
 
 
+def test_local_base_that_already_has_the_commits_is_an_error(tako, ws):
+    app = ws.repo("app", pr_yml("{title: t, base: dev, head: topic}",
+                                before="git checkout -q -b topic && echo x > x.txt && git add x.txt && "
+                                       "git commit -q -m x && git branch dev"))
+    r = tako("exec", "pr", cwd=app)
+    assert r.code == 1, r
+    assert r.err.splitlines()[-1] == ("Error: workflow execution failed: step 'pr' failed: nothing to commit and "
+                                      "branch 'topic' has no commits ahead of 'dev'"), r.err
+    assert not remote_has(ws, "topic")
+
+
 def test_unknown_base_with_nothing_to_commit_is_an_error(tako, ws):
     app = ws.repo("app", pr_yml("{title: t, base: nope}", before=""))
     r = tako("exec", "pr", cwd=app)
