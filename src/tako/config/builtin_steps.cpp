@@ -212,7 +212,66 @@ void check_poll(Checker& c) {
   c.integer("success_on_exit_code", false);
 }
 
+void check_create_pull_request(Checker& c, const std::string& uses) {
+  c.required_scalar("title", "title is required for " + uses);
+  for (const char* k : {"body", "base", "head", "commit_message"}) c.optional_scalar(k);
+  // A literal branch name git would refuse is refused before the run starts; an empty one
+  // takes the default (REFERENCE.md §13.4).
+  for (const char* k : {"base", "head"}) {
+    const json* v = c.get(k);
+    if (v == nullptr || v->is_object() || v->is_array() || c.templated(*v)) continue;
+    std::string name = v->is_string() ? v->get<std::string>() : v->dump();
+    if (!name.empty() && !is_valid_branch_name(name)) {
+      c.error(k, std::string(k) + " '" + name + "' is not a valid branch name");
+    }
+  }
+  // A pull request from a branch into itself does not exist, and the push would go straight to the base.
+  const json* head = c.get("head");
+  const json* base = c.get("base");
+  auto literal = [&](const json* v, const std::string& fallback) -> std::optional<std::string> {
+    if (v == nullptr) return fallback;
+    if (v->is_object() || v->is_array() || c.templated(*v)) return std::nullopt;
+    std::string text = v->is_string() ? v->get<std::string>() : v->dump();
+    return text.empty() ? fallback : text;
+  };
+  auto head_name = literal(head, "");
+  auto base_name = literal(base, "main");
+  if (head_name && base_name && *head_name == *base_name) {
+    c.error("head", same_branch_message(*head_name));
+  }
+  c.boolean("draft");
+}
+
 }  // namespace
+
+std::string same_branch_message(const std::string& branch) {
+  return "head and base must be different branches (both are '" + branch + "')";
+}
+
+bool is_valid_branch_name(std::string_view name) {
+  if (name.empty() || name == "@" || name == "HEAD" || name.front() == '-' || name.front() == '/' ||
+      name.back() == '/' || name.back() == '.') {
+    return false;
+  }
+  if (name.find("..") != std::string_view::npos || name.find("@{") != std::string_view::npos ||
+      name.find("//") != std::string_view::npos) {
+    return false;
+  }
+  for (char ch : name) {
+    auto u = static_cast<unsigned char>(ch);
+    if (u < 0x20 || u == 0x7f) return false;
+    if (std::string_view(" ~^:?*[\\").find(ch) != std::string_view::npos) return false;
+  }
+  size_t start = 0;
+  while (start <= name.size()) {
+    size_t end = name.find('/', start);
+    if (end == std::string_view::npos) end = name.size();
+    std::string_view part = name.substr(start, end - start);
+    if (part.empty() || part.front() == '.' || part.ends_with(".lock")) return false;
+    start = end + 1;
+  }
+  return true;
+}
 
 Result<Builtin> parse_uses(std::string_view uses) {
   size_t at = uses.find('@');
@@ -258,9 +317,7 @@ std::vector<ParamProblem> check_builtin_params(Builtin b, const json& with, std:
       c.optional_scalar("npm_registry");
       break;
     case Builtin::CreatePullRequest:
-      c.required_scalar("title", "title is required for " + u);
-      for (const char* k : {"body", "base", "head", "commit_message"}) c.optional_scalar(k);
-      c.boolean("draft");
+      check_create_pull_request(c, u);
       break;
     case Builtin::Poll:
       check_poll(c);
@@ -311,6 +368,27 @@ Result<PollParams> parse_poll_params(const json& with) {
     out.timeout = *util::parse_go_duration(out.timeout_text);
   }
   if (const json* v = c.get("success_on_exit_code")) out.success_on_exit_code = *Checker::as_integer(*v);
+  return out;
+}
+
+Result<CreatePullRequestParams> parse_create_pull_request_params(const json& with) {
+  json w = with;
+  if (w.is_object() && w.contains("draft") && w["draft"].is_string()) {
+    const std::string& d = w["draft"].get_ref<const std::string&>();
+    if (d == "true" || d == "false") w["draft"] = (d == "true");
+  }
+  for (const auto& p : check_builtin_params(Builtin::CreatePullRequest, w, "tako/create-pull-request@v1", false)) {
+    if (!p.warning) return Error{p.message};
+  }
+  Checker c(w, false);
+  CreatePullRequestParams out;
+  auto str = [](const json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); };
+  out.title = str(*c.get("title"));
+  if (const json* v = c.get("body")) out.body = str(*v);
+  if (const json* v = c.get("base"); v != nullptr && !str(*v).empty()) out.base = str(*v);
+  if (const json* v = c.get("head")) out.head = str(*v);
+  if (const json* v = c.get("commit_message")) out.commit_message = str(*v);
+  if (const json* v = c.get("draft")) out.draft = v->get<bool>();
   return out;
 }
 

@@ -68,4 +68,25 @@ struct PollParams {
 };
 Result<PollParams> parse_poll_params(const nlohmann::json& with);
 
+// Run-time view of `tako/create-pull-request@v1` parameters after rendering (REFERENCE.md
+// §13.4). Absent, null or empty (after rendering) `base`, `head` and `commit_message` take
+// their defaults; `head`'s default needs the run id, so it is left empty here.
+struct CreatePullRequestParams {
+  std::string title;
+  std::string body;
+  std::string base = "main";
+  std::string head;            // "" = tako/<run-id>
+  std::string commit_message;  // "" = title
+  bool draft = false;
+};
+// A rendered `draft` may be the text "true"/"false" (a template renders to a string).
+Result<CreatePullRequestParams> parse_create_pull_request_params(const nlohmann::json& with);
+
+// Whether `name` is acceptable to `git check-ref-format --branch` (and `git branch`): no
+// control characters, space, `~ ^ : ? * [ \`, `..`, `@{`, `//`; no component starting with
+// `.` or ending in `.lock`; not starting with `-` or `/`, not ending in `/` or `.`; not `@` or `HEAD`.
+bool is_valid_branch_name(std::string_view name);
+// `head and base must be different branches (both are '<branch>')`.
+std::string same_branch_message(const std::string& branch);
+
 }  // namespace tako::config

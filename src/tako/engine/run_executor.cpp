@@ -458,6 +458,7 @@ StepOutcome RunExecutor::dispatch(const config::Step& step, const nlohmann::json
     if (name == "tako/fan-out") return run_fan_out(step, data);
     if (name == "tako/poll") return run_poll(step, data);
     if (name == "tako/checkout") return run_checkout(step, data);
+    if (name == "tako/create-pull-request") return run_create_pull_request(step, data, on_failure_of);
     out.error = "built-in step '" + *step.uses + "' is not implemented yet";
     return out;
   }

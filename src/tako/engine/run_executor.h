@@ -104,6 +104,9 @@ class RunExecutor {
                         const std::optional<std::string>& on_failure_of);
   StepOutcome run_poll(const config::Step& step, const nlohmann::json& data);
   StepOutcome run_checkout(const config::Step& step, const nlohmann::json& data);
+  // tako/create-pull-request@v1 (create_pull_request_step.cpp).
+  StepOutcome run_create_pull_request(const config::Step& step, const nlohmann::json& data,
+                                      const std::optional<std::string>& on_failure_of);
   StepOutcome run_fan_out(const config::Step& step, const nlohmann::json& data);
   // Events of `produces.events`, rendered with the step data and its outputs.
   Result<std::vector<state::EventRecord>> produced_events(const config::Step& step, const nlohmann::json& data,

@@ -108,6 +108,78 @@ TEST(OtherBuiltins, RequiredParameters) {
                "W labels: unknown parameter 'labels' for tako/create-pull-request@v1"}));
 }
 
+TEST(CreatePullRequestParams, LoadTimeRules) {
+  const char* u = "tako/create-pull-request@v1";
+  EXPECT_EQ(messages(Builtin::CreatePullRequest, R"({"title":"t","body":"b","base":"main","head":"tako/x",
+    "commit_message":"m","draft":false})", true, u),
+            V{});
+  EXPECT_EQ(messages(Builtin::CreatePullRequest, R"({"title":""})", true, u),
+            V{"E title: title is required for tako/create-pull-request@v1"});
+  EXPECT_EQ(messages(Builtin::CreatePullRequest, R"({"title":{"a":1},"body":[1],"base":{},"head":[],
+    "commit_message":{},"draft":"yes"})", true, u),
+            (V{"E title: title must be a string", "E body: body must be a string", "E base: base must be a string",
+               "E head: head must be a string", "E commit_message: commit_message must be a string",
+               "E draft: draft must be a boolean"}));
+  EXPECT_EQ(messages(Builtin::CreatePullRequest, R"({"title":"t","base":"a..b","head":"-x"})", true, u),
+            (V{"E base: base 'a..b' is not a valid branch name", "E head: head '-x' is not a valid branch name"}));
+  EXPECT_EQ(messages(Builtin::CreatePullRequest, R"({"title":"t","head":"main"})", true, u),
+            V{"E head: head and base must be different branches (both are 'main')"});
+  EXPECT_EQ(messages(Builtin::CreatePullRequest, R"({"title":"t","head":"dev","base":"dev"})", true, u),
+            V{"E head: head and base must be different branches (both are 'dev')"});
+  EXPECT_EQ(messages(Builtin::CreatePullRequest, R"({"title":"t","head":"main","base":"{{ .b }}"})", true, u), V{});
+  EXPECT_EQ(messages(Builtin::CreatePullRequest, R"({"title":"t","head":"","base":""})", true, u), V{});
+  // Templates are checked once rendered; an empty name takes the default.
+  EXPECT_EQ(messages(Builtin::CreatePullRequest, R"({"title":"{{ .x }}","head":"{{ .x }} y","base":"",
+    "draft":"{{ .d }}"})", true, u),
+            V{});
+  EXPECT_EQ(messages(Builtin::CreatePullRequest, R"({"title":"t","head":"a b","draft":"{{ .d }}"})", false, u),
+            (V{"E head: head 'a b' is not a valid branch name", "E draft: draft must be a boolean"}));
+}
+
+TEST(CreatePullRequestParams, RunTimeValuesAndDefaults) {
+  auto p = parse_create_pull_request_params(json::parse(R"({"title":"Bump"})"));
+  ASSERT_TRUE(p.ok()) << p.error().message;
+  EXPECT_EQ(p->title, "Bump");
+  EXPECT_EQ(p->body, "");
+  EXPECT_EQ(p->base, "main");
+  EXPECT_EQ(p->head, "");
+  EXPECT_EQ(p->commit_message, "");
+  EXPECT_FALSE(p->draft);
+  p = parse_create_pull_request_params(json::parse(R"({"title":12,"body":"b","base":"dev","head":"h/1",
+    "commit_message":"m","draft":"true","extra":1})"));
+  ASSERT_TRUE(p.ok()) << p.error().message;
+  EXPECT_EQ(p->title, "12");
+  EXPECT_EQ(p->body, "b");
+  EXPECT_EQ(p->base, "dev");
+  EXPECT_EQ(p->head, "h/1");
+  EXPECT_EQ(p->commit_message, "m");
+  EXPECT_TRUE(p->draft);
+  p = parse_create_pull_request_params(json::parse(R"({"title":"t","base":"","draft":"false"})"));
+  ASSERT_TRUE(p.ok());
+  EXPECT_EQ(p->base, "main");
+  EXPECT_FALSE(p->draft);
+  p = parse_create_pull_request_params(json::parse(R"({"title":"t","draft":true})"));
+  ASSERT_TRUE(p.ok());
+  EXPECT_TRUE(p->draft);
+  EXPECT_EQ(parse_create_pull_request_params(json::parse(R"({"title":""})")).error().message,
+            "title is required for tako/create-pull-request@v1");
+  EXPECT_EQ(parse_create_pull_request_params(json::parse(R"({"title":"t","draft":"yes"})")).error().message,
+            "draft must be a boolean");
+  EXPECT_EQ(parse_create_pull_request_params(json::parse("null")).error().message,
+            "title is required for tako/create-pull-request@v1");
+}
+
+TEST(BranchNames, GitRules) {
+  for (const char* ok : {"main", "tako/exec-20240726-143022-a7b3c1d2", "feature/a.b", "a@b", "x-1", "v1.2",
+                         "_", "a#b", "UPPER"}) {
+    EXPECT_TRUE(is_valid_branch_name(ok)) << ok;
+  }
+  for (const char* bad : {"", "@", "HEAD", "-x", "/x", "x/", "x.", "a..b", "a@{b", "a//b", "a b", "a~b", "a^b",
+                          "a:b", "a?b", "a*b", "a[b", "a\\b", ".x", "x/.y", "x.lock", "x.lock/y", "a\tb", "a\x7f"}) {
+    EXPECT_FALSE(is_valid_branch_name(bad)) << bad;
+  }
+}
+
 TEST(BuiltinsInFiles, PositionsAndWarnings) {
   EXPECT_EQ(errors_of(with_steps(R"(      - uses: tako/fan-out@v1
         with:
