@@ -51,7 +51,7 @@ step "tako run --local --serial --ignore my-org/app-one 'git log --oneline | hea
 step "tako exec release --local --inputs.version=1.4.0"
 "$tako" exec release --local --inputs.version=1.4.0
 
-run_id=$(ls "$TAKO_HOME/state" | grep -E '^exec-.*\.json$' | sed 's/\.json$//' | tail -n 1)
+run_id=$("$tako" status --json --limit 1 | sed -n 's/.*"run_id": "\(exec-[^"]*\)".*/\1/p' | head -n 1)
 step "tako status $run_id"
 "$tako" status "$run_id"
 

@@ -66,7 +66,7 @@ def assert_clean(texts):
 
 
 def store_texts(env):
-    """Every file under TAKO_HOME: state (and .bak), workspaces (logs, scratch, $TAKO_OUTPUT), cache."""
+    """Every file under TAKO_HOME: the store (tako.db and its log), workspaces (logs, scratch, $TAKO_OUTPUT), cache."""
     files = list(all_files(home(env)))
     assert files
     return [(str(f), f.read_bytes().decode("utf-8", "replace")) for f in files]
@@ -188,14 +188,14 @@ def test_secret_given_as_cli_input_is_stored_masked(tako, ws, env):
     assert r.code == 0, r
     doc = json.loads(r.out)
     assert doc["run"]["inputs"] == {"x": "***"}
-    state = json.loads((home(env) / "state" / f"{doc['run_id']}.json").read_text())
+    state = load_state(env, doc["run_id"])
     assert state["root"]["inputs"] == {"x": "***"} and state["root"]["cli_inputs"] == {"x": "***"}
     # The exec header lists the inputs: masked too. A resume reads the masked value back.
     r2 = tako("exec", "w", "--inputs.x=" + TOKEN, cwd=app, extra_env=SECRETS)
     assert r2.code == 0, r2
     assert r2.out.startswith("Executing workflow 'w'\nInputs:\n  x: ***\n"), r2.out
     assert_clean([("stdout", r.out), ("stderr", r.err), ("stdout 2", r2.out), ("stderr 2", r2.err)]
-                 + [t for t in store_texts(env) if "/state/" in t[0]])
+                 + [t for t in store_texts(env) if "/tako.db" in t[0]])
 
 
 def test_failed_step_output_file_is_masked(tako, ws, env):
