@@ -17,7 +17,8 @@ GO_MOD = ("module example.com/app\r\n\r\ngo 1.21\r\n\r\nrequire (\r\n\tgithub.co
 
 
 def bump_yml(with_block: str, extra_steps: str = "", inputs: str = "") -> str:
-    """Workflow `w`: the bump step, then one that writes its outputs to ../bump.out."""
+    """Workflow `w`: the bump step, then one that writes its outputs to ../bump.out, and one that touches
+    ../changed only when the step reported a change (the `if:` of the REFERENCE example)."""
     return yml(f"""\
   w:
 {inputs}    steps:
@@ -27,6 +28,8 @@ def bump_yml(with_block: str, extra_steps: str = "", inputs: str = "") -> str:
       - run: >-
           echo "file={{{{ .steps.bump.outputs.file }}}} prev={{{{ .steps.bump.outputs.previous_version }}}}
           version={{{{ .steps.bump.outputs.version }}}} changed={{{{ .steps.bump.changed }}}}" > ../bump.out
+      - run: touch ../changed
+        if: steps.bump.outputs.changed == "true"
 {extra_steps}""")
 
 
@@ -75,6 +78,7 @@ def test_go_mod_block_entry_keeps_crlf_comments_and_tabs(tako, ws, env):
     assert (app / "go.mod").read_bytes() == GO_MOD.replace("v1.2.0", "v1.3.0").encode()
     assert outputs(app) == "file=go.mod prev=v1.2.0 version=v1.3.0 changed=true\n"
     assert step_log(env, r) == "Updated github.com/o/lib from v1.2.0 to v1.3.0 in go.mod\n"
+    assert (app.parent / "changed").exists()
     # Only go.mod changed in the checkout.
     assert git("status", "--porcelain", cwd=app) == " M go.mod\n"
 
@@ -200,6 +204,7 @@ def test_equal_version_succeeds_unchanged_and_leaves_the_file_alone(tako, ws, en
     assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
     assert git("status", "--porcelain", cwd=app) == ""
     assert step_log(env, r) == "lib is already at 1.0 in requirements.txt\n"
+    assert not (app.parent / "changed").exists()
 
 
 def test_file_mode_is_kept(tako, ws):
