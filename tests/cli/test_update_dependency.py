@@ -375,3 +375,58 @@ def test_lock_update_is_skipped_without_a_change_or_a_lock_file(tako, ws, tmp_pa
     r = tako("exec", "w", "--preserve-tmp", cwd=app)
     assert r.code == 0, r
     assert step_log(env, r) == "Updated lib from 1 to 2 in requirements.txt\nNo lock file to update for pip\n"
+
+
+def test_requirement_without_version_is_pinned(tako, ws, env):
+    app = ws.repo("app", bump_yml("{name: Lib, version: '2.1'}"), files={"requirements.txt": "lib[x]  # any\n"})
+    r = tako("exec", "w", "--preserve-tmp", cwd=app)
+    assert r.code == 0, r
+    assert (app / "requirements.txt").read_text() == "lib[x]==2.1  # any\n"
+    assert outputs(app) == "file=requirements.txt prev= version=2.1 changed=true\n"
+    assert step_log(env, r) == "Pinned Lib to 2.1 in requirements.txt\n"
+
+
+def test_step_timeout_applies_to_the_lock_tool(tako, ws, tmp_path):
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    tool = bin_dir / "cargo"
+    tool.write_text("#!/bin/sh\nexec sleep 60\n")
+    tool.chmod(0o755)
+    app = ws.repo("app", yml(f"""\
+  w:
+    steps:
+      - id: bump
+        uses: tako/update-dependency@v1
+        timeout: 300ms
+        with: {{name: lib, version: '2', update_lock_files: true}}
+        env: {{PATH: '{bin_dir}:/usr/bin:/bin'}}
+"""), files={"Cargo.toml": "[dependencies]\nlib = '1'\n"})
+    r = tako("exec", "w", cwd=app, timeout=30)
+    failed_with(r, "timed out after 300ms")
+    assert (app / "Cargo.toml").read_text() == "[dependencies]\nlib = '2'\n"
+
+
+def test_on_failure_runs_and_a_relative_path_entry_is_searched_from_the_file_directory(tako, ws, tmp_path):
+    app = ws.repo("app", yml("""\
+  w:
+    steps:
+      - id: bump
+        uses: tako/update-dependency@v1
+        with: {name: lib, version: '2', path: web/package.json, update_lock_files: true}
+        env: {PATH: tools}
+        on_failure:
+          - run: echo "failed" > ../failed
+"""), files={"web/package.json": '{"dependencies": {"lib": "1"}}',
+             "web/tools/npm": '#!/bin/sh\necho "$@" > ../npm.args\nexit 0\n'})
+    (app / "web/tools/npm").chmod(0o755)
+    r = tako("exec", "w", cwd=app)
+    assert r.code == 0, r
+    assert (app / "web/package.json").read_text() == '{"dependencies": {"lib": "2"}}'
+    assert (app / "npm.args").read_text() == "install --package-lock-only\n"
+    assert not (app.parent / "failed").exists()
+    # Without the tool the step fails and its on_failure steps run.
+    (app / "web/tools/npm").unlink()
+    (app / "web/package.json").write_text('{"dependencies": {"lib": "1"}}')
+    r = tako("exec", "w", cwd=app)
+    failed_with(r, "lock file update requires 'npm' on PATH")
+    assert (app.parent / "failed").read_text() == "failed\n"
