@@ -6,6 +6,7 @@
 #include <set>
 
 #include "tako/config/name_rules.h"
+#include "tako/deps/detect.h"
 
 namespace tako::config {
 namespace {
@@ -242,6 +243,67 @@ void check_create_pull_request(Checker& c, const std::string& uses) {
   c.boolean("draft");
 }
 
+// A version is written into the file as it is: only characters that need no quoting in any
+// of the five formats (and that versions use) are accepted.
+bool version_text_ok(std::string_view v) {
+  if (v.empty()) return false;
+  for (char ch : v) {
+    bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '.' ||
+              ch == '-' || ch == '+' || ch == '_' || ch == '!';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+bool bool_or_text(const json& v) {
+  return v.is_boolean() || (v.is_string() && (v == "true" || v == "false"));
+}
+
+void check_update_dependency(Checker& c, const std::string& u) {
+  c.required_scalar("name", "name is required for " + u);
+  c.required_scalar("version", "version is required for " + u);
+  if (const json* v = c.get("version"); v != nullptr && !c.templated(*v)) {
+    if (v->is_number_float()) {
+      c.error("version", "version must be a string: quote it (YAML reads 1.10 as the number 1.1)");
+    } else if (v->is_string() || v->is_number_integer()) {
+      std::string t = v->is_string() ? v->get<std::string>() : v->dump();
+      if (!t.empty() && !version_text_ok(t)) {
+        c.error("version", "version '" + t + "' is not a valid version (letters, digits, '.', '-', '+', '_', '!')");
+      }
+    } else if (v->is_boolean()) {
+      c.error("version", "version must be a string");
+    }
+  }
+  bool ecosystem_given = false;
+  bool ecosystem_known = true;  // false while a load-time template hides it
+  if (const json* v = c.get("ecosystem"); v != nullptr) {
+    if (c.templated(*v)) {
+      ecosystem_known = false;
+    } else if (!v->is_string() || (!v->get_ref<const std::string&>().empty() &&
+                                   !deps::parse_ecosystem(v->get_ref<const std::string&>()))) {
+      c.error("ecosystem", "ecosystem must be one of: go, npm, maven, cargo, pip");
+      ecosystem_known = false;
+    } else {
+      ecosystem_given = !v->get_ref<const std::string&>().empty();
+    }
+  }
+  if (const json* v = c.get("path"); v != nullptr && !c.templated(*v)) {
+    if (!v->is_string()) {
+      c.error("path", "path must be a string");
+    } else if (const std::string& p = v->get_ref<const std::string&>(); !p.empty()) {
+      if (deps::path_escapes(p)) {
+        c.error("path", "path '" + p + "' escapes the repository");
+      } else if (ecosystem_known && !ecosystem_given && !deps::ecosystem_of_path(p)) {
+        c.error("path", "cannot tell the ecosystem of '" + p + "': set ecosystem (go, npm, maven, cargo, pip)");
+      }
+    }
+  }
+  if (const json* v = c.get("update_lock_files"); v != nullptr && !c.templated(*v) && !bool_or_text(*v)) {
+    c.error("update_lock_files", "update_lock_files must be a boolean");
+  }
+  c.optional_scalar("npm_registry");
+}
+
 }  // namespace
 
 std::string same_branch_message(const std::string& branch) {
@@ -304,17 +366,7 @@ std::vector<ParamProblem> check_builtin_params(Builtin b, const json& with, std:
       check_fan_out(c);
       break;
     case Builtin::UpdateDependency:
-      c.required_scalar("name", "name is required for " + u);
-      c.required_scalar("version", "version is required for " + u);
-      if (const json* v = c.get("ecosystem"); v != nullptr && !c.templated(*v)) {
-        static const std::set<std::string> kEco = {"go", "npm", "maven", "cargo", "pip"};
-        if (!v->is_string() || kEco.count(v->get<std::string>()) == 0) {
-          c.error("ecosystem", "ecosystem must be one of: go, npm, maven, cargo, pip");
-        }
-      }
-      c.optional_scalar("path");
-      c.boolean("update_lock_files");
-      c.optional_scalar("npm_registry");
+      check_update_dependency(c, u);
       break;
     case Builtin::CreatePullRequest:
       check_create_pull_request(c, u);
@@ -389,6 +441,27 @@ Result<CreatePullRequestParams> parse_create_pull_request_params(const json& wit
   if (const json* v = c.get("head")) out.head = str(*v);
   if (const json* v = c.get("commit_message")) out.commit_message = str(*v);
   if (const json* v = c.get("draft")) out.draft = v->get<bool>();
+  return out;
+}
+
+Result<UpdateDependencyParams> parse_update_dependency_params(const json& with) {
+  for (const auto& p :
+       check_builtin_params(Builtin::UpdateDependency, with, "tako/update-dependency@v1", false)) {
+    if (!p.warning) return Error{p.message};
+  }
+  Checker c(with, false);
+  UpdateDependencyParams out;
+  auto str = [](const json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); };
+  out.name = str(*c.get("name"));
+  out.version = str(*c.get("version"));
+  if (const json* v = c.get("ecosystem"); v != nullptr && !v->get_ref<const std::string&>().empty()) {
+    out.ecosystem = v->get<std::string>();
+  }
+  if (const json* v = c.get("path"); v != nullptr && !v->get_ref<const std::string&>().empty()) {
+    out.path = v->get<std::string>();
+  }
+  if (const json* v = c.get("update_lock_files")) out.update_lock_files = v->is_boolean() ? v->get<bool>() : *v == "true";
+  if (const json* v = c.get("npm_registry")) out.npm_registry = str(*v);
   return out;
 }
 

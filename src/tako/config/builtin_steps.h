@@ -89,4 +89,20 @@ bool is_valid_branch_name(std::string_view name);
 // `head and base must be different branches (both are '<branch>')`.
 std::string same_branch_message(const std::string& branch);
 
+// Run-time view of `tako/update-dependency@v1` parameters after rendering (REFERENCE.md §13.3).
+// Beyond the required name/version and the ecosystem list, the rules shared with the loader
+// are: a version made of letters, digits and . - + _ ! only (it is written into the file
+// unquoted-safe), a relative `path` without ".." (`path '<p>' escapes the repository`), and
+// a `path` whose ecosystem can be told from its name when `ecosystem` is not given.
+// update_lock_files accepts the strings "true"/"false" too (a rendered template).
+struct UpdateDependencyParams {
+  std::string name;
+  std::string version;
+  std::optional<std::string> ecosystem;  // nullopt (or "") = detect
+  std::optional<std::string> path;       // relative to the checkout; nullopt (or "") = the ecosystem's file
+  bool update_lock_files = false;
+  std::string npm_registry;
+};
+Result<UpdateDependencyParams> parse_update_dependency_params(const nlohmann::json& with);
+
 }  // namespace tako::config

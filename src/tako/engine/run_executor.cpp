@@ -459,6 +459,7 @@ StepOutcome RunExecutor::dispatch(const config::Step& step, const nlohmann::json
     if (name == "tako/poll") return run_poll(step, data);
     if (name == "tako/checkout") return run_checkout(step, data);
     if (name == "tako/create-pull-request") return run_create_pull_request(step, data, on_failure_of);
+    if (name == "tako/update-dependency") return run_update_dependency(step, data);
     out.error = "built-in step '" + *step.uses + "' is not implemented yet";
     return out;
   }

@@ -21,6 +21,13 @@
 #include "tako/state/document.h"
 #include "tako/util/fs.h"
 
+namespace tako::config {
+struct UpdateDependencyParams;
+}
+namespace tako::deps {
+enum class Ecosystem;
+}
+
 namespace tako::engine {
 
 struct RunSpec {
@@ -107,6 +114,11 @@ class RunExecutor {
   // tako/create-pull-request@v1 (create_pull_request_step.cpp).
   StepOutcome run_create_pull_request(const config::Step& step, const nlohmann::json& data,
                                       const std::optional<std::string>& on_failure_of);
+  // tako/update-dependency@v1 (update_dependency_step.cpp).
+  StepOutcome run_update_dependency(const config::Step& step, const nlohmann::json& data);
+  // Runs the lock-file tool of `eco` after `file` was edited (changed) or not.
+  Status update_lock_file(const config::Step& step, const nlohmann::json& data, deps::Ecosystem eco,
+                          const config::UpdateDependencyParams& params, const std::string& file, bool changed);
   StepOutcome run_fan_out(const config::Step& step, const nlohmann::json& data);
   // Events of `produces.events`, rendered with the step data and its outputs.
   Result<std::vector<state::EventRecord>> produced_events(const config::Step& step, const nlohmann::json& data,

@@ -100,7 +100,7 @@ TEST(OtherBuiltins, RequiredParameters) {
             (V{"E name: name is required for tako/update-dependency@v1",
                "E version: version is required for tako/update-dependency@v1",
                "E ecosystem: ecosystem must be one of: go, npm, maven, cargo, pip"}));
-  EXPECT_EQ(messages(Builtin::UpdateDependency, R"({"name":"x","version":1.5})", true, "tako/update-dependency@v1"),
+  EXPECT_EQ(messages(Builtin::UpdateDependency, R"({"name":"x","version":"1.5"})", true, "tako/update-dependency@v1"),
             V{});
   EXPECT_EQ(messages(Builtin::CreatePullRequest, R"({"body":"b","draft":true,"labels":[]})", true,
                      "tako/create-pull-request@v1"),
@@ -178,6 +178,92 @@ TEST(BranchNames, GitRules) {
                           "a:b", "a?b", "a*b", "a[b", "a\\b", ".x", "x/.y", "x.lock", "x.lock/y", "a\tb", "a\x7f"}) {
     EXPECT_FALSE(is_valid_branch_name(bad)) << bad;
   }
+}
+
+const char* const kUD = "tako/update-dependency@v1";
+
+TEST(UpdateDependencyParams, Valid) {
+  EXPECT_EQ(messages(Builtin::UpdateDependency, R"({"name":"github.com/o/lib","version":"v1.2.3+incompatible",
+    "ecosystem":"go","path":"sub/go.mod","update_lock_files":true,"npm_registry":"http://r"})", true, kUD),
+            V{});
+  // An integer version is its decimal text; the strings "true"/"false" are booleans (a rendered template).
+  EXPECT_EQ(messages(Builtin::UpdateDependency, R"({"name":"x","version":2,"update_lock_files":"false"})", true, kUD),
+            V{});
+  // Empty ecosystem and path mean "not given".
+  EXPECT_EQ(messages(Builtin::UpdateDependency, R"({"name":"x","version":"1","ecosystem":"","path":""})", true, kUD),
+            V{});
+  // The ecosystem comes from the file name, or from `ecosystem`.
+  EXPECT_EQ(messages(Builtin::UpdateDependency, R"({"name":"x","version":"1","path":"reqs/dev.txt"})", true, kUD), V{});
+  EXPECT_EQ(messages(Builtin::UpdateDependency, R"({"name":"x","version":"1","path":"deps.lst","ecosystem":"pip"})",
+                     true, kUD),
+            V{});
+}
+
+TEST(UpdateDependencyParams, EveryRule) {
+  EXPECT_EQ(messages(Builtin::UpdateDependency, R"({"name":"","version":"","extra":1})", true, kUD),
+            (V{"E name: name is required for tako/update-dependency@v1",
+               "E version: version is required for tako/update-dependency@v1",
+               "W extra: unknown parameter 'extra' for tako/update-dependency@v1"}));
+  EXPECT_EQ(messages(Builtin::UpdateDependency, R"({"name":"x","version":1.10})", true, kUD),
+            V{"E version: version must be a string: quote it (YAML reads 1.10 as the number 1.1)"});
+  EXPECT_EQ(messages(Builtin::UpdateDependency, R"({"name":"x","version":true})", true, kUD),
+            V{"E version: version must be a string"});
+  EXPECT_EQ(messages(Builtin::UpdateDependency, R"({"name":"x","version":"^1.0 \"x"})", true, kUD),
+            V{"E version: version '^1.0 \"x' is not a valid version (letters, digits, '.', '-', '+', '_', '!')"});
+  EXPECT_EQ(messages(Builtin::UpdateDependency, R"({"name":"x","version":"1","ecosystem":3,"path":["a"]})", true, kUD),
+            (V{"E ecosystem: ecosystem must be one of: go, npm, maven, cargo, pip", "E path: path must be a string"}));
+  EXPECT_EQ(messages(Builtin::UpdateDependency, R"({"name":"x","version":"1","path":"/etc/go.mod"})", true, kUD),
+            V{"E path: path '/etc/go.mod' escapes the repository"});
+  EXPECT_EQ(messages(Builtin::UpdateDependency, R"({"name":"x","version":"1","path":"a/../../go.mod"})", true, kUD),
+            V{"E path: path 'a/../../go.mod' escapes the repository"});
+  EXPECT_EQ(messages(Builtin::UpdateDependency, R"({"name":"x","version":"1","path":"build.gradle"})", true, kUD),
+            V{"E path: cannot tell the ecosystem of 'build.gradle': set ecosystem (go, npm, maven, cargo, pip)"});
+  EXPECT_EQ(messages(Builtin::UpdateDependency, R"({"name":"x","version":"1","update_lock_files":"yes",
+    "npm_registry":{}})", true, kUD),
+            (V{"E update_lock_files: update_lock_files must be a boolean", "E npm_registry: npm_registry must be a string"}));
+}
+
+TEST(UpdateDependencyParams, TemplatesAreCheckedAfterRendering) {
+  EXPECT_EQ(messages(Builtin::UpdateDependency, R"({"name":"{{ .inputs.n }}","version":"{{ .inputs.v }}",
+    "ecosystem":"{{ .inputs.e }}","path":"{{ .inputs.p }}","update_lock_files":"{{ .inputs.l }}"})", true, kUD),
+            V{});
+  // With the ecosystem a template, a path of unknown kind may still be fine.
+  EXPECT_EQ(messages(Builtin::UpdateDependency, R"({"name":"x","version":"1","ecosystem":"{{ .inputs.e }}",
+    "path":"deps.lst"})", true, kUD),
+            V{});
+  // At run time the rendered text is checked.
+  EXPECT_EQ(messages(Builtin::UpdateDependency, R"({"name":"x","version":"{{ .inputs.v }}"})", false, kUD),
+            V{"E version: version '{{ .inputs.v }}' is not a valid version (letters, digits, '.', '-', '+', '_', '!')"});
+}
+
+TEST(UpdateDependencyParams, Parse) {
+  auto p = parse_update_dependency_params(json::parse(R"({"name":"lib","version":3})"));
+  ASSERT_TRUE(p.ok()) << p.error().message;
+  EXPECT_EQ(p->name, "lib");
+  EXPECT_EQ(p->version, "3");
+  EXPECT_FALSE(p->ecosystem);
+  EXPECT_FALSE(p->path);
+  EXPECT_FALSE(p->update_lock_files);
+  EXPECT_EQ(p->npm_registry, "");
+  p = parse_update_dependency_params(json::parse(R"({"name":"lib","version":"1.0","ecosystem":"npm",
+    "path":"web/package.json","update_lock_files":"true","npm_registry":"http://localhost:1"})"));
+  ASSERT_TRUE(p.ok()) << p.error().message;
+  EXPECT_EQ(p->ecosystem, "npm");
+  EXPECT_EQ(p->path, "web/package.json");
+  EXPECT_TRUE(p->update_lock_files);
+  EXPECT_EQ(p->npm_registry, "http://localhost:1");
+  p = parse_update_dependency_params(json::parse(R"({"name":"lib","version":"1","update_lock_files":true,
+    "ecosystem":"","path":""})"));
+  ASSERT_TRUE(p.ok());
+  EXPECT_TRUE(p->update_lock_files);
+  EXPECT_FALSE(p->ecosystem);
+  EXPECT_FALSE(p->path);
+  auto bad = parse_update_dependency_params(json::parse(R"({"version":"1"})"));
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().message, "name is required for tako/update-dependency@v1");
+  bad = parse_update_dependency_params(json::parse("null"));
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().message, "name is required for tako/update-dependency@v1");
 }
 
 TEST(BuiltinsInFiles, PositionsAndWarnings) {
