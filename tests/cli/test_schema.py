@@ -105,3 +105,61 @@ def test_detectable_sample_is_large():
 def test_malformed_file_fails(validator, path, message):
     doc = yaml12.load(path.read_text())
     assert list(validator.iter_errors(doc)) != [], message
+
+
+WITH_TEMPLATES = """\
+version: 1
+workflows:
+  w:
+    inputs:
+      wait: {type: boolean, default: true}
+      n: {type: number, validation: {min: 1, max: 5}}
+      pick: {type: string, validation: {enum: [a, b]}}
+    env: ["A=1"]
+    steps:
+      - uses: tako/fan-out@v1
+        with:
+          event_type: "{{ .inputs.pick }}"
+          wait_for_children: "{{ .inputs.wait }}"
+          concurrency_limit: "2"
+          timeout: 1m30s
+      - uses: tako/poll@v1
+        with: {target: command, command: "true", interval: 500ms, success_on_exit_code: -1}
+      - uses: tako/update-dependency@v1
+        with: {name: lib, version: 1.2.3, ecosystem: go}
+      - uses: tako/create-pull-request@v1
+        with: {title: up, draft: true}
+      - id: out
+        run: echo
+        produces:
+          outputs: {a: from_stdout, b: "from_file:dir/f.txt", c: "from_env:X", d: "{{ .inputs.pick }}"}
+      - echo plain
+"""
+
+
+def test_templates_and_every_builtin_pass(validator, tako, tmp_path):
+    (tmp_path / "tako.yml").write_text(WITH_TEMPLATES)
+    r = tako("validate", "--root", tmp_path)
+    assert (r.code, r.err) == (0, ""), r
+    assert list(validator.iter_errors(yaml12.load(WITH_TEMPLATES))) == []
+
+
+@pytest.mark.parametrize("change", [
+    ("concurrency_limit: \"2\"", "concurrency_limit: -1"),
+    ("timeout: 1m30s", "timeout: soon"),
+    ("ecosystem: go", "ecosystem: gradle"),
+    ("draft: true", "draft: maybe"),
+    ("interval: 500ms", "interval: 5"),
+    ("target: command", "target: shell"),
+    ("b: \"from_file:dir/f.txt\"", "b: \"from_file:/etc/passwd\""),
+    ("min: 1", "min: low"),
+    ("env: [\"A=1\"]", "env: [\"1A=1\"]"),
+    ("{type: string, validation: {enum: [a, b]}}", "{type: number, validation: {enum: [a, b]}}"),
+    ("{type: boolean, default: true}", "{type: boolean, default: true, required: yes}"),
+])
+def test_detectable_mistakes_fail(validator, tako, tmp_path, change):
+    text = WITH_TEMPLATES.replace(*change)
+    assert text != WITH_TEMPLATES
+    (tmp_path / "tako.yml").write_text(text)
+    assert tako("validate", "--root", tmp_path).code == 1  # validate refuses it too
+    assert list(validator.iter_errors(yaml12.load(text))) != []

@@ -32,4 +32,7 @@ Yaml12Loader.add_constructor("tag:yaml.org,2002:int", _int)
 
 
 def load(text):
-    return yaml.load(text, Loader=Yaml12Loader)
+    """The first document, as tako reads it (a stream of several documents: the others are ignored)."""
+    for doc in yaml.load_all(text, Loader=Yaml12Loader):
+        return doc
+    return None

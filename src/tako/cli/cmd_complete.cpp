@@ -78,7 +78,9 @@ int complete_runs() {
   auto done = proc::run_capture(spawn, std::chrono::seconds(30));
   if (!done) return report_error(done.error().message);
   if (!done->status.success()) {
-    return report_error("tako status failed: " + std::string(util::trim(done->err)));
+    std::string why(util::trim(done->err));
+    if (why.rfind("Error: ", 0) == 0) why = why.substr(7);
+    return report_error("tako status failed: " + why);
   }
   nlohmann::json rows = nlohmann::json::parse(done->out, nullptr, /*allow_exceptions=*/false);
   if (!rows.is_array()) return report_error("tako status --json printed no list");

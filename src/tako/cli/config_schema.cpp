@@ -144,6 +144,12 @@ std::vector<Builtin> builtins() {
   return b;
 }
 
+// A number, or a string holding one (§7.1's number syntax).
+J number_text() {
+  return J::parse(R"({"anyOf": [{"type": "number"}, {"type": "null"},
+    {"type": "string", "pattern": "^-?[0-9]+(\\.[0-9]+)?([eE][+-]?[0-9]+)?$"}]})");
+}
+
 J resources() {
   return object({{"cpu_limit", scalar("CPUs: a decimal (1.5) or millicores (500m)")},
                  {"mem_limit", scalar("memory: number with optional B, KB, MB, GB, Ki, Mi, Gi, KiB, MiB, GiB")},
@@ -160,8 +166,8 @@ J env() {
 
 J input() {
   J validation = object({{"enum", scalar_list("allowed values (string inputs only)")},
-                         {"min", described({{"type", {"number", "string", "null"}}}, "minimum (number inputs only)")},
-                         {"max", described({{"type", {"number", "string", "null"}}}, "maximum (number inputs only)")}},
+                         {"min", described(number_text(), "minimum (number inputs only)")},
+                         {"max", described(number_text(), "maximum (number inputs only)")}},
                         "value checks");
   J in = object({{"type", enumeration({"string", "boolean", "number"}, "input type (default string)")},
                  {"description", scalar("shown in help and `tako list`")},
@@ -191,7 +197,7 @@ J step() {
                             "an event this step produces", {"type"}, false);
   J outputs = map_of(kId,
                      described({{"type", "string"},
-                                {"pattern", "^(from_stdout|from_stderr|from_file:[^/].*|from_env:[A-Za-z_][A-Za-z0-9_]*)$|\\{\\{"}},
+                                {"pattern", "^(from_stdout|from_stderr|from_file:(?!/)(?!(.*/)?\\.\\.(/|$)).+|from_env:[A-Za-z_][A-Za-z0-9_]*)$|\\{\\{"}},
                                "from_stdout, from_stderr, from_file:<relative path>, from_env:<VAR> or a template"),
                      "named outputs of the step");
   outputs["propertyNames"] = {{"pattern", kId}, {"not", {{"const", "outputs"}}}};
