@@ -130,6 +130,19 @@ def test_hidden_complete_command(app, tako, tmp_path):
     assert "__complete" not in tako("--help").out
 
 
+def test_hidden_complete_with_repo_flag(app, tako, ws):
+    # Fill the cache the ordinary way (a clone from the file:// remote), then complete from it.
+    assert tako("graph", "--repo", "o/app").code == 0
+    r = tako("__complete", "workflows", "--repo", "o/app", cwd=ws.base)
+    assert (r.code, r.out) == (0, "build\ndeploy\n")
+    bad = tako("__complete", "workflows", "--repo", "nope")
+    assert bad.code == 1 and "TAKO_E005" in bad.err
+    missing = tako("__complete", "workflows", "--repo", "o/absent")
+    assert missing.code == 1 and "TAKO_E006" in missing.err  # the cache only: no clone
+    r = tako("__complete", "repos", cwd=ws.base)
+    assert r.code == 1 and "could not read config file" in r.err
+
+
 def test_runs_reports_status_failure(tako, app):
     # No home directory: the status call fails and says why.
     r = tako("__complete", "runs", extra_env={"TAKO_HOME": "", "HOME": ""})
@@ -151,6 +164,40 @@ def test_zsh_loads(tako, shell_env, tmp_path):
     r = subprocess.run(["zsh", "-c", f"fpath=({tmp_path} $fpath); autoload -U compinit; compinit -u; "
                         "print -r -- $_comps[tako]"], env=shell_env, cwd=tmp_path, capture_output=True, text=True)
     assert (r.returncode, r.stdout.strip()) == (0, "_tako")
+
+
+ZSH_STUBS = r"""
+compdef() { :; }
+compset() { return 0; }
+_files() { print -r -- "<files $*>"; }
+compadd() {
+  while [[ $# -gt 0 && $1 != -- ]]; do shift; done
+  shift
+  print -rl -- "$@"
+}
+"""
+
+
+def zsh_complete(words, cwd, env):
+    """Runs _tako with `words` (cursor in the last one) and compadd/compset stubbed to print."""
+    prog = ZSH_STUBS + "source <(tako completion zsh)\n" + \
+        "words=(" + " ".join(shlex.quote(w) for w in words) + ")\n" + f"CURRENT={len(words)}\n_tako || :\n"
+    r = subprocess.run(["zsh", "-f", "-c", prog], cwd=cwd, env=env, capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0 and r.stderr == "", r.stderr
+    return [l for l in r.stdout.splitlines() if l]
+
+
+@pytest.mark.skipif(shutil.which("zsh") is None, reason="zsh is installed by scripts/install-deps.sh")
+def test_zsh_values(app, shell_env):
+    assert zsh_complete(["tako", "exec", ""], app, shell_env) == ["build", "deploy"]
+    assert zsh_complete(["tako", "exec", "build", ""], app, shell_env) == []
+    assert "--dry-run" in zsh_complete(["tako", "exec", "--d"], app, shell_env)
+    assert zsh_complete(["tako", "graph", "--format", ""], app, shell_env) == ["tree", "dot", "json", "mermaid"]
+    assert zsh_complete(["tako", "run", "--local", "--only", ""], app, shell_env) == ["o/app", "o/lib"]
+    assert zsh_complete(["tako", "--root", ""], app, shell_env) == ["<files -/>"]
+    assert zsh_complete(["tako", "workspace", ""], app, shell_env) == ["clean"]
+    cmds = zsh_complete(["tako", ""], app, shell_env)
+    assert "list" in cmds and not any(c.startswith("__") for c in cmds)
 
 
 def fish(cmd, cwd, env):

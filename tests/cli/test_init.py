@@ -105,3 +105,15 @@ def test_usage(tako, ws):
     h = tako("init", "--help")
     assert h.code == 0 and "--force" in h.out
     assert "init" in tako("--help").out
+
+
+def test_write_failure_is_reported_and_cleaned_up(tako, ws):
+    path = ws.repo("blocked", None)
+    # The temporary name is taken by a directory: the file cannot be written, and the directory
+    # (not ours) is left alone.
+    (path / "tako.yml.tako-init.tmp").mkdir()
+    r = tako("init", cwd=path)
+    assert r.code == 1
+    assert r.err == f"Error: could not write {path / 'tako.yml'}: Is a directory\n"
+    assert not (path / "tako.yml").exists()
+    assert (path / "tako.yml.tako-init.tmp").is_dir()

@@ -38,11 +38,15 @@ int cmd_init(const Invocation& inv) {
   const std::string tmp = path + ".tako-init.tmp";
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out.is_open()) {  // nothing of ours to clean up (the name may even be the user's directory)
+      return report_error("could not write " + path + ": " + std::string(std::strerror(errno)));
+    }
     out << text;
     out.close();
     if (!out) {
+      const int err = errno;
       fs::remove(tmp, ec);
-      return report_error("could not write " + path + ": " + std::string(std::strerror(errno)));
+      return report_error("could not write " + path + ": " + std::string(std::strerror(err)));
     }
   }
   fs::rename(tmp, path, ec);
