@@ -10,7 +10,7 @@ CONFORMANCE_DIR ?= $(abspath tests/conformance/cel/data)
 JOBS       ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps build demo test unit-test cli-test conformance test-sanitize \
+.PHONY: all deps build demo test install deb unit-test cli-test conformance test-sanitize \
         bench fuzz fuzz-build fuzz-ci coverage clean
 
 all: build
@@ -23,6 +23,15 @@ $(BUILD)/build.ninja: | deps
 
 build: deps $(BUILD)/build.ninja
 	ninja -C $(BUILD) -j $(JOBS)
+
+# `make install PREFIX=/usr/local`: binary, completion scripts and man page (docs/CLI.md "Installing").
+PREFIX ?= /usr/local
+install: build
+	cmake --install $(BUILD) --prefix $(PREFIX)
+
+# A Debian package in $(BUILD): tako_<version>_<arch>.deb.
+deb: build
+	cd $(BUILD) && cpack -G DEB
 
 demo: build
 	@bash examples/demo.sh $(abspath $(BUILD))/tako

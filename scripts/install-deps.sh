@@ -11,6 +11,9 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev llvm
   python3 python3-pytest gcovr
+  # tests of `tako schema` (jsonschema 4.10: draft 2020-12), of the completion scripts in each shell,
+  # and of the man page and the .deb (dpkg-dev: dpkg-shlibdeps for cpack)
+  python3-jsonschema bash-completion zsh fish groff-base dpkg-dev
 )
 # Container tests (REFERENCE.md §12) need podman with runc; installed only when asked for,
 # because they are large and only the container suite uses them.

@@ -8,6 +8,7 @@
 #include "tako/cli/commands.h"
 #include "tako/cli/context.h"
 #include "tako/cli/output.h"
+#include "tako/cli/run_report.h"
 #include "tako/engine/command_runner.h"
 #include "tako/graph/graph.h"
 #include "tako/proc/group_keeper.h"
@@ -27,6 +28,13 @@ Result<int> jobs_flag(const Invocation& inv) {
   auto n = count_flag(inv, "jobs", "-j, --jobs", online < 1 ? 1 : online, kMaxJobs, "must be a positive integer");
   if (!n) return n.error();
   return int(*n);
+}
+
+void print_json(const nlohmann::json& doc) {
+  std::string text = doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  std::fflush(stdout);
+  std::fwrite(text.data(), 1, text.size(), stdout);
+  std::fflush(stdout);
 }
 
 }  // namespace
@@ -52,8 +60,22 @@ int cmd_run(const Invocation& inv) {
   const graph::Graph& g = *filtered;
 
   std::string command = util::join(inv.args, " ");
+  const bool json = inv.global.json;
   if (g.size() == 0) {
-    std::fputs("Warning: No repositories matched the filter criteria.\n", stdout);
+    // With --json stdout holds only the document; the fixed warning moves to stderr.
+    std::fputs("Warning: No repositories matched the filter criteria.\n", json ? stderr : stdout);
+    if (json) print_json(run_json(command, engine::CommandRunResult{}));
+    return 0;
+  }
+  if (inv.flag("dry-run") && json) {
+    std::vector<engine::RepoOutcome> planned;
+    for (int n : graph::topological_order(g)) {
+      engine::RepoOutcome o;
+      o.name = g.node(n).name;
+      o.path = g.node(n).path;
+      planned.push_back(std::move(o));
+    }
+    print_json(dry_run_json(command, planned));
     return 0;
   }
   if (inv.flag("dry-run")) {
@@ -67,6 +89,7 @@ int cmd_run(const Invocation& inv) {
   opt.jobs = *jobs;
   opt.continue_on_error = inv.flag("continue-on-error");
   opt.summarize_errors = inv.flag("summarize-errors");
+  opt.stdout_to_stderr = json;
   opt.home = settings->home;
   opt.lock_timeout = *lock_timeout;
   opt.lock_timeout_text = inv.value("lock-timeout").value_or("10m");
@@ -75,7 +98,16 @@ int cmd_run(const Invocation& inv) {
     report_error("interrupted");
     return result.interrupted == SIGINT ? 130 : 143;
   }
-  if (!result.status) return report_error(result.status.error().message);
+  if (json) print_json(run_json(command, result));
+  if (!result.status) {
+    // --summarize-errors already lists every failure (in the reference's fixed form).
+    if (!opt.summarize_errors) {
+      std::string recap = failure_recap(result);
+      std::fflush(stdout);
+      std::fwrite(recap.data(), 1, recap.size(), stderr);
+    }
+    return report_error(result.status.error().message);
+  }
   return 0;
 }
 

@@ -25,12 +25,18 @@ std::vector<CommandSpec> build_table() {
   t.push_back({"version", "tako version [flags]", "Print the version of tako", {}, 0, 0, true, false, cmd_version});
   t.push_back({"completion", "tako completion bash|zsh|fish", "Print a shell completion script", {}, 1, 1, false,
                false, cmd_completion});
+  t.push_back({"init", "tako init [--force]", "Write a starter tako.yml for the current git repository",
+               {boolf("force", "overwrite an existing tako.yml")}, 0, 0, false, false, cmd_init});
+  t.push_back({"schema", "tako schema", "Print the JSON Schema of tako.yml (for editors)", {}, 0, 0, false, false,
+               cmd_schema});
   t.push_back({"validate", "tako validate [flags]", "Validate the entry repository's tako.yml", {}, 0, 0, true,
                false, cmd_validate});
   t.push_back({"graph", "tako graph [flags]", "Print the dependency graph",
                {boolf("dot", "print the graph in Graphviz dot format (same as --format dot)"),
                 valuef("format", "tree|dot|json|mermaid", "output format (default tree)")},
                0, 0, true, false, cmd_graph});
+  t.push_back({"list", "tako list [flags]", "List the workflows of the repositories in the graph", {}, 0, 0, true,
+               false, cmd_list});
   t.push_back({"run", "tako run [flags] <command> [args...]",
                "Run a shell command in every repository in dependency order",
                {listf("only", "LIST", "only these repositories and their dependents (comma-separated)"),
@@ -41,7 +47,7 @@ std::vector<CommandSpec> build_table() {
                 boolf("continue-on-error", "keep running independent repositories after a failure"),
                 boolf("summarize-errors", "print a summary of failed and skipped repositories"),
                 valuef("lock-timeout", "DUR", "repository lock wait limit (default 10m)")},
-               1, -1, false, false, cmd_run});
+               1, -1, true, false, cmd_run});
   t.push_back({"exec", "tako exec <workflow> [flags]", "Run a workflow in the entry repository",
                {boolf("dry-run", "plan only; run nothing"),
                 boolf("debug", "print [debug] lines on stderr"),
@@ -80,6 +86,15 @@ std::vector<CommandSpec> build_table() {
   t.push_back({"workspace clean", "tako workspace clean [--older-than DUR]", "Remove finished run workspaces",
                {valuef("older-than", "DUR", "age limit (default 0s = all)")}, 0, 0, false, false,
                cmd_workspace_clean});
+  CommandSpec complete{"__complete", "tako __complete workflows|runs|repos [global flags]",
+                       "Print completion values (used by the completion scripts)", {}, 1, 1, false, false,
+                       cmd_complete};
+  complete.hidden = true;
+  t.push_back(std::move(complete));
+  CommandSpec man{"__man", "tako __man", "Print the man page in roff (used by the build)", {}, 0, 0, false, false,
+                  cmd_man};
+  man.hidden = true;
+  t.push_back(std::move(man));
   return t;
 }
 

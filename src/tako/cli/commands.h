@@ -15,6 +15,11 @@ std::string help_text(const CommandSpec* cmd);
 
 int cmd_version(const Invocation& inv);
 int cmd_completion(const Invocation& inv);
+int cmd_init(const Invocation& inv);
+int cmd_schema(const Invocation& inv);
+int cmd_list(const Invocation& inv);
+int cmd_complete(const Invocation& inv);
+int cmd_man(const Invocation& inv);
 int cmd_validate(const Invocation& inv);
 int cmd_graph(const Invocation& inv);
 int cmd_run(const Invocation& inv);

@@ -35,8 +35,11 @@ std::string help_text(const CommandSpec* cmd) {
         "are built, tested, and released reliably.\n\n"
         "Usage:\n  tako <command> [flags]\n\nCommands:\n";
     size_t width = 0;
-    for (const auto& c : command_table()) width = std::max(width, c.path.size());
     for (const auto& c : command_table()) {
+      if (!c.hidden) width = std::max(width, c.path.size());
+    }
+    for (const auto& c : command_table()) {
+      if (c.hidden) continue;
       out += "  " + c.path + std::string(width - c.path.size() + 3, ' ') + c.summary + "\n";
     }
     out += "\nGlobal flags:\n" + flag_lines(global_flags());

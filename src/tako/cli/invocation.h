@@ -32,6 +32,9 @@ struct CommandSpec {
   bool accepts_json = false;
   bool group = false;   // "cache", "workspace": only holds subcommands
   Handler handler;
+  // Internal commands the completion scripts and the build call (`__complete`, `__man`): not in the
+  // help, the man page or the completion of command names.
+  bool hidden = false;
 };
 
 // Global options (REFERENCE.md §1.1), present on every invocation.

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <chrono>
 #include <map>
 #include <memory>
 #include <optional>
@@ -30,6 +31,9 @@ struct NodeRun {
   State state = State::Pending;
   std::string error;       // "exit status 1", ...
   std::string cause;       // for Skipped: the failed upstream repository
+  proc::ExitStatus exit{};  // when the command ran
+  bool exited = false;
+  util::Nanos elapsed{0};
   std::unique_ptr<RepoLock> lock;
 };
 
@@ -47,8 +51,20 @@ struct LockWaiters {
 
 }  // namespace
 
+const char* to_string(RepoOutcome::Kind kind) {
+  switch (kind) {
+    case RepoOutcome::Kind::Succeeded: return "succeeded";
+    case RepoOutcome::Kind::Failed: return "failed";
+    case RepoOutcome::Kind::Skipped: return "skipped";
+    case RepoOutcome::Kind::NotStarted: break;
+  }
+  return "not_started";
+}
+
 CommandRunResult run_command(const graph::Graph& g, const CommandRunOptions& opt) {
   CommandRunResult result;
+  const auto run_start = std::chrono::steady_clock::now();
+  const int out_fd = opt.stdout_to_stderr ? STDERR_FILENO : STDOUT_FILENO;
   const std::vector<int> order = graph::topological_order(g);
   std::vector<std::vector<int>> parents(g.size());
   for (const auto& e : g.edges()) parents[size_t(e.to)].push_back(e.from);
@@ -83,14 +99,20 @@ CommandRunResult run_command(const graph::Graph& g, const CommandRunOptions& opt
       spec.spawn.stdout_mode = proc::Stdio::Pipe;
       spec.spawn.stderr_mode = proc::Stdio::Pipe;
       const std::string prefix = node.name + " | ";
-      spec.on_line = [prefix](proc::Stream stream, std::string_view line, bool) {
-        proc::write_line(stream == proc::Stream::Stdout ? STDOUT_FILENO : STDERR_FILENO, prefix, line);
+      spec.on_line = [prefix, out_fd](proc::Stream stream, std::string_view line, bool) {
+        proc::write_line(stream == proc::Stream::Stdout ? out_fd : STDERR_FILENO, prefix, line);
       };
+    } else if (opt.stdout_to_stderr) {
+      spec.spawn.stdout_mode = proc::Stdio::Pipe;
+      spec.on_line = [](proc::Stream, std::string_view line, bool) { proc::write_line(STDERR_FILENO, "", line); };
     }
     spec.on_exit = [&, n](proc::ExitInfo& info) {
       NodeRun& r = runs[size_t(n)];
       r.lock.reset();
       --running;
+      r.exit = info.status;
+      r.exited = true;
+      r.elapsed = info.elapsed;
       if (info.status.success()) {
         r.state = State::Succeeded;
         return;
@@ -110,7 +132,7 @@ CommandRunResult run_command(const graph::Graph& g, const CommandRunOptions& opt
   LockWaiters waiters;  // declared after `sup` and `runs`: joined before they go
   auto start = [&](int n) -> void {
     const graph::Node& node = g.node(n);
-    emit(STDOUT_FILENO, "--- Running in " + node.name + " ---\n");
+    emit(out_fd, "--- Running in " + node.name + " ---\n");
     auto free_now = try_repo_lock(opt.home, node.path, node.name, "");
     if (free_now && free_now->has_value()) {
       runs[size_t(n)].lock = std::make_unique<RepoLock>(std::move(**free_now));
@@ -154,7 +176,7 @@ CommandRunResult run_command(const graph::Graph& g, const CommandRunOptions& opt
         if (stop) continue;  // reported as not started below
         run.state = State::Skipped;
         run.cause = failed_upstream;
-        emit(STDOUT_FILENO, "--- Skipping " + g.node(n).name + " (dependency " + failed_upstream + " failed) ---\n");
+        emit(out_fd, "--- Skipping " + g.node(n).name + " (dependency " + failed_upstream + " failed) ---\n");
         continue;
       }
       if (!ready || stop || running >= opt.jobs) continue;
@@ -217,6 +239,27 @@ CommandRunResult run_command(const graph::Graph& g, const CommandRunOptions& opt
     emit(STDERR_FILENO, "Summary: " + std::to_string(ok) + " succeeded, " + std::to_string(failed) + " failed, " +
                             std::to_string(skipped) + " skipped\n" + lines);
   }
+  for (int n : order) {
+    const NodeRun& r = runs[size_t(n)];
+    RepoOutcome o;
+    o.name = g.node(n).name;
+    o.path = g.node(n).path;
+    switch (r.state) {
+      case State::Succeeded: o.kind = RepoOutcome::Kind::Succeeded; break;
+      case State::Failed: o.kind = RepoOutcome::Kind::Failed; break;
+      case State::Skipped: o.kind = RepoOutcome::Kind::Skipped; break;
+      default: o.kind = RepoOutcome::Kind::NotStarted; break;
+    }
+    if (r.exited) {
+      if (r.exit.exited()) o.exit_code = r.exit.exit_code;
+      o.signal = r.exit.signal;
+      o.duration = r.elapsed;
+    }
+    o.error = r.error;
+    o.skipped_because = r.cause;
+    result.repos.push_back(std::move(o));
+  }
+  result.elapsed = std::chrono::duration_cast<util::Nanos>(std::chrono::steady_clock::now() - run_start);
   if (failures.size() == 1 || (!failures.empty() && !opt.continue_on_error)) {
     int n = failures.front();
     result.status = Error{"command failed in " + g.node(n).name + ": " + runs[size_t(n)].error};

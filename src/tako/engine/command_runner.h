@@ -2,6 +2,7 @@
 // dependency order, at most `jobs` at once.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,14 +17,33 @@ struct CommandRunOptions {
   int jobs = 1;
   bool continue_on_error = false;
   bool summarize_errors = false;
+  // `tako run --json`: stdout carries only the JSON report, so the progress lines and the
+  // commands' stdout go to stderr (output lines keep their `<name> | ` prefix with jobs > 1).
+  bool stdout_to_stderr = false;
   std::string home;               // <home>, for repository locks
   std::string lock_timeout_text;  // as written, for messages
   util::Nanos lock_timeout{0};
 };
 
+// What happened in one repository (for `tako run --json` and the failure recap).
+struct RepoOutcome {
+  enum class Kind { Succeeded, Failed, Skipped, NotStarted };
+  std::string name;  // identity
+  std::string path;
+  Kind kind = Kind::NotStarted;
+  std::optional<int> exit_code;  // when the command exited (any code)
+  int signal = 0;                // when a signal ended it
+  std::string error;             // "exit status 3", "signal: killed", a lock error; "" on success
+  std::string skipped_because;   // Skipped: the failed upstream repository
+  util::Nanos duration{0};       // command run time (0 when it never ran)
+};
+const char* to_string(RepoOutcome::Kind kind);  // succeeded|failed|skipped|not_started
+
 struct CommandRunResult {
   Status status;        // "command failed in ..." on failure
   int interrupted = 0;  // SIGINT/SIGTERM that stopped the run, 0 if none
+  std::vector<RepoOutcome> repos;  // every node, in topological order (empty when interrupted)
+  util::Nanos elapsed{0};          // the whole run
 };
 
 // Runs `options.command` in every node of `g` (already filtered), respecting
