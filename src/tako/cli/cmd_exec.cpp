@@ -1,7 +1,10 @@
 // `tako exec` (REFERENCE.md §1.6): flag validation, then the engine.
+#include <cstdlib>
+
 #include "tako/cli/commands.h"
 #include "tako/cli/context.h"
 #include "tako/cli/output.h"
+#include "tako/container/runtime.h"
 #include "tako/engine/exec_command.h"
 
 namespace tako::cli {
@@ -52,11 +55,17 @@ int cmd_exec(const Invocation& inv) {
                                   "\" for \"--isolation\" flag: must be one of shared, worktree",
                               "exec");
   }
-  o.container_runtime = inv.value("container-runtime").value_or("auto");
-  if (o.container_runtime != "auto" && o.container_runtime != "docker" && o.container_runtime != "podman") {
-    return report_usage_error("invalid argument \"" + o.container_runtime +
-                                  "\" for \"--container-runtime\" flag: must be one of auto, docker, podman",
-                              "exec");
+  // The flag wins over TAKO_CONTAINER_RUNTIME (§12.1); an empty variable counts as unset.
+  if (auto flag = inv.value("container-runtime")) {
+    o.container_runtime = *flag;
+    if (!container::valid_runtime_choice(o.container_runtime)) {
+      return report_usage_error(container::invalid_runtime_message(o.container_runtime, true), "exec");
+    }
+  } else if (const char* env = std::getenv("TAKO_CONTAINER_RUNTIME"); env != nullptr && *env != '\0') {
+    o.container_runtime = env;
+    if (!container::valid_runtime_choice(o.container_runtime)) {
+      return report_usage_error(container::invalid_runtime_message(o.container_runtime, false), "exec");
+    }
   }
   auto lock_timeout = duration_flag(inv, "lock-timeout", "10m");
   if (!lock_timeout) return report_usage_error(lock_timeout.error().message, "exec");
