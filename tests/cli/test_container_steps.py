@@ -78,7 +78,7 @@ def test_outputs_and_forwarded_environment(tako, ws, cenv):
         env:
           STEP_VAR: "step {{ .inputs.who }}"
         run: |
-          env | sort
+          env | sort >&2
           echo "greeting=hello from $(id -u)" >> "$TAKO_OUTPUT"
           printf 'multi<<EOF\\nline 1\\nline 2\\nEOF\\n' >> "$TAKO_OUTPUT"
           echo stdout-value
@@ -98,7 +98,7 @@ def test_outputs_and_forwarded_environment(tako, ws, cenv):
 """))
     r = tako("exec", "w", "-v", cwd=app, extra_env={"HOST_ONLY": "must-not-leak", **cenv})
     assert r.code == 0, r
-    env = dict(line.split("=", 1) for line in stream_lines(r.out, "s") if "=" in line)
+    env = dict(line.split("=", 1) for line in stream_lines(r.err, "s") if "=" in line)
     run_id = run_id_of(r.out)
     assert env["TAKO_RUN_ID"] == run_id
     assert env["TAKO_STEP_ID"] == "s"
@@ -190,9 +190,10 @@ def test_missing_image_fails_to_pull(tako, ws, cenv):
 """))
     r = tako("exec", "w", cwd=app, extra_env=cenv)
     assert r.code == 1, r
+    # <output>: what the runtime printed (podman: the attempt and its error, on two lines).
     m = re.search(r"Error: workflow execution failed: step 's' failed: failed to pull image "
-                  + re.escape(MISSING_IMAGE) + r": (.+)\n$", r.err)
-    assert m and m.group(1).strip(), r.err
+                  + re.escape(MISSING_IMAGE) + r": (.+)\n$", r.err, re.S)
+    assert m and "localhost/tako-test-missing:1" in m.group(1), r.err
 
 
 def test_runtime_cannot_start_the_container(tako, ws, cenv):
@@ -495,7 +496,8 @@ def test_dry_run_shows_the_image(tako, ws, cenv):
 """, wf_extra=f"    image: {IMAGE}\n"))
     r = tako("exec", "w", "--dry-run", cwd=app, extra_env=cenv)
     assert r.code == 0, r
-    assert r.out.startswith(f"[dry-run] a: echo shell\n[dry-run]   image: {IMAGE}\n"
+    assert r.out.startswith("Executing workflow 'w'\n"), r.out
+    assert r.out[len("Executing workflow 'w'\n"):].startswith(f"[dry-run] a: echo shell\n[dry-run]   image: {IMAGE}\n"
                             f"[dry-run] b: echo in box\n[dry-run]   image: {MISSING_IMAGE}\n"
                             f"[dry-run] c: uses tako/checkout@v1\n"
                             f"[dry-run] d: echo workflow image\n[dry-run]   image: {IMAGE}\n"), r.out

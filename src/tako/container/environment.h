@@ -22,10 +22,13 @@ struct ContainerEnvironment {
 // increasing precedence (a later pair for the same name wins).
 //
 // Forwarding HOME=/tmp also changes the runtime's own HOME, where docker and rootless
-// podman find their configuration and image store. Unless already set, XDG_CONFIG_HOME,
-// XDG_DATA_HOME and DOCKER_CONFIG are then pointed at the host HOME's locations in the
-// runtime's environment (they are not forwarded), so the runtime keeps its own files.
+// podman find their configuration and image store. Unless already set, the runtime's own
+// variables for them are then pointed at the host HOME's locations in the runtime's
+// environment (they are not forwarded), so the runtime keeps its own files: DOCKER_CONFIG
+// for `runtime` docker, XDG_CONFIG_HOME and XDG_DATA_HOME for podman (podman also reads
+// DOCKER_CONFIG, as an auth file location that must exist, so it is never set for podman).
 ContainerEnvironment container_environment(std::vector<std::string> host_env,
-                                           const std::vector<std::pair<std::string, std::string>>& forwarded);
+                                           const std::vector<std::pair<std::string, std::string>>& forwarded,
+                                           const std::string& runtime);
 
 }  // namespace tako::container

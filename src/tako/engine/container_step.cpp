@@ -112,7 +112,7 @@ StepOutcome RunExecutor::run_container(const config::Step& step, const nlohmann:
   if (on_failure_of) fwd.emplace_back("TAKO_FAILED_STEP", *on_failure_of);
   fwd.emplace_back("TAKO_CONTAINER", "true");
   fwd.emplace_back("TAKO_RUNTIME", rt.name);
-  container::ContainerEnvironment cenv = container::container_environment(host_env, fwd);
+  container::ContainerEnvironment cenv = container::container_environment(host_env, fwd, rt.name);
 
   container::RunRequest req;
   req.runtime = rt;

@@ -11,7 +11,8 @@ namespace {
 
 TEST(ContainerEnvironment, NamesSortedUniqueLastValueWins) {
   auto e = container_environment({"PATH=/usr/bin", "HOST_ONLY=x"},
-                                 {{"ZED", "1"}, {"ALPHA", "a"}, {"MID", "m"}, {"ZED", "2"}, {"TAKO_CONTAINER", "true"}});
+                                 {{"ZED", "1"}, {"ALPHA", "a"}, {"MID", "m"}, {"ZED", "2"}, {"TAKO_CONTAINER", "true"}},
+                                 "podman");
   EXPECT_EQ(e.names, (std::vector<std::string>{"ALPHA", "MID", "TAKO_CONTAINER", "ZED"}));
   EXPECT_EQ(proc::env_get(e.runtime_env, "ZED"), "2");
   EXPECT_EQ(proc::env_get(e.runtime_env, "ALPHA"), "a");
@@ -24,7 +25,7 @@ TEST(ContainerEnvironment, NamesSortedUniqueLastValueWins) {
 
 TEST(ContainerEnvironment, ForwardedValueReplacesHostValue) {
   auto e = container_environment({"TAKO_REPO_PATH=/host/checkout", "A=host"},
-                                 {{"TAKO_REPO_PATH", "/workspace"}, {"A", "step"}});
+                                 {{"TAKO_REPO_PATH", "/workspace"}, {"A", "step"}}, "docker");
   EXPECT_EQ(proc::env_get(e.runtime_env, "TAKO_REPO_PATH"), "/workspace");
   EXPECT_EQ(proc::env_get(e.runtime_env, "A"), "step");
   EXPECT_EQ(std::count_if(e.runtime_env.begin(), e.runtime_env.end(),
@@ -33,30 +34,35 @@ TEST(ContainerEnvironment, ForwardedValueReplacesHostValue) {
 }
 
 TEST(ContainerEnvironment, RuntimeKeepsItsConfigurationWhenHomeIsForwarded) {
-  auto e = container_environment({"HOME=/home/u", "PATH=/bin"}, {{"HOME", "/tmp"}});
+  auto e = container_environment({"HOME=/home/u", "PATH=/bin"}, {{"HOME", "/tmp"}}, "podman");
   EXPECT_EQ(e.names, std::vector<std::string>{"HOME"});
   EXPECT_EQ(proc::env_get(e.runtime_env, "HOME"), "/tmp");
   EXPECT_EQ(proc::env_get(e.runtime_env, "XDG_CONFIG_HOME"), "/home/u/.config");
   EXPECT_EQ(proc::env_get(e.runtime_env, "XDG_DATA_HOME"), "/home/u/.local/share");
-  EXPECT_EQ(proc::env_get(e.runtime_env, "DOCKER_CONFIG"), "/home/u/.docker");
+  // podman reads DOCKER_CONFIG as an auth location that must exist: never set for it.
+  EXPECT_FALSE(proc::env_get(e.runtime_env, "DOCKER_CONFIG"));
+  auto d = container_environment({"HOME=/home/u", "PATH=/bin"}, {{"HOME", "/tmp"}}, "docker");
+  EXPECT_EQ(proc::env_get(d.runtime_env, "DOCKER_CONFIG"), "/home/u/.docker");
+  EXPECT_FALSE(proc::env_get(d.runtime_env, "XDG_CONFIG_HOME"));
+  EXPECT_FALSE(proc::env_get(d.runtime_env, "XDG_DATA_HOME"));
 }
 
 TEST(ContainerEnvironment, ExistingRuntimeSettingsAreKept) {
   auto e = container_environment({"HOME=/home/u", "XDG_DATA_HOME=/data", "DOCKER_CONFIG=/dc"},
-                                 {{"HOME", "/tmp"}, {"XDG_CONFIG_HOME", "/step-config"}});
+                                 {{"HOME", "/tmp"}, {"XDG_CONFIG_HOME", "/step-config"}}, "podman");
   EXPECT_EQ(proc::env_get(e.runtime_env, "XDG_DATA_HOME"), "/data");
-  EXPECT_EQ(proc::env_get(e.runtime_env, "DOCKER_CONFIG"), "/dc");
+  EXPECT_EQ(proc::env_get(e.runtime_env, "DOCKER_CONFIG"), "/dc");  // the user's own setting stays
   EXPECT_EQ(proc::env_get(e.runtime_env, "XDG_CONFIG_HOME"), "/step-config");  // forwarded: the step's choice
 }
 
 TEST(ContainerEnvironment, NothingAddedWithoutAHomeChange) {
   for (const auto& host : {std::vector<std::string>{"HOME=/tmp"}, std::vector<std::string>{},
                            std::vector<std::string>{"HOME="}}) {
-    auto e = container_environment(host, {{"HOME", "/tmp"}});
+    auto e = container_environment(host, {{"HOME", "/tmp"}}, "podman");
     EXPECT_FALSE(proc::env_get(e.runtime_env, "XDG_CONFIG_HOME"));
     EXPECT_FALSE(proc::env_get(e.runtime_env, "DOCKER_CONFIG"));
   }
-  auto e = container_environment({"HOME=/home/u"}, {{"A", "1"}});
+  auto e = container_environment({"HOME=/home/u"}, {{"A", "1"}}, "podman");
   EXPECT_FALSE(proc::env_get(e.runtime_env, "XDG_DATA_HOME"));
 }
 
