@@ -519,3 +519,47 @@ def test_step_cache_key_includes_the_image(tako, ws, cenv):
     r = tako("exec", "w", cwd=app, extra_env=cenv)
     assert r.code == 0, r
     assert "✓ s (cached)" in r.out, r.out
+
+
+def test_long_running_container_step_and_poll(tako, ws, cenv):
+    app = ws.repo("app", box(f"""\
+      - id: bg
+        image: {IMAGE}
+        long_running: true
+        run: sleep 1; echo "v=done in box" >> "$TAKO_OUTPUT"
+        produces:
+          outputs:
+            v: from_env:v
+      - id: wait
+        uses: tako/poll@v1
+        with: {{target: step, step_id: bg, interval: 100ms, timeout: 60s}}
+      - id: after
+        run: echo "{{{{ .steps.bg.v }}}} exit {{{{ .steps.wait.exit_code }}}}"
+"""))
+    r = tako("exec", "w", "-v", cwd=app, extra_env=cenv)
+    assert r.code == 0, r
+    assert stream_lines(r.out, "after") == ["done in box exit 0"]
+
+
+def test_on_failure_container_step_and_skipped_container_step(tako, ws, cenv, tmp_path):
+    ctl = control_dir(tmp_path)
+    app = ws.repo("app", box(f"""\
+      - id: skipped
+        image: {MISSING_IMAGE}
+        if: "false"
+        run: "true"
+      - id: broken
+        run: exit 4
+        on_failure:
+          - id: report
+            image: {IMAGE}
+            volumes:
+              - {{source: {ctl}, destination: /ctl}}
+            run: echo "failed=$TAKO_FAILED_STEP step=$TAKO_STEP_ID" > /ctl/report.txt
+"""))
+    r = tako("exec", "w", cwd=app, extra_env=cenv)
+    assert r.code == 1, r
+    assert r.err.endswith("step 'broken' failed: exit status 4\n"), r.err
+    # A skipped container step never needs its image (the missing one would fail to pull).
+    assert "pull" not in r.err
+    assert (ctl / "report.txt").read_text() == "failed=broken step=report\n"
