@@ -563,3 +563,26 @@ def test_on_failure_container_step_and_skipped_container_step(tako, ws, cenv, tm
     # A skipped container step never needs its image (the missing one would fail to pull).
     assert "pull" not in r.err
     assert (ctl / "report.txt").read_text() == "failed=broken step=report\n"
+
+
+def test_fan_out_fail_fast_cancels_a_running_container(tako, ws, cenv, tmp_path):
+    from test_fanout_util import emitter, subscriber
+    ctl = control_dir(tmp_path)
+    src = ws.repo("src", emitter("src", extra_with="          fail_fast: true\n"))
+    # a fails once b's container runs, so the cancellation has a container to stop.
+    ws.repo("a", subscriber("a", "o/src", f'      - id: boom\n        run: "i=0; while [ ! -f {ctl}/started ]; do '
+                                          f'[ $i -gt 1200 ] && break; sleep 0.05; i=$((i+1)); done; exit 1"\n'))
+    ws.repo("b", subscriber("b", "o/src", f"""\
+      - id: box
+        image: {IMAGE}
+        volumes:
+          - {{source: {ctl}, destination: /ctl}}
+        run: touch /ctl/started; while :; do sleep 0.1; done
+"""))
+    r = tako("exec", "go", "--local", cwd=src, extra_env=cenv, timeout=120)
+    assert r.code == 1, r
+    assert r.err.splitlines()[-1] == (
+        "Error: workflow execution failed: step 'fan' failed: fan-out failed: 2 of 2 child workflows failed: "
+        "o/a:react: step 'boom' failed: exit status 1; o/b:react: cancelled"), r.err
+    assert (ctl / "started").exists()
+    assert containers("tako-exec-") == []
