@@ -139,23 +139,6 @@ def test_state_write_failure_before_a_built_in_step(tako, ws, tmp_path):
     assert not (tmp_path / "polled").exists()
 
 
-# ---- steps tako does not run ---------------------------------------------------------------------
-
-def test_unavailable_built_in_and_container_steps_fail_clearly(tako, ws):
-    # tako/update-dependency@v1 is implemented now: tests/cli/test_update_dependency.py.
-    app = ws.repo("app", yml("""\
-  c:
-    steps:
-      - id: box
-        image: busybox:1.36
-        run: "true"
-"""))
-    r = tako("exec", "c", cwd=app)
-    assert r.code == 1, r
-    assert last_err(r) == ("Error: workflow execution failed: step 'box' failed: "
-                           "container execution is not implemented yet"), r.err
-
-
 # ---- child runs ----------------------------------------------------------------------------------
 
 def test_child_with_a_missing_secret_fails_alone(tako, ws, env):

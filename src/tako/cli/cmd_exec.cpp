@@ -4,6 +4,7 @@
 #include "tako/cli/commands.h"
 #include "tako/cli/context.h"
 #include "tako/cli/output.h"
+#include "tako/container/runtime.h"
 #include "tako/engine/exec_command.h"
 #include "tako/store/journal.h"
 
@@ -55,11 +56,17 @@ int cmd_exec(const Invocation& inv) {
                                   "\" for \"--isolation\" flag: must be one of shared, worktree",
                               "exec");
   }
-  o.container_runtime = inv.value("container-runtime").value_or("auto");
-  if (o.container_runtime != "auto" && o.container_runtime != "docker" && o.container_runtime != "podman") {
-    return report_usage_error("invalid argument \"" + o.container_runtime +
-                                  "\" for \"--container-runtime\" flag: must be one of auto, docker, podman",
-                              "exec");
+  // The flag wins over TAKO_CONTAINER_RUNTIME (§12.1); an empty variable counts as unset.
+  if (auto flag = inv.value("container-runtime")) {
+    o.container_runtime = *flag;
+    if (!container::valid_runtime_choice(o.container_runtime)) {
+      return report_usage_error(container::invalid_runtime_message(o.container_runtime, true), "exec");
+    }
+  } else if (const char* env = std::getenv("TAKO_CONTAINER_RUNTIME"); env != nullptr && *env != '\0') {
+    o.container_runtime = env;
+    if (!container::valid_runtime_choice(o.container_runtime)) {
+      return report_usage_error(container::invalid_runtime_message(o.container_runtime, false), "exec");
+    }
   }
   // --state-sync wins over TAKO_STATE_SYNC (§11.3).
   if (auto v = inv.value("state-sync")) {

@@ -152,6 +152,9 @@ int dry_run(const ExecOptions& o, Tree& tree, const Entry& entry, const config::
   root.workflow = wf.name;
   for (const auto& s : wf.steps) {
     plan += "[dry-run] " + s.id + ": " + raw_run_text(s) + "\n";
+    // A container step: the image it would run in (§12.2), on a line of its own so the
+    // established `[dry-run] <id>: <command>` line stays as it is.
+    if (!s.uses && (s.image || wf.image)) plan += "[dry-run]   image: " + s.image.value_or(wf.image.value_or("")) + "\n";
     if (s.uses && s.uses->rfind("tako/fan-out@", 0) == 0) {
       for (const auto& c : dry_run_candidates(tree, entry.identity, entry.config, s)) {
         plan += "[dry-run]   candidate: " + c + "\n";

@@ -463,10 +463,7 @@ StepOutcome RunExecutor::dispatch(const config::Step& step, const nlohmann::json
     out.error = "built-in step '" + *step.uses + "' is not implemented yet";
     return out;
   }
-  if (step.image || spec_.workflow->image) {
-    out.error = "container execution is not implemented yet";
-    return out;
-  }
+  if (step.image || spec_.workflow->image) return run_container(step, data, on_failure_of);
   return run_shell(step, data, on_failure_of);
 }
 
@@ -490,20 +487,15 @@ std::vector<std::string> RunExecutor::step_environment(const config::Step& step,
     base_env_ = std::move(base);
   }
   std::vector<std::string> env = *base_env_;
+  auto step_env = rendered_step_env(step, data);
+  if (!step_env) {
+    *error = step_env.error();
+    return env;
+  }
   bool step_sets_tako_vars = false;
-  for (const auto& [k, v] : step.env) {
+  for (const auto& [k, v] : *step_env) {
     step_sets_tako_vars = step_sets_tako_vars || k.starts_with("TAKO_");
-    if (std::find(secrets_.begin(), secrets_.end(), v) != secrets_.end()) {
-      proc::env_set(env, k, env_value(v));
-      continue;
-    }
-    auto rendered = render_template(v, label(step, "env") + "." + k, data);
-    if (!rendered) {
-      *error = Error{"failed to execute template: " + rendered.error().message};
-      return env;
-    }
-    tree_.debug("env " + step.id + " " + k + "=" + *rendered);
-    proc::env_set(env, k, *rendered);
+    proc::env_set(env, k, v);
   }
   // tako's own variables win over the step's env.
   if (step_sets_tako_vars) {
@@ -513,6 +505,22 @@ std::vector<std::string> RunExecutor::step_environment(const config::Step& step,
   proc::env_set(env, "TAKO_OUTPUT", output_file);
   if (on_failure_of) proc::env_set(env, "TAKO_FAILED_STEP", *on_failure_of);
   return env;
+}
+
+Result<std::vector<std::pair<std::string, std::string>>> RunExecutor::rendered_step_env(const config::Step& step,
+                                                                                        const nlohmann::json& data) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& [k, v] : step.env) {
+    if (std::find(secrets_.begin(), secrets_.end(), v) != secrets_.end()) {
+      out.emplace_back(k, env_value(v));
+      continue;
+    }
+    auto rendered = render_template(v, label(step, "env") + "." + k, data);
+    if (!rendered) return Error{"failed to execute template: " + rendered.error().message};
+    tree_.debug("env " + step.id + " " + k + "=" + *rendered);
+    out.emplace_back(k, *rendered);
+  }
+  return out;
 }
 
 std::optional<std::string> RunExecutor::step_cache_key(const config::Step& step, const nlohmann::json& data) {
@@ -537,6 +545,20 @@ std::optional<std::string> RunExecutor::step_cache_key(const config::Step& step,
   return compute_cache_key(in);
 }
 
+std::optional<StepOutcome> RunExecutor::cached_outcome(const config::Step& step,
+                                                      const std::optional<std::string>& cache_key) {
+  if (!cache_key || tree_.options().no_cache) return std::nullopt;
+  auto hit = cache_lookup(tree_.options().settings.cache_dir, *cache_key);
+  if (!hit) return std::nullopt;
+  StepOutcome out;
+  out.ok = true;
+  out.cached = true;
+  out.outputs = std::move(*hit);
+  for (auto& [k, v] : out.outputs) v = tree_.mask(v);  // an entry written before masking applied
+  tree_.debug("cache hit " + step.id + ": " + *cache_key);
+  return out;
+}
+
 StepOutcome RunExecutor::run_shell(const config::Step& step, const nlohmann::json& data,
                                    const std::optional<std::string>& on_failure_of) {
   StepOutcome out;
@@ -549,28 +571,14 @@ StepOutcome RunExecutor::run_shell(const config::Step& step, const nlohmann::jso
 
   // Step cache (§7.13).
   std::optional<std::string> cache_key = step_cache_key(step, data);
-  const std::string cache_dir = tree_.options().settings.cache_dir;
-  if (cache_key && !tree_.options().no_cache) {
-    if (auto hit = cache_lookup(cache_dir, *cache_key)) {
-      out.ok = true;
-      out.cached = true;
-      out.outputs = std::move(*hit);
-      for (auto& [k, v] : out.outputs) v = tree_.mask(v);  // an entry written before masking applied
-      tree_.debug("cache hit " + step.id + ": " + *cache_key);
-      return out;
-    }
-  }
+  if (auto hit = cached_outcome(step, cache_key)) return std::move(*hit);
 
   const std::string tmp_dir = spec_.workspace + "/tmp/" + step.id;
-  const std::string log_path = spec_.workspace + "/logs/" + step.id + ".log";
   const std::string output_file = tmp_dir + "/output";
   if (auto s = tree_.scratch_dirs().make_scratch(tmp_dir, 0777); !s) {
     out.error = s.error().message;
     return out;
   }
-  // The log is created at the step's first line, not up front: a file creation costs about as
-  // much as a short step on some file systems (a silent step leaves no log file; docs/ENGINE.md).
-  auto log = std::make_shared<StepLog>(log_path);
 
   Status env_error;
   std::vector<std::string> env = step_environment(step, data, on_failure_of, output_file, &env_error);
@@ -583,15 +591,32 @@ StepOutcome RunExecutor::run_shell(const config::Step& step, const nlohmann::jso
     out.error = settled.error().message;
     return out;
   }
+  StepCommand cmd;
+  cmd.argv = proc::sh_command(*rendered);
+  cmd.cwd = spec_.checkout;
+  cmd.env = std::move(env);
+  return run_command(step, data, std::move(cmd), cache_key);
+}
+
+StepOutcome RunExecutor::run_command(const config::Step& step, const nlohmann::json& data, StepCommand cmd,
+                                     const std::optional<std::string>& cache_key) {
+  StepOutcome out;
+  const std::string cache_dir = tree_.options().settings.cache_dir;
+  const std::string tmp_dir = spec_.workspace + "/tmp/" + step.id;
+  const std::string log_path = spec_.workspace + "/logs/" + step.id + ".log";
+  // The log is created at the step's first line, not up front: a file creation costs about as
+  // much as a short step on some file systems (a silent step leaves no log file; docs/ENGINE.md).
+  auto log = std::make_shared<StepLog>(log_path);
 
   proc::ChildSpec spec;
-  spec.spawn.argv = proc::sh_command(*rendered);
-  spec.spawn.cwd = spec_.checkout;
-  spec.spawn.env = std::move(env);
+  spec.spawn.argv = std::move(cmd.argv);
+  spec.spawn.cwd = std::move(cmd.cwd);
+  spec.spawn.env = std::move(cmd.env);
   spec.spawn.stdout_mode = proc::Stdio::Pipe;
   spec.spawn.stderr_mode = proc::Stdio::Pipe;
   spec.capture_stdout = true;
   spec.capture_stderr = true;
+  spec.on_stop = std::move(cmd.on_stop);
   if (step.timeout) {
     auto t = util::parse_go_duration(*step.timeout);
     if (t && t->count() > 0) spec.timeout = *t;
@@ -613,7 +638,11 @@ StepOutcome RunExecutor::run_shell(const config::Step& step, const nlohmann::jso
   std::shared_ptr<const nlohmann::json> kept =
       step.long_running ? std::make_shared<const nlohmann::json>(data) : nullptr;
   const nlohmann::json* data_at_start = kept ? kept.get() : &data;
-  auto conclude = [this, &step, data_at_start, kept, cache_key, cache_dir](proc::ExitInfo& info) -> StepOutcome {
+  auto failure = std::move(cmd.failure);
+  auto start_error = [&cmd](const Error& e) { return cmd.start_error ? cmd.start_error(e.message) : e.message; };
+  auto after_exit = std::move(cmd.after_exit);
+  auto conclude = [this, &step, data_at_start, kept, cache_key, cache_dir, failure,
+                   after_exit](proc::ExitInfo& info) -> StepOutcome {
     const nlohmann::json& data = *data_at_start;
     // The step's own $TAKO_OUTPUT file stays in a kept workspace (a failed run): masked once the
     // step has ended, whatever its end (outputs are read from it first).
@@ -622,6 +651,7 @@ StepOutcome RunExecutor::run_shell(const config::Step& step, const nlohmann::jso
       std::string path;
       ~MaskOutputFile() { tree.mask_file(path); }
     } mask_output_file{tree_, spec_.workspace + "/tmp/" + step.id + "/output"};
+    if (after_exit) after_exit(info);
     StepOutcome o;
     if (info.timed_out) {
       o.error = "timed out after " + *step.timeout;
@@ -633,7 +663,7 @@ StepOutcome RunExecutor::run_shell(const config::Step& step, const nlohmann::jso
     }
     if (info.status.exited()) o.exit_code = info.status.exit_code;
     if (!info.status.success()) {
-      o.error = info.status.describe();
+      o.error = failure ? failure(info) : info.status.describe();
       return o;
     }
     OutputSources src{spec_.checkout, info.stdout_text, info.stderr_text, spec_.workspace + "/tmp/" + step.id + "/output"};
@@ -679,7 +709,7 @@ StepOutcome RunExecutor::run_shell(const config::Step& step, const nlohmann::jso
     };
     auto id = sup_->spawn(std::move(spec));
     if (!id) {
-      out.error = id.error().message;
+      out.error = start_error(id.error());
       return out;
     }
     raw->child = *id;
@@ -693,7 +723,7 @@ StepOutcome RunExecutor::run_shell(const config::Step& step, const nlohmann::jso
   spec.on_exit = [&](proc::ExitInfo& info) { result = conclude(info); };
   auto id = sup_->spawn(std::move(spec));
   if (!id) {
-    out.error = id.error().message;
+    out.error = start_error(id.error());
     return out;
   }
   sup_->wait(*id);

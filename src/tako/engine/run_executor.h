@@ -4,6 +4,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -109,6 +110,34 @@ class RunExecutor {
   Status wait_for_detached_children();
   StepOutcome run_shell(const config::Step& step, const nlohmann::json& data,
                         const std::optional<std::string>& on_failure_of);
+  // A step with an image (container_step.cpp, §12).
+  StepOutcome run_container(const config::Step& step, const nlohmann::json& data,
+                            const std::optional<std::string>& on_failure_of);
+  // The process of a step that runs a command — `sh -c` (run_shell) or a container runtime
+  // (run_container): what differs between them, as data. run_command() does the rest the same
+  // way for both: log, streaming, masking, timeout, long_running, outputs, events, cache.
+  struct StepCommand {
+    std::vector<std::string> argv;
+    std::vector<std::string> env;  // complete KEY=VALUE environment
+    std::string cwd;
+    // The error of an unsuccessful exit (default: "exit status <n>" / "signal: <name>").
+    std::function<std::string(const proc::ExitInfo&)> failure;
+    // The error when the process cannot be started (default: the spawn error as it is).
+    std::function<std::string(const std::string&)> start_error;
+    // Runs on the loop thread when tako starts stopping the process (timeout, interrupt, cancel).
+    std::function<void()> on_stop;
+    // Runs once the process has exited, before its outcome is computed.
+    std::function<void(const proc::ExitInfo&)> after_exit;
+  };
+  // Starts the step's process (settle_state() already awaited) and, unless it is long-running,
+  // waits for it and returns its outcome.
+  StepOutcome run_command(const config::Step& step, const nlohmann::json& data, StepCommand cmd,
+                          const std::optional<std::string>& cache_key);
+  // The recorded outcome when the step cache has a hit for `cache_key` (§7.13).
+  std::optional<StepOutcome> cached_outcome(const config::Step& step, const std::optional<std::string>& cache_key);
+  // The step's `env`, rendered, a value naming a declared secret replaced by its value.
+  Result<std::vector<std::pair<std::string, std::string>>> rendered_step_env(const config::Step& step,
+                                                                             const nlohmann::json& data);
   StepOutcome run_poll(const config::Step& step, const nlohmann::json& data);
   StepOutcome run_checkout(const config::Step& step, const nlohmann::json& data);
   // tako/create-pull-request@v1 (create_pull_request_step.cpp).

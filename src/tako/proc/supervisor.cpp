@@ -94,6 +94,7 @@ bool Supervisor::terminate(ChildId id, std::optional<Nanos> grace) {
   Entry* e = find(id);
   if (!e) return false;
   e->terminated = true;
+  notify_stop(*e);
   e->child.signal_group(SIGTERM);
   auto at = Clock::now() + grace.value_or(e->spec.kill_grace);
   if (!e->kill_at || at < *e->kill_at) e->kill_at = at;
@@ -161,6 +162,12 @@ void Supervisor::run_posted() {
     tasks.swap(posted_);
   }
   for (auto& t : tasks) t();
+}
+
+void Supervisor::notify_stop(Entry& e) {
+  if (e.exited || e.stop_notified || !e.spec.on_stop) return;
+  e.stop_notified = true;
+  post(e.spec.on_stop);  // posted: it may spawn, which must not happen while children_ is iterated
 }
 
 void Supervisor::handle_interrupt() {
@@ -318,6 +325,7 @@ void Supervisor::check_deadlines(Clock::time_point now) {
     Entry& e = *ep;
     if (!e.exited && !e.timed_out && e.timeout_at && now >= *e.timeout_at) {
       e.timed_out = true;
+      notify_stop(e);
       e.child.signal_group(SIGTERM);
       auto at = now + e.spec.kill_grace;
       if (!e.kill_at || at < *e.kill_at) e.kill_at = at;

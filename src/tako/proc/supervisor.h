@@ -80,6 +80,11 @@ struct ChildSpec {
   // When the leader exits, SIGKILL whatever is left in its process group (background
   // jobs), so nothing outlives the step. Only with spawn.new_process_group.
   bool kill_group_on_exit = true;
+  // Runs once (posted to the loop thread, before the next round) when the Supervisor starts
+  // ending the child: its timeout expired, or terminate()/terminate_all() was called. For a
+  // process that does not end with its group (a container runtime's client: the container
+  // lives elsewhere), so its owner can stop the rest.
+  std::function<void()> on_stop{};
   // After the leader exited, how long to keep reading pipes that something else still
   // holds open (e.g. a process that moved to another group) before closing them.
   Nanos drain_timeout = 2s;
@@ -148,7 +153,7 @@ class Supervisor {
     Clock::time_point started;
     Nanos elapsed{0};
     std::optional<Clock::time_point> timeout_at, kill_at, drain_until;
-    bool exited = false, timed_out = false, terminated = false;
+    bool exited = false, timed_out = false, terminated = false, stop_notified = false;
     StreamState out, err;
   };
   struct Timer {
@@ -167,6 +172,7 @@ class Supervisor {
   void fire_timers(Clock::time_point now);
   void run_posted();
   void handle_interrupt();
+  void notify_stop(Entry& e);
   Entry* find(ChildId id);
 
   std::map<ChildId, std::unique_ptr<Entry>> children_;

@@ -422,5 +422,78 @@ TEST(RunCapture, Basic) {
   EXPECT_EQ(t->status.describe(), "signal: terminated");
 }
 
+// on_stop: a process whose real work lives elsewhere (a container runtime's client) lets its
+// owner stop the rest; it runs once, on the loop thread, whatever starts the stop.
+TEST(Supervisor, OnStopRunsOnceAndMaySpawn) {
+  Supervisor sup;
+  Recorder rec;
+  int stops = 0;
+  std::optional<ExitInfo> helper_exit;
+  // Ignores SIGTERM: only the helper spawned by on_stop (or the SIGKILL much later) ends it.
+  auto spec = piped(sh_command("trap '' TERM; echo ready; while :; do sleep 1; done"));
+  spec.kill_grace = 30s;
+  rec.attach(spec);
+  ChildId id = 0;
+  spec.on_line = [&](Stream, std::string_view line, bool) {
+    if (line == "ready") sup.terminate(id, 30s);  // the trap is in place
+  };
+  spec.on_stop = [&] {
+    ++stops;
+    sup.terminate(id, 30s);  // a second stop request: no second call
+    ChildSpec kill = piped({"kill", "-KILL", std::to_string(sup.pid(id))});
+    kill.on_exit = [&](ExitInfo& info) { helper_exit = info; };
+    ASSERT_TRUE(sup.spawn(std::move(kill)).ok());
+  };
+  auto r = sup.spawn(std::move(spec));
+  ASSERT_TRUE(r.ok());
+  id = *r;
+  ASSERT_TRUE(sup.wait_all(in(20s)));
+  EXPECT_EQ(stops, 1);
+  ASSERT_TRUE(rec.exit.has_value());
+  EXPECT_TRUE(rec.exit->terminated);
+  EXPECT_EQ(rec.exit->status.describe(), "signal: killed");
+  ASSERT_TRUE(helper_exit.has_value());
+  EXPECT_TRUE(helper_exit->status.success());
+}
+
+TEST(Supervisor, OnStopOnTimeout) {
+  Supervisor sup;
+  Recorder rec;
+  int stops = 0;
+  auto spec = piped(sh_command("sleep 60"));
+  spec.timeout = 50ms;
+  spec.on_stop = [&] { ++stops; };
+  rec.attach(spec);
+  ASSERT_TRUE(sup.spawn(std::move(spec)).ok());
+  ASSERT_TRUE(sup.wait_all(in(10s)));
+  EXPECT_EQ(stops, 1);
+  ASSERT_TRUE(rec.exit.has_value());
+  EXPECT_TRUE(rec.exit->timed_out);
+}
+
+TEST(Supervisor, OnStopNotCalledForAChildThatEndsByItself) {
+  Supervisor sup;
+  int stops = 0;
+  auto spec = piped(sh_command("exit 0"));
+  spec.timeout = 30s;
+  spec.on_stop = [&] { ++stops; };
+  ASSERT_TRUE(sup.spawn(std::move(spec)).ok());
+  ASSERT_TRUE(sup.wait_all(in(10s)));
+  sup.terminate_all();
+  sup.run_once(10ms);
+  EXPECT_EQ(stops, 0);
+}
+
+TEST(Supervisor, OnStopOnTerminateAll) {
+  Supervisor sup;
+  int stops = 0;
+  auto spec = piped(sh_command("sleep 60"));
+  spec.on_stop = [&] { ++stops; };
+  ASSERT_TRUE(sup.spawn(std::move(spec)).ok());
+  sup.terminate_all(1s);
+  ASSERT_TRUE(sup.wait_all(in(10s)));
+  EXPECT_EQ(stops, 1);
+}
+
 }  // namespace
 }  // namespace tako::proc
