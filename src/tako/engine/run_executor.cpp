@@ -239,9 +239,7 @@ bool RunExecutor::execute() {
   }
 
   std::string failure_notes;
-  // The template data (with the rendered workflow env) are built by the first step, after it
-  // requested its `running` write: a fan-out child's request comes sooner, and the write that
-  // waits for it (StateStore::expect_requests) with it.
+  // The template data (with the rendered workflow env) are built by the first step.
   data_.reset();
   if (!failed) {
     for (const config::Step& step : wf.steps) {

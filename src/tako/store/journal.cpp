@@ -237,10 +237,12 @@ Status Journal::children_created(const std::vector<const state::RunNode*>& child
   if (children.empty()) return {};
   json ids = json::array();
   for (const state::RunNode* child : children) {
-    if (!child->parent_run_id || !child->parent_step || *child->parent_run_id != *children[0]->parent_run_id ||
-        *child->parent_step != *children[0]->parent_step) {
-      return fail("state store " + db_->path() + ": child run " + child->run_id +
-                  " has no parent run and step, or not the same as its siblings");
+    if (!child->parent_run_id || !child->parent_step) {
+      return fail("state store " + db_->path() + ": child run " + child->run_id + " has no parent run and step");
+    }
+    if (*child->parent_run_id != *children[0]->parent_run_id || *child->parent_step != *children[0]->parent_step) {
+      return fail("state store " + db_->path() + ": child run " + child->run_id + " is not a sibling of " +
+                  children[0]->run_id);
     }
     ids.push_back(child->run_id);
   }

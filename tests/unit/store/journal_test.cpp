@@ -283,7 +283,7 @@ TEST(Journal, OpenErrorsAreReturned) {
   }
   auto j = Journal::open(f.path, f.options());
   ASSERT_FALSE(j.ok());
-  EXPECT_EQ(j.error().message, "state store " + f.path + " has schema version 99, newer than this tako (1)");
+  EXPECT_EQ(j.error().message, "state store " + f.path + " has schema version 99, newer than this tako (" + std::to_string(kSchemaVersion) + ")");
 }
 
 TEST(Journal, ParsesSyncModes) {
