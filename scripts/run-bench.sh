@@ -13,3 +13,4 @@ echo "== whole-process benchmarks"
 "$python" "$root/bench/workspace/bench_workspace.py" --tako "$build/tako" --n 1000
 "$python" "$root/bench/workspace/bench_exec.py" --tako "$build/tako"
 "$python" "$root/bench/workspace/bench_fanout.py" --tako "$build/tako"
+"$python" "$root/bench/workspace/bench_status.py" --tako "$build/tako"

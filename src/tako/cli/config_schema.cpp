@@ -118,7 +118,9 @@ std::vector<Builtin> builtins() {
        {"event_type"}});
   b.push_back({"tako/update-dependency@v1",
                {{"name", w_required_scalar("dependency to update")},
-                {"version", w_required_scalar("version to set")},
+                // A YAML float is refused (1.10 would be read as 1.1): a string or an integer.
+                {"version", described({{"anyOf", {{{"type", "string"}, {"minLength", 1}}, {{"type", "integer"}}}}},
+                                      "version to set (quote it: YAML reads 1.10 as the number 1.1)")},
                 {"ecosystem", w_enum({"go", "npm", "maven", "cargo", "pip"},
                                      "ecosystem (default: detected from the files present)")},
                 {"path", w_scalar("dependency file to edit")},
