@@ -185,6 +185,7 @@ Status one_row(Db& db, Stmt& st, const std::string& what) {
 }  // namespace
 
 Status Journal::run_created(const state::RunNode& run) {
+  if (!run.parent_run_id) roots_.insert(run.run_id);
   return commit(run.run_id, std::nullopt, "run_created", dump({{"status", state::to_string(run.status)}}), [&] {
     const bool root = !run.parent_run_id;
     if (!root) return Status(fail("state store " + db_->path() + ": run " + run.run_id + " has a parent; use child_created"));
@@ -367,10 +368,11 @@ Status Journal::run_finished(const std::string& run_id, state::RunStatus status,
         s.bind(1, run_id).bind(2, state::to_string(status)).bind(3, opt_nanos(end)).bind(4, duration_ms);
         return one_row(*db_, s.bind(5, error), "run " + run_id);
       },
-      /*end_of_run=*/true);
+      /*end_of_run=*/roots_.count(run_id) != 0);
 }
 
 Status Journal::tree_resumed(const std::string& root_run_id) {
+  roots_.insert(root_run_id);
   json data = {{"pid", opts_.pid}, {"hostname", opts_.hostname}};
   return commit(root_run_id, std::nullopt, "tree_resumed", dump(data), [&] {
     Stmt& s = st_->owner;

@@ -16,7 +16,7 @@
 //   event_emitted    one more event of a step
 //   fan_out_recorded the fan-out of a step (its event, parameters)
 //   fan_out_errors   the evaluation errors of a fan-out (§10.10)
-//   run_finished     final status, end time, error        (§11.3 "end of every run")
+//   run_finished     final status, end time, error        (§11.3 "end of every run"; a root run's end syncs)
 //   tree_resumed     a resumed tree's new owner stamp
 //
 // Durability (--state-sync, §11.3) lives in SyncPolicy below and nowhere else.
@@ -29,6 +29,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -47,7 +48,7 @@ using SteadyTime = std::chrono::steady_clock::time_point;
 // When the write-ahead log must reach the disk.
 //  * full:   SQLite syncs at every commit (synchronous=FULL); nothing more to do.
 //  * normal: commits do not wait for the disk (synchronous=NORMAL). The log is synced
-//    at the end of every run, and no committed change stays unsynced longer than
+//    at the end of every root run (the tree), and no committed change stays unsynced longer than
 //    `interval` (1 s): the first unsynced commit arms a deadline; a commit after it,
 //    or the owner's sync_if_due() at it, syncs.
 class SyncPolicy {
@@ -126,7 +127,8 @@ class Journal {
   // `repositories`: the repository each error concerns (null: none), index for index, or empty.
   Status fan_out_errors(const std::string& run_id, const std::string& step_id, const std::vector<std::string>& errors,
                         const std::vector<std::optional<std::string>>& repositories = {});
-  // Status, end time, duration; `error` null on success. Syncs the log (end of every run).
+  // Status, end time, duration; `error` null on success. The end of a root run (one this
+  // journal created or resumed) syncs the log; a child run's end is synced within the interval.
   // `end` is null for a run that never started (cancelled or refused while pending).
   Status run_finished(const std::string& run_id, state::RunStatus status, state::OptTime end,
                       std::optional<int64_t> duration_ms, const std::optional<std::string>& error);
@@ -155,6 +157,10 @@ class Journal {
   std::unique_ptr<Statements> st_;
   SyncPolicy policy_;
   std::uint64_t syncs_ = 0;
+  // Root runs this journal created or resumed: their end syncs the log (the end of a tree).
+  // A child run's end does not: the one-second bound covers it, and a sync per child (a WAL
+  // checkpoint with two fsyncs) was most of a wide fan-out's time (docs/STATE.md).
+  std::set<std::string> roots_;
 };
 
 }  // namespace tako::store
