@@ -112,14 +112,7 @@ FailedOnlyResult resume_failed_only(Tree& tree) {
         if (all && s.fan_out->evaluation_errors.empty()) {
           s.status = state::StepStatus::Completed;
           s.error.reset();
-          store::StepEnd end;
-          end.status = s.status;
-          end.end_time = s.end_time.value_or(state::now());
-          end.duration_ms = s.duration_ms;
-          end.exit_code = s.exit_code;
-          end.outputs = s.outputs;
-          end.cached = s.cached;
-          end.events = s.events;
+          const store::StepEnd end = store::StepEnd::of(s);
           note(tree.record([&](store::Journal& j) { return j.step_finished(r.run_id, s.id, end); }));
         }
       }

@@ -403,15 +403,7 @@ void RunExecutor::finish_step(const std::string& step_id, const StepOutcome& out
     sn.outputs = out.ok ? masked : std::map<std::string, std::string>{};
     sn.cached = out.cached;
     if (out.ok) sn.events = out.events;
-    store::StepEnd end;
-    end.status = sn.status;
-    end.end_time = *sn.end_time;
-    end.duration_ms = sn.duration_ms;
-    end.exit_code = sn.exit_code;
-    end.error = sn.error;
-    end.outputs = sn.outputs;
-    end.cached = sn.cached;
-    end.events = sn.events;
+    const store::StepEnd end = store::StepEnd::of(sn);
     std::uint64_t bytes = 256 + (end.error ? end.error->size() : 0);
     for (const auto& [k, v] : end.outputs) bytes += k.size() + v.size() + 8;
     for (const auto& e : end.events) bytes += e.payload.dump().size() + 256;

@@ -301,6 +301,19 @@ Status Journal::step_started(const std::string& run_id, const state::StepNode& s
   });
 }
 
+StepEnd StepEnd::of(const state::StepNode& step) {
+  StepEnd end;
+  end.status = step.status;
+  end.end_time = step.end_time.value_or(state::now());
+  end.duration_ms = step.duration_ms;
+  end.exit_code = step.exit_code;
+  end.error = step.error;
+  end.outputs = step.outputs;
+  end.cached = step.cached;
+  end.events = step.events;
+  return end;
+}
+
 Status Journal::step_finished(const std::string& run_id, const std::string& step_id, const StepEnd& end) {
   json data = {{"status", state::to_string(end.status)}};
   if (end.exit_code) data["exit_code"] = *end.exit_code;

@@ -92,6 +92,9 @@ struct StepEnd {
   std::map<std::string, std::string> outputs;
   bool cached = false;
   std::vector<state::EventRecord> events;
+
+  // The end of `step` as the document holds it (an unset end time is now).
+  static StepEnd of(const state::StepNode& step);
 };
 
 class Journal {
