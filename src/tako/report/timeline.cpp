@@ -32,6 +32,7 @@ namespace {
 struct WaitMark {
   state::Timestamp time{};
   std::optional<std::string> opens;  // nullopt: the current wait ends
+  bool started = false;              // a run_started row (else run_finished), when closing
 };
 
 // A child is created waiting for a concurrency slot (fan-out step, REFERENCE.md §11.6); a
@@ -54,7 +55,7 @@ std::map<std::string, std::vector<WaitMark>> wait_marks(const std::vector<store:
       }
       marks[h.run_id].push_back({h.time, std::move(reason)});
     } else if (h.kind == "run_started" || h.kind == "run_finished") {
-      marks[h.run_id].push_back({h.time, std::nullopt});
+      marks[h.run_id].push_back({h.time, std::nullopt, h.kind == "run_started"});
     }
   }
   return marks;
@@ -86,21 +87,26 @@ state::Timestamp earliest(const state::StateDocument& doc, const std::vector<sto
   return min.value_or(now);
 }
 
-std::vector<WaitSpan> waits_of(const std::vector<WaitMark>* marks, const Clock& clock, state::Timestamp close_at) {
+std::vector<WaitSpan> waits_of(const std::vector<WaitMark>* marks, const Clock& clock, const state::RunNode& r,
+                               state::Timestamp now) {
   std::vector<WaitSpan> out;
   if (marks == nullptr) return out;
   std::optional<WaitSpan> cur;
-  auto close = [&](state::Timestamp t) {
+  auto close = [&](state::Timestamp t, const state::OptTime& recorded) {
     if (!cur) return;
-    cur->end_us = std::max(cur->start_us, clock.us(t));
+    int64_t end = clock.us(t);
+    // The run's own start (end) time is taken before its row is committed: a wait ends there, so
+    // that it never overlaps the run's slice.
+    if (recorded && clock.us(*recorded) >= cur->start_us) end = std::min(end, clock.us(*recorded));
+    cur->end_us = std::max(cur->start_us, end);
     if (cur->end_us > cur->start_us) out.push_back(std::move(*cur));
     cur.reset();
   };
   for (const WaitMark& m : *marks) {
-    close(m.time);
+    close(m.time, m.opens ? std::nullopt : m.started ? r.start_time : r.end_time);
     if (m.opens) cur = WaitSpan{*m.opens, wait_kind(*m.opens), clock.us(m.time), 0, 0};
   }
-  close(close_at);
+  close(r.end_time.value_or(now), std::nullopt);
   return out;
 }
 
@@ -155,7 +161,7 @@ Timeline build_timeline(const state::StateDocument& doc, const std::vector<store
     run.depth = r.depth;
     run.duration_ms = r.duration_ms;
     auto m = marks.find(r.run_id);
-    run.waits = waits_of(m == marks.end() ? nullptr : &m->second, clock, r.end_time.value_or(now));
+    run.waits = waits_of(m == marks.end() ? nullptr : &m->second, clock, r, now);
     run.started = r.start_time.has_value();
     run.open = !r.end_time.has_value();
     if (run.started) {

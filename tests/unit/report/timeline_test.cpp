@@ -65,6 +65,14 @@ TEST(Timeline, WaitsFromHistory) {
   EXPECT_EQ(b.waits[1].track, 0);
 }
 
+TEST(Timeline, WaitEndsAtTheRecordedStartNotItsLaterCommit) {
+  auto history = fan_out_history();
+  history[6] = hist(7, 47, "b", "run_started", {{"status", "running"}});  // b started at 45
+  Timeline t = build_timeline(fan_out_tree(), history, at_ms(500));
+  EXPECT_EQ(run_of(t, "b").waits.back().end_us, 45000);
+  EXPECT_LE(run_of(t, "b").waits.back().end_us, run_of(t, "b").start_us);
+}
+
 TEST(Timeline, SingleChildCreatedRowOpensAWait) {
   auto doc = fan_out_tree();
   auto history = fan_out_history();
