@@ -111,8 +111,8 @@ void summary(std::string& out, const Timeline& t) {
   out += "<span>runs <b>" + std::to_string(t.runs.size()) + "</b></span>";
   out += "<span>steps <b>" + std::to_string(steps) + "</b></span>";
   out += "<span>peak concurrency <b>" + std::to_string(t.slot_count) + "</b></span>";
-  out += "<span>queued <b>" + dur(waits[static_cast<int>(WaitKind::Queue)]) + "</b></span>";
-  out += "<span>lock waits <b>" + dur(waits[static_cast<int>(WaitKind::Lock)]) + "</b></span>";
+  out += "<span>queued (sum over runs) <b>" + dur(waits[static_cast<int>(WaitKind::Queue)]) + "</b></span>";
+  out += "<span>lock waits (sum) <b>" + dur(waits[static_cast<int>(WaitKind::Lock)]) + "</b></span>";
   out += "</div></header>\n";
 }
 
