@@ -249,3 +249,40 @@ def test_errors(tako, tree, tmp_path):
 def test_no_store_yet(tako, tmp_path):
     r = tako("report", "exec-20250101-000000-deadbeef", "-o", tmp_path / "x.html")
     assert r.code == 1 and r.err == "Error: run 'exec-20250101-000000-deadbeef' not found\n", r
+
+
+def test_lock_wait_is_its_own_slice(tako, ws, env, tmp_path):
+    """A child whose checkout another tako holds waits for its lock: a `wait.lock` slice in the
+    trace and a lock-shaded bar in the report, ending when the child starts."""
+    from test_exec_util import kill_if_running, spawn, wait_for
+    from test_fanout_concurrency import lock_holder_workspace
+    log = tmp_path / "order.log"
+    src = lock_holder_workspace(ws, tmp_path, log)
+    holder = spawn(env, "exec", "hold", cwd=ws.src / "a", out=tmp_path / "h.out", err=tmp_path / "h.err")
+    fan = None
+    try:
+        wait_for(lambda: (tmp_path / "held").exists(), what="holder's lock")
+        fan = spawn(env, "exec", "go", "--local", "--max-concurrent-repos", "1", cwd=src,
+                    out=tmp_path / "f.out", err=tmp_path / "f.err")
+        wait_for(lambda: "waiting for lock on o/a" in (tmp_path / "f.err").read_text(), what="a's lock wait")
+        (tmp_path / "release").write_text("")
+        assert holder.wait(timeout=60) == 0
+        assert fan.wait(timeout=60) == 0, (tmp_path / "f.err").read_text()
+    finally:
+        kill_if_running(holder, fan)
+    rid = run_id_of((tmp_path / "f.out").read_text())
+    out = tmp_path / "trace.json"
+    assert tako("status", rid, "--trace", out).code == 0
+    trace = json.loads(out.read_text())
+    a = [e for e in slices(trace, "run") if e["args"]["repository"] == "o/a"][0]
+    locks = slices(trace, "wait.lock")
+    assert [w["name"] for w in locks] == ["wait: lock on o/a"], locks
+    assert locks[0]["args"]["run_id"] == a["args"]["run_id"]
+    assert locks[0]["dur"] > 0 and end(locks[0]) <= a["ts"]
+    page = tmp_path / "r.html"
+    assert tako("report", rid, "-o", page).code == 0
+    parser = Page()
+    parser.feed(page.read_text())
+    lock_bars = [at for t, at in parser.tags if t == "div" and "wait-lock" in at.get("class", "")]
+    assert [b["data-run"] for b in lock_bars] == [a["args"]["run_id"]]
+    assert "lock on o/a" in lock_bars[0]["title"]
