@@ -16,7 +16,9 @@ int cmd_report(const Invocation& inv) {
   // Default: a file named after the run in the current directory (a page on stdout is rarely
   // what a terminal user wants); "-" writes to stdout.
   const std::string path = inv.value("output").value_or("tako-report-" + id + ".html");
-  if (path.empty()) return report_usage_error("invalid argument \"\" for \"-o, --output\" flag: must be a file name or -", "report");
+  if (path.empty()) {
+    return report_usage_error("invalid argument \"\" for \"-o, --output\" flag: must be a file name or -", "report");
+  }
   auto settings = settings_for(inv);
   if (!settings) return report_error(settings.error().message);
   auto timeline = load_timeline(settings->home, id);

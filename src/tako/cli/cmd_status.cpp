@@ -114,8 +114,12 @@ int cmd_status(const Invocation& inv) {
   auto settings = settings_for(inv);
   if (!settings) return report_error(settings.error().message);
   if (auto trace = inv.value("trace")) {
-    if (inv.args.empty()) return report_usage_error("--trace needs a run id: tako status <run-id> --trace FILE", "status");
-    if (trace->empty()) return report_usage_error("invalid argument \"\" for \"--trace\" flag: must be a file name or -", "status");
+    if (inv.args.empty()) {
+      return report_usage_error("--trace needs a run id: tako status <run-id> --trace FILE", "status");
+    }
+    if (trace->empty()) {
+      return report_usage_error("invalid argument \"\" for \"--trace\" flag: must be a file name or -", "status");
+    }
     return write_trace(settings->home, inv.args[0], *trace);
   }
   if (!inv.args.empty()) return show_tree(inv, settings->home, inv.args[0]);

@@ -17,34 +17,45 @@ constexpr const char* kStyle = R"css(
 :root{--fg:#1d2330;--muted:#667085;--line:#e3e6eb;--bg:#fff;--ok:#2e9d5b;--fail:#d0393e;--run:#2f6fdb;
 --pend:#9aa3b2;--cancel:#d98a1f;--skip:#c5cad3;--queue:#f1d48a;--lock:#e8a0a0;--parent:#b9c6e6}
 *{box-sizing:border-box}
-body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;color:var(--fg);background:var(--bg);margin:0;padding:1.5em 2em}
-h1{font-size:1.4em;margin:0 0 .3em}h2{font-size:1.15em;margin:1.6em 0 .6em;border-bottom:1px solid var(--line);padding-bottom:.2em}
+body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;color:var(--fg);background:var(--bg);margin:0;
+  padding:1.5em 2em}
+h1{font-size:1.4em;margin:0 0 .3em}
+h2{font-size:1.15em;margin:1.6em 0 .6em;border-bottom:1px solid var(--line);padding-bottom:.2em}
 code,pre,.mono{font-family:ui-monospace,"SFMono-Regular",Menlo,Consolas,monospace;font-size:12.5px}
 .summary{display:flex;flex-wrap:wrap;gap:.4em 2em;color:var(--muted)}.summary b{color:var(--fg);font-weight:600}
-.status{display:inline-block;padding:0 .45em;border-radius:3px;font-size:11.5px;font-weight:600;text-transform:uppercase;color:#fff;background:var(--pend)}
+.status{display:inline-block;padding:0 .45em;border-radius:3px;font-size:11.5px;font-weight:600;
+  text-transform:uppercase;color:#fff;background:var(--pend)}
 .s-completed{background:var(--ok)}.s-failed,.s-timed_out{background:var(--fail)}.s-running{background:var(--run)}
-.s-cancelled{background:var(--cancel)}.s-skipped{background:var(--skip);color:var(--fg)}.s-pending{background:var(--pend)}
+.s-cancelled{background:var(--cancel)}.s-skipped{background:var(--skip);color:var(--fg)}
+.s-pending{background:var(--pend)}
 .gantt{border:1px solid var(--line);border-radius:4px;overflow:hidden}
 .row{display:flex;border-top:1px solid var(--line);min-height:20px}.row:first-child{border-top:0}
 .row.step{min-height:16px;background:#fafbfc}.row.hl{background:#fff7d6}
-.label{flex:0 0 34%;max-width:34%;padding:1px 6px;white-space:nowrap;overflow:hidden;text-overflow:ellipsis;border-right:1px solid var(--line)}
+.label{flex:0 0 34%;max-width:34%;padding:1px 6px;white-space:nowrap;overflow:hidden;text-overflow:ellipsis;
+  border-right:1px solid var(--line)}
 .row.step .label{color:var(--muted);font-size:12.5px}
 .track{position:relative;flex:1 1 auto}
 .bar{position:absolute;top:3px;bottom:3px;min-width:2px;border-radius:2px;opacity:.92}
 .bar.step{top:3px;bottom:3px}
-.bar.wait{top:5px;bottom:5px;border-radius:0;opacity:1;background:repeating-linear-gradient(45deg,var(--queue) 0 4px,#fbeec8 4px 8px)}
+.bar.wait{top:5px;bottom:5px;border-radius:0;opacity:1;
+  background:repeating-linear-gradient(45deg,var(--queue) 0 4px,#fbeec8 4px 8px)}
 .bar.wait-lock{background:repeating-linear-gradient(45deg,var(--lock) 0 4px,#f6d2d2 4px 8px)}
 .bar.wait-parent,.bar.wait-other{background:repeating-linear-gradient(45deg,var(--parent) 0 4px,#e2e8f5 4px 8px)}
 .axis{background:#f4f5f7;font-size:11.5px;color:var(--muted)}.axis .track{height:20px}
 .tick{position:absolute;top:0;bottom:0;border-left:1px solid #cfd4dc;padding-left:3px;white-space:nowrap}
 .legend{display:flex;gap:1.2em;margin:.4em 0;color:var(--muted);font-size:12.5px}
-.legend span::before{content:"";display:inline-block;width:14px;height:10px;margin-right:.35em;vertical-align:-1px;background:var(--c)}
+.legend span::before{content:"";display:inline-block;width:14px;height:10px;margin-right:.35em;vertical-align:-1px;
+  background:var(--c)}
 ul.tree{list-style:none;padding-left:1.2em;margin:.2em 0}ul.tree.top{padding-left:0}
 .tree li{margin:.15em 0}.steps{list-style:none;padding-left:1.4em;margin:.1em 0}
-.dur{color:var(--muted)}.err{color:var(--fail);white-space:pre-wrap;margin:.1em 0 .2em;font-family:ui-monospace,Menlo,monospace;font-size:12.5px}
+.dur{color:var(--muted)}
+.err{color:var(--fail);white-space:pre-wrap;margin:.1em 0 .2em;font-family:ui-monospace,Menlo,monospace;
+  font-size:12.5px}
 .fan{border:1px solid var(--line);border-radius:4px;padding:.6em .9em;margin:.6em 0}
-.fan dl{display:grid;grid-template-columns:max-content 1fr;gap:.15em 1em;margin:0}.fan dt{color:var(--muted)}.fan dd{margin:0}
-pre.payload{background:#f6f8fa;border:1px solid var(--line);border-radius:4px;padding:.5em .7em;overflow:auto;max-height:24em;margin:.3em 0 0}
+.fan dl{display:grid;grid-template-columns:max-content 1fr;gap:.15em 1em;margin:0}.fan dt{color:var(--muted)}
+.fan dd{margin:0}
+pre.payload{background:#f6f8fa;border:1px solid var(--line);border-radius:4px;padding:.5em .7em;overflow:auto;
+  max-height:24em;margin:.3em 0 0}
 a{color:var(--run);text-decoration:none}a:hover{text-decoration:underline}
 )css";
 
@@ -67,7 +78,8 @@ std::string dur(int64_t us) { return util::format_rounded_duration(std::chrono::
 
 std::string pct(int64_t us, int64_t span) {
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%.4f%%", span > 0 ? static_cast<double>(us) * 100.0 / static_cast<double>(span) : 0.0);
+  const double share = span > 0 ? static_cast<double>(us) * 100.0 / static_cast<double>(span) : 0.0;
+  std::snprintf(buf, sizeof buf, "%.4f%%", share);
   return buf;
 }
 
@@ -79,7 +91,8 @@ std::string bar(const std::string& cls, const RunSpan& r, const std::string* ste
                 int64_t span, const std::string& title) {
   std::string out = "<div class=\"bar " + cls + "\" data-run=\"" + e(r.run_id) + "\"";
   if (step != nullptr) out += " data-step=\"" + e(*step) + "\"";
-  out += " style=\"left:" + pct(start, span) + ";width:" + pct(end - start, span) + "\" title=\"" + e(title) + "\"></div>";
+  out += " style=\"left:" + pct(start, span) + ";width:" + pct(end - start, span) + "\" title=\"" + e(title) +
+         "\"></div>";
   return out;
 }
 
@@ -254,7 +267,8 @@ std::string render_html(const Timeline& t) {
   out += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
   out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
   out += "<meta name=\"generator\" content=\"tako " + e(kVersion) + "\">\n";
-  out += "<title>tako report " + e(t.root_run_id) + "</title>\n<style>" + std::string(kStyle) + "</style>\n</head>\n<body>\n";
+  out += "<title>tako report " + e(t.root_run_id) + "</title>\n";
+  out += "<style>" + std::string(kStyle) + "</style>\n</head>\n<body>\n";
   summary(out, t);
   gantt(out, t);
   tree(out, t);
