@@ -1,4 +1,5 @@
-// `tako status [<run-id>] [--json] [--limit N] [--all]` (REFERENCE.md §1.7, §11.5, §11.6).
+// `tako status [<run-id>] [--json] [--limit N] [--all] [--trace FILE]` (REFERENCE.md §1.7, §11.5, §11.6;
+// --trace: docs/REPORT.md).
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -8,6 +9,8 @@
 #include "tako/cli/commands.h"
 #include "tako/cli/context.h"
 #include "tako/cli/output.h"
+#include "tako/cli/report_output.h"
+#include "tako/report/trace_json.h"
 #include "tako/state/liveness.h"
 #include "tako/state/render.h"
 #include "tako/store/export.h"
@@ -62,6 +65,15 @@ int show_tree(const Invocation& inv, const std::string& home, const std::string&
   return 0;
 }
 
+// --trace FILE: the run as Chrome Trace Event JSON instead of the tree ("-": stdout).
+int write_trace(const std::string& home, const std::string& id, const std::string& path) {
+  auto timeline = load_timeline(home, id);
+  if (!timeline) return report_error(timeline.error().message);
+  if (auto s = write_output(path, report::render_trace(*timeline)); !s) return report_error(s.error().message);
+  if (path != "-") print("Trace written to " + path + "\n");
+  return 0;
+}
+
 int show_list(const Invocation& inv, const std::string& home, std::optional<size_t> limit) {
   std::vector<state::ListRow> rows;
   auto db = open_for_reading(home);
@@ -101,6 +113,15 @@ int cmd_status(const Invocation& inv) {
   if (!limit) return report_usage_error(limit.error().message, "status");
   auto settings = settings_for(inv);
   if (!settings) return report_error(settings.error().message);
+  if (auto trace = inv.value("trace")) {
+    if (inv.args.empty()) {
+      return report_usage_error("--trace needs a run id: tako status <run-id> --trace FILE", "status");
+    }
+    if (trace->empty()) {
+      return report_usage_error("invalid argument \"\" for \"--trace\" flag: must be a file name or -", "status");
+    }
+    return write_trace(settings->home, inv.args[0], *trace);
+  }
   if (!inv.args.empty()) return show_tree(inv, settings->home, inv.args[0]);
   return show_list(inv, settings->home, *limit);
 }

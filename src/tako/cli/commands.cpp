@@ -64,8 +64,12 @@ std::vector<CommandSpec> build_table() {
                 valuef("lock-timeout", "DUR", "repository lock wait limit (default 10m)")},
                0, 1, true, false, cmd_exec});
   t.push_back({"status", "tako status [<run-id>] [flags]", "Show recent runs or the tree of one run",
-               {valuef("limit", "N", "number of runs to list (default 20)"), boolf("all", "list every run")},
+               {valuef("limit", "N", "number of runs to list (default 20)"), boolf("all", "list every run"),
+                valuef("trace", "FILE", "write the run as Chrome Trace Event JSON to FILE (- for stdout)")},
                0, 1, true, false, cmd_status});
+  t.push_back({"report", "tako report <run-id> [-o FILE]", "Write an HTML report of one run (timeline, tree, events)",
+               {valuef("output", "FILE", "output file (default tako-report-<run-id>.html; - for stdout)", 'o')},
+               1, 1, false, false, cmd_report});
   t.push_back({"eval", "tako eval '<cel>' [flags]", "Evaluate a CEL expression",
                {valuef("data", "FILE|-", "JSON or YAML mapping whose keys become variables"),
                 FlagSpec{"var", 0, FlagKind::Value, "NAME=<cel>", "define a variable (repeatable)"},

@@ -25,6 +25,7 @@ int cmd_graph(const Invocation& inv);
 int cmd_run(const Invocation& inv);
 int cmd_exec(const Invocation& inv);
 int cmd_status(const Invocation& inv);
+int cmd_report(const Invocation& inv);
 int cmd_eval(const Invocation& inv);
 int cmd_render(const Invocation& inv);
 int cmd_cache_clean(const Invocation& inv);

@@ -478,6 +478,7 @@ std::string fish_script() {
 std::optional<ValueSource> flag_values(const std::string& flag) {
   if (flag == "root" || flag == "cache-dir") return ValueSource{Kind::Dirs, "", false};
   if (flag == "data") return ValueSource{Kind::Files, "", false};
+  if (flag == "trace" || flag == "output") return ValueSource{Kind::Files, "", false};
   if (flag == "repo") return ValueSource{Kind::Dynamic, "repos", false};
   if (flag == "only" || flag == "ignore") return ValueSource{Kind::Dynamic, "repos", true};
   if (flag == "resume") return ValueSource{Kind::Dynamic, "runs", false};
@@ -490,7 +491,7 @@ std::optional<ValueSource> flag_values(const std::string& flag) {
 
 std::optional<ValueSource> argument_values(const std::string& command) {
   if (command == "exec") return ValueSource{Kind::Dynamic, "workflows", false};
-  if (command == "status") return ValueSource{Kind::Dynamic, "runs", false};
+  if (command == "status" || command == "report") return ValueSource{Kind::Dynamic, "runs", false};
   if (command == "completion") return ValueSource{Kind::Words, "bash zsh fish", false};
   return std::nullopt;
 }

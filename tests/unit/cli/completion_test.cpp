@@ -32,6 +32,9 @@ TEST(Completion, EveryVisibleCommandAndFlagInEveryShell) {
 TEST(Completion, ValueSources) {
   EXPECT_EQ(argument_values("exec")->words, "workflows");
   EXPECT_EQ(argument_values("status")->words, "runs");
+  EXPECT_EQ(argument_values("report")->words, "runs");
+  EXPECT_EQ(flag_values("trace")->kind, ValueSource::Kind::Files);
+  EXPECT_EQ(flag_values("output")->kind, ValueSource::Kind::Files);
   EXPECT_EQ(argument_values("completion")->words, "bash zsh fish");
   EXPECT_FALSE(argument_values("graph"));
   EXPECT_EQ(flag_values("resume")->words, "runs");
