@@ -1,5 +1,6 @@
 #include "tako/engine/log_archive.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <filesystem>
