@@ -71,7 +71,7 @@ def test_removes_old_finished_trees_with_their_logs_and_workspaces(tako, ws, env
     r = tako("gc", "--older-than", "0s")
     assert r.out.startswith(f"Removed run {recent}\nRemoved 1 run(s) (2 with child runs), freed "), r
     assert rows(env, "runs") == 0 and rows(env, "history") == 0 and rows(env, "events") == 0
-    assert tako("status").out == "" or "exec-" not in tako("status").out
+    assert "exec-" not in tako("status").out
     assert not (home(env) / "logs" / recent).exists()
 
 
