@@ -143,7 +143,7 @@ def test_follow_streams_a_running_step_until_the_run_ends(ws, env, tmp_path):
         kill_if_running(p, f, g)
     assert (tmp_path / "all.out").read_text() == ("o/app first | before\no/app slow | started\n"
                                                   "o/app slow | after release\no/app slow | no newline\n")
-    assert (tmp_path / "slow.out").read_text() == "started\nafter release\nno newline"
+    assert (tmp_path / "slow.out").read_text() == "started\nafter release\nno newline\n"  # the log holds lines
     # The logs moved at the end of the successful run; they are still there.
     assert pathlib.Path(home(env) / "logs" / run_id / "logs" / "slow.log").is_file()
 
