@@ -43,7 +43,9 @@ void build_tree(Journal& j, const std::string& id, int64_t start, state::RunStat
   end.end_time = at(start + 5);
   ASSERT_OK(j.step_finished(c.run_id, "build", end));
   ASSERT_OK(j.run_finished(c.run_id, state::RunStatus::Completed, at(start + 6), 0, std::nullopt));
-  ASSERT_OK(j.step_finished(id, "fan", end));
+  StepEnd fan_end = end;  // step_finished records the step's events as given
+  fan_end.events = {rec.event};
+  ASSERT_OK(j.step_finished(id, "fan", fan_end));
   if (status != state::RunStatus::Running) ASSERT_OK(j.run_finished(id, status, at(start + 7), 0, std::nullopt));
 }
 
