@@ -62,7 +62,7 @@ int cmd_workspace_clean(const Invocation& inv) {
       if (!old_enough) continue;
       // The logs move to <home>/logs/<run-id>/ first (§2); a workspace whose logs cannot move is kept.
       if (auto s = engine::remove_workspace(dir.string(), engine::log_archive_dir(home, run_id)); !s) {
-        std::fprintf(stderr, "warning: workspace %s kept: %s\n", dir.c_str(), s.error().message.c_str());
+        report_warning("workspace " + dir.string() + " kept: " + s.error().message);
         continue;
       }
       ++removed;
