@@ -153,3 +153,20 @@ def test_follow_of_a_finished_run_prints_and_exits(tako, ws, env, tmp_path):
     run_id = run_id_of(tako("exec", "go", "--local", cwd=src).out)
     r = tako("logs", run_id, "--follow", "o/src", timeout=30)
     assert (r.code, r.out) == (0, "o/src build | build one\no/src build | build two\n"), r
+
+
+def test_a_workspace_whose_logs_cannot_move_is_kept(tako, ws, env, tmp_path):
+    src = cascade(ws, tmp_path)
+    home(env).mkdir(parents=True, exist_ok=True)
+    (home(env) / "logs").write_text("in the way")  # no directory can be made below it
+    r = tako("exec", "go", "--local", cwd=src)
+    assert r.code == 0, r
+    run_id = run_id_of(r.out)
+    workspace = home(env) / "workspaces" / run_id
+    assert f"warning: workspace {workspace} kept: " in r.err, r.err
+    assert (workspace / "logs" / "build.log").read_text() == "build one\nbuild two\n"
+    assert tako("logs", run_id, "o/src:build").out == "build one\nbuild two\n"
+    # workspace clean keeps it too, with the same warning, and does not count it.
+    r = tako("workspace", "clean")
+    assert r.out == "Removed 0 workspace(s).\n" and f"warning: workspace {workspace} kept: " in r.err, r
+    assert workspace.is_dir()
