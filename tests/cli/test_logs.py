@@ -170,3 +170,32 @@ def test_a_workspace_whose_logs_cannot_move_is_kept(tako, ws, env, tmp_path):
     r = tako("workspace", "clean")
     assert r.out == "Removed 0 workspace(s).\n" and f"warning: workspace {workspace} kept: " in r.err, r
     assert workspace.is_dir()
+
+
+def test_follow_interrupted_exits_130(ws, env, tmp_path):
+    import signal
+    release = tmp_path / "release"
+    app = ws.repo("app", yml("app", f"""workflows:
+  w:
+    steps:
+      - id: slow
+        run: |
+          echo started
+          while [ ! -f {release} ]; do sleep 0.02; done
+""", "o"))
+    p = spawn(env, "exec", "w", cwd=app, out=tmp_path / "exec.out", err=tmp_path / "exec.err")
+    f = None
+    try:
+        (tmp_path / "all.out").write_text("")
+        wait_for(lambda: list((home(env) / "workspaces").glob("*/logs/slow.log")), what="slow.log")
+        run_id = next((home(env) / "workspaces").iterdir()).name
+        f = spawn(env, "logs", run_id, "-f", out=tmp_path / "all.out", err=tmp_path / "all.err")
+        wait_for(lambda: (tmp_path / "all.out").read_text() == "o/app slow | started\n", what="line so far")
+        f.send_signal(signal.SIGINT)
+        assert f.wait(timeout=30) == 130
+        assert (tmp_path / "all.err").read_text() == "Error: interrupted\n"
+        assert p.poll() is None  # the run goes on
+        release.write_text("")
+        assert p.wait(timeout=60) == 0
+    finally:
+        kill_if_running(p, f)

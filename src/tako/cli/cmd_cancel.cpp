@@ -6,11 +6,11 @@
 #include <chrono>
 #include <cstdio>
 #include <string>
-#include <thread>
 
 #include "tako/cli/commands.h"
 #include "tako/cli/context.h"
 #include "tako/cli/output.h"
+#include "tako/proc/interrupt.h"
 #include "tako/state/liveness.h"
 #include "tako/store/query.h"
 #include "tako/store/schema.h"
@@ -69,12 +69,16 @@ int cmd_cancel(const Invocation& inv) {
   // The tree has ended when its owner let go of the run lock (or is gone): by then the final
   // state is committed (§7.12).
   const auto deadline = std::chrono::steady_clock::now() + kCancelDeadline;
+  proc::InterruptGuard guard;  // Ctrl-C stops the waiting (§1.1), not the cancellation under way
   while (state::owner_alive(*doc, home)) {
     if (std::chrono::steady_clock::now() >= deadline) {
       return report_error("run '" + id + "' is still running " + std::to_string(kCancelDeadline.count()) +
                           "s after SIGINT");
     }
-    std::this_thread::sleep_for(kPollInterval);
+    if (guard.sleep_unless_interrupted(kPollInterval)) {
+      std::fprintf(stderr, "Error: interrupted\n");
+      return guard.exit_code();
+    }
   }
   auto end = store::load_tree(**db, id);
   if (!end) return report_error(end.error().message);

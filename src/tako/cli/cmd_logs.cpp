@@ -3,18 +3,19 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <map>
 #include <string>
-#include <thread>
 
 #include "tako/cli/commands.h"
 #include "tako/cli/context.h"
 #include "tako/cli/log_selection.h"
 #include "tako/cli/output.h"
 #include "tako/engine/log_archive.h"
+#include "tako/proc/interrupt.h"
 #include "tako/state/liveness.h"
 #include "tako/store/query.h"
 #include "tako/store/schema.h"
@@ -57,10 +58,10 @@ class LogPrinter {
       : workspace_(std::move(workspace)), archive_(std::move(archive)), raw_(raw) {}
 
   // Prints what is new in every entry's log. `final`: the step has ended (or will never be read
-  // again), so a last line without a newline is printed too.
-  void pump(const std::vector<LogEntry>& entries, bool final) {
+  // again), so a last line without a newline is printed too. False when stdout cannot be written.
+  bool pump(const std::vector<LogEntry>& entries, bool final) {
     for (const LogEntry& e : entries) pump_one(e, final || e.finished);
-    std::fflush(stdout);
+    return std::fflush(stdout) == 0 && !std::ferror(stdout);
   }
 
  private:
@@ -148,13 +149,22 @@ int cmd_logs(const Invocation& inv) {
   // One step named: its bytes as they are; else every line prefixed "<repository> <step> | ".
   const bool raw = filter.step.has_value();
   LogPrinter printer(workspace, archive, raw);
+  // Following: Ctrl-C ends it as §1.1 says, and a closed pipe (`| head`) ends it quietly
+  // (the guard ignores SIGPIPE, so the write fails with EPIPE instead of killing tako).
+  std::optional<proc::InterruptGuard> guard;
+  if (follow) guard.emplace();
   for (;;) {
     const bool ended = !follow || tree_ended(*doc, home);
     std::vector<LogEntry> entries = select_logs(*doc, filter);
     const bool step_done = raw && !entries.empty() && entries.front().finished;
-    printer.pump(entries, ended || step_done);
+    if (!printer.pump(entries, ended || step_done)) {
+      return errno == EPIPE ? 0 : report_error("write stdout: " + util::os_error_text(errno));
+    }
     if (ended || step_done) return 0;
-    std::this_thread::sleep_for(kFollowInterval);
+    if (guard->sleep_unless_interrupted(kFollowInterval)) {
+      std::fprintf(stderr, "Error: interrupted\n");
+      return guard->exit_code();
+    }
     doc = store::load_tree(**db, id);
     if (!doc) return report_error(doc.error().message);
   }
