@@ -72,7 +72,9 @@ def test_bash_commands_and_flags(shell_env, tmp_path):
     cmds = bash_complete(["tako", ""], tmp_path, shell_env)
     assert "exec" in cmds and "init" in cmds and "list" in cmds and "schema" in cmds
     assert not any(c.startswith("__") for c in cmds)
-    assert bash_complete(["tako", "ca"], tmp_path, shell_env) == ["cache"]
+    assert sorted(bash_complete(["tako", "ca"], tmp_path, shell_env)) == ["cache", "cancel"]
+    assert bash_complete(["tako", "cac"], tmp_path, shell_env) == ["cache"]
+    assert "gc" in cmds and "logs" in cmds
     assert bash_complete(["tako", "cache", ""], tmp_path, shell_env) == ["clean", "prune"]
     assert bash_complete(["tako", "exec", "--dr"], tmp_path, shell_env) == ["--dry-run"]
     assert bash_complete(["tako", "graph", "--f"], tmp_path, shell_env) == ["--format"]

@@ -7,6 +7,7 @@
 #include "tako/cli/commands.h"
 #include "tako/cli/context.h"
 #include "tako/cli/output.h"
+#include "tako/engine/log_archive.h"
 #include "tako/repo/git.h"
 #include "tako/store/query.h"
 #include "tako/store/schema.h"
@@ -59,8 +60,11 @@ int cmd_workspace_clean(const Invocation& inv) {
         old_enough = !ec && now_file - mtime >= *age;
       }
       if (!old_enough) continue;
-      fs::remove_all(dir, ec);
-      if (ec) continue;
+      // The logs move to <home>/logs/<run-id>/ first (§2); a workspace whose logs cannot move is kept.
+      if (auto s = engine::remove_workspace(dir.string(), engine::log_archive_dir(home, run_id)); !s) {
+        report_warning("workspace " + dir.string() + " kept: " + s.error().message);
+        continue;
+      }
       ++removed;
       for (const auto& repo : worktree_repos) (void)repo::run_git({"-C", repo, "worktree", "prune"});
     }

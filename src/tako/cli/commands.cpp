@@ -70,6 +70,13 @@ std::vector<CommandSpec> build_table() {
   t.push_back({"report", "tako report <run-id> [-o FILE]", "Write an HTML report of one run (timeline, tree, events)",
                {valuef("output", "FILE", "output file (default tako-report-<run-id>.html; - for stdout)", 'o')},
                1, 1, false, false, cmd_report});
+  t.push_back({"logs", "tako logs <run-id> [<repository>[:<step>]] [flags]", "Print the step logs of a run",
+               {boolf("follow", "follow running steps until the run ends", 'f')}, 1, 2, false, false, cmd_logs});
+  t.push_back({"cancel", "tako cancel <run-id> [flags]", "Interrupt a running tree as Ctrl-C would",
+               {boolf("no-wait", "return once the signal is sent")}, 1, 1, false, false, cmd_cancel});
+  t.push_back({"gc", "tako gc [--older-than DUR]", "Remove finished runs with their logs and workspaces",
+               {valuef("older-than", "DUR", "age of the run's end (default 720h; 0s = every finished run)")}, 0, 0,
+               false, false, cmd_gc});
   t.push_back({"eval", "tako eval '<cel>' [flags]", "Evaluate a CEL expression",
                {valuef("data", "FILE|-", "JSON or YAML mapping whose keys become variables"),
                 FlagSpec{"var", 0, FlagKind::Value, "NAME=<cel>", "define a variable (repeatable)"},

@@ -491,7 +491,9 @@ std::optional<ValueSource> flag_values(const std::string& flag) {
 
 std::optional<ValueSource> argument_values(const std::string& command) {
   if (command == "exec") return ValueSource{Kind::Dynamic, "workflows", false};
-  if (command == "status" || command == "report") return ValueSource{Kind::Dynamic, "runs", false};
+  if (command == "status" || command == "report" || command == "logs" || command == "cancel") {
+    return ValueSource{Kind::Dynamic, "runs", false};
+  }
   if (command == "completion") return ValueSource{Kind::Words, "bash zsh fish", false};
   return std::nullopt;
 }

@@ -15,6 +15,7 @@
 #include "tako/engine/fanout_step.h"
 #include "tako/engine/inputs.h"
 #include "tako/engine/lock_waits.h"
+#include "tako/engine/log_archive.h"
 #include "tako/engine/repo_lock.h"
 #include "tako/engine/run_executor.h"
 #include "tako/engine/summary.h"
@@ -452,8 +453,10 @@ int run_exec(const ExecOptions& o) {
   }
   if (!flushed) return fail(flushed.error().message);
   if (!o.preserve_tmp) {
-    std::error_code ec;
-    std::filesystem::remove_all(workspace, ec);
+    // The logs move to <home>/logs/<run-id>/ first (§2); a workspace whose logs cannot move is kept.
+    if (auto s = remove_workspace(workspace, log_archive_dir(home, run_id)); !s) {
+      std::fprintf(stderr, "warning: workspace %s kept: %s\n", workspace.c_str(), s.error().message.c_str());
+    }
   }
   return 0;
 }

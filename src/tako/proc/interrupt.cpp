@@ -1,6 +1,7 @@
 #include "tako/proc/interrupt.h"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -81,6 +82,12 @@ InterruptGuard* InterruptGuard::active() { return g_active.load(); }
 bool InterruptGuard::interrupted() const { return g_first_signal.load() != 0; }
 int InterruptGuard::signal() const { return g_first_signal.load(); }
 int InterruptGuard::count() const { return g_count.load(); }
+bool InterruptGuard::sleep_unless_interrupted(std::chrono::milliseconds timeout) const {
+  pollfd p{read_fd_, POLLIN, 0};
+  (void)::poll(&p, 1, static_cast<int>(timeout.count()));  // EINTR: the handler ran; the caller asks again
+  return interrupted();
+}
+
 int InterruptGuard::exit_code() const {
   int s = g_first_signal.load();
   return s == 0 ? 0 : 128 + s;

@@ -14,6 +14,8 @@
 //   if (guard.interrupted()) { print "Error: interrupted"; return guard.exit_code(); }
 #pragma once
 
+#include <chrono>
+
 namespace tako::proc {
 
 class InterruptGuard {
@@ -36,6 +38,9 @@ class InterruptGuard {
   int exit_code() const;
   // Readable once interrupted (and forever after). Never read from it.
   int fd() const { return read_fd_; }
+  // Sleeps up to `timeout`, waking at once on an interrupt; returns interrupted(). For
+  // commands that poll something else on an interval (`tako logs --follow`, `tako cancel`).
+  bool sleep_unless_interrupted(std::chrono::milliseconds timeout) const;
 
  private:
   int read_fd_ = -1;

@@ -307,4 +307,13 @@ Result<bool> run_exists(Db& db, const std::string& run_id) {
   return *row;
 }
 
+Result<std::optional<std::string>> root_run_id_of(Db& db, const std::string& run_id) {
+  auto st = db.prepare("SELECT root_run_id FROM runs WHERE run_id = ?1");
+  if (!st) return st.error();
+  auto row = st->bind(1, run_id).step();
+  if (!row) return row.error();
+  if (!*row) return std::optional<std::string>();
+  return std::optional<std::string>(st->text(0));
+}
+
 }  // namespace tako::store

@@ -43,6 +43,9 @@ Result<state::StateDocument> load_tree(Db& db, const std::string& run_id);
 // Whether a run (root or child) with this id is recorded.
 Result<bool> run_exists(Db& db, const std::string& run_id);
 
+// The root run id of the tree holding run `run_id` (itself for a root); nullopt when unknown.
+Result<std::optional<std::string>> root_run_id_of(Db& db, const std::string& run_id);
+
 // One history row (the journal's record of one change).
 struct HistoryEntry {
   int64_t seq = 0;

@@ -38,6 +38,18 @@ TEST(InterruptGuard, RecordsFirstSignalAndStaysReadable) {
   EXPECT_TRUE(readable(guard.fd()));  // nothing consumed
 }
 
+TEST(InterruptGuard, SleepUnlessInterruptedWakesOnTheSignal) {
+  InterruptGuard guard;
+  EXPECT_FALSE(guard.sleep_unless_interrupted(std::chrono::milliseconds(1)));
+  // A signal from another thread (before or during the sleep of a minute): the sleep ends with it.
+  std::thread t([] { ::kill(::getpid(), SIGINT); });
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_TRUE(guard.sleep_unless_interrupted(std::chrono::minutes(1)));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(30));
+  t.join();
+  EXPECT_EQ(guard.exit_code(), 130);
+}
+
 TEST(InterruptGuard, SigintExitCodeAndRestoresDispositions) {
   struct sigaction before {};
   ::sigaction(SIGINT, nullptr, &before);
