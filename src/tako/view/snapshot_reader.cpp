@@ -1,0 +1,126 @@
+#include "tako/view/snapshot_reader.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "tako/state/liveness.h"
+#include "tako/store/query.h"
+#include "tako/store/schema.h"
+#include "tako/util/fs.h"
+
+namespace tako::view {
+
+namespace {
+
+constexpr off_t kTailBytes = 4096;
+
+RunView run_view(const state::RunNode& run, bool owner_alive) {
+  RunView v;
+  v.run_id = run.run_id;
+  v.repository = run.repository;
+  v.workflow = run.workflow;
+  v.status = run.status;
+  v.interrupted = run.status == state::RunStatus::Running && !owner_alive;
+  if (run.status == state::RunStatus::Pending) v.waiting_for = run.waiting_for;
+  v.error = run.error;
+  v.start_time = run.start_time;
+  v.end_time = run.end_time;
+  for (const state::StepNode& s : run.steps) {
+    StepView sv;
+    sv.id = s.id;
+    sv.status = s.status;
+    sv.start_time = s.start_time;
+    sv.end_time = s.end_time;
+    if (s.status == state::StepStatus::Running && owner_alive && !run.workspace.empty()) {
+      sv.last_line = last_log_line(run.workspace + "/" + (s.log.empty() ? "logs/" + s.id + ".log" : s.log));
+    }
+    v.steps.push_back(std::move(sv));
+  }
+  for (const state::RunNode& c : run.children) v.children.push_back(run_view(c, owner_alive));
+  return v;
+}
+
+std::string clean_line(std::string_view line) {
+  if (auto cr = line.rfind('\r'); cr != std::string_view::npos) line.remove_prefix(cr + 1);
+  std::string out;
+  out.reserve(line.size());
+  for (char c : line) {
+    auto u = static_cast<unsigned char>(c);
+    out.push_back(u < 0x20 || u == 0x7f ? ' ' : c);  // never an escape sequence on the terminal
+  }
+  return out;
+}
+
+}  // namespace
+
+Snapshot snapshot_from_document(const state::StateDocument& doc, bool owner_alive) {
+  Snapshot s;
+  s.owner_alive = owner_alive;
+  s.root = run_view(doc.root, owner_alive);
+  return s;
+}
+
+std::string last_log_line(const std::string& path) {
+  util::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd.valid()) return "";
+  struct stat st {};
+  if (::fstat(fd.get(), &st) != 0 || st.st_size == 0) return "";
+  off_t from = st.st_size > kTailBytes ? st.st_size - kTailBytes : 0;
+  std::string buf(size_t(st.st_size - from), '\0');
+  ssize_t n = ::pread(fd.get(), buf.data(), buf.size(), from);
+  if (n <= 0) return "";
+  buf.resize(size_t(n));
+  std::string_view text(buf);
+  while (!text.empty()) {
+    while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.remove_suffix(1);
+    auto nl = text.rfind('\n');
+    std::string line = clean_line(nl == std::string_view::npos ? text : text.substr(nl + 1));
+    if (line.find_first_not_of(' ') != std::string::npos) return line;
+    if (nl == std::string_view::npos) break;
+    text = text.substr(0, nl);
+  }
+  return "";
+}
+
+Result<SnapshotReader> SnapshotReader::open(const std::string& home, const std::string& run_id) {
+  auto db = store::open_existing_store(store::store_path(home));
+  if (!db) return db.error();
+  if (!*db) return Error{"run '" + run_id + "' not found"};
+  SnapshotReader reader(std::move(**db), home, run_id);
+  auto tree = store::load_tree(reader.db_, run_id);  // an unknown id fails here, once
+  if (!tree) return tree.error();
+  return reader;
+}
+
+Result<Snapshot> SnapshotReader::read(bool probe_owner) {
+  auto tree = store::load_tree(db_, run_id_);
+  if (!tree) return tree.error();
+  bool alive = true;
+  if (probe_owner) {
+    const state::RunStatus st = tree->root.status;
+    bool open = st == state::RunStatus::Pending || st == state::RunStatus::Running || state::has_running_run(*tree);
+    alive = !open || state::owner_alive(*tree, home_);
+  }
+  return snapshot_from_document(*tree, alive);
+}
+
+Result<std::string> newest_running_root(const std::string& home) {
+  auto db = store::open_existing_store(store::store_path(home));
+  if (!db) return db.error();
+  if (*db) {
+    auto runs = store::list_runs(**db, std::nullopt);
+    if (!runs) return runs.error();
+    for (const store::RunSummary& r : *runs) {
+      if (r.status != state::RunStatus::Running) continue;
+      state::StateDocument doc;
+      doc.root.run_id = r.run_id;
+      doc.pid = r.pid;
+      doc.hostname = r.hostname;
+      if (state::owner_alive(doc, home)) return r.run_id;
+    }
+  }
+  return Error{"no running run to watch"};
+}
+
+}  // namespace tako::view
