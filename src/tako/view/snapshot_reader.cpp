@@ -112,7 +112,8 @@ Result<std::string> newest_running_root(const std::string& home) {
     auto runs = store::list_runs(**db, std::nullopt);
     if (!runs) return runs.error();
     for (const store::RunSummary& r : *runs) {
-      if (r.status != state::RunStatus::Running) continue;
+      // A pending root is a tree that has just been created (or resumed) by a live tako.
+      if (r.status != state::RunStatus::Running && r.status != state::RunStatus::Pending) continue;
       state::StateDocument doc;
       doc.root.run_id = r.run_id;
       doc.pid = r.pid;

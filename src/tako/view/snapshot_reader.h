@@ -43,7 +43,7 @@ class SnapshotReader {
 };
 
 // The root run to watch when `tako status --watch` names none: the newest root recorded
-// `running` whose owner is alive. Error: `no running run to watch`.
+// `running` (or `pending`: just created) whose owner is alive. Error: `no running run to watch`.
 Result<std::string> newest_running_root(const std::string& home);
 
 }  // namespace tako::view
