@@ -17,6 +17,7 @@ struct StepView {
   state::OptTime start_time;
   state::OptTime end_time;
   std::string last_line;  // running steps only: the last line of the step's log ("" if none yet)
+  std::string log_path;   // where that log is (empty: unknown)
 };
 
 struct RunView {

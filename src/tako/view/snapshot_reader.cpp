@@ -8,6 +8,7 @@
 #include "tako/store/query.h"
 #include "tako/store/schema.h"
 #include "tako/util/fs.h"
+#include "tako/view/view_query.h"
 
 namespace tako::view {
 
@@ -32,9 +33,7 @@ RunView run_view(const state::RunNode& run, bool owner_alive) {
     sv.status = s.status;
     sv.start_time = s.start_time;
     sv.end_time = s.end_time;
-    if (s.status == state::StepStatus::Running && owner_alive && !run.workspace.empty()) {
-      sv.last_line = last_log_line(run.workspace + "/" + (s.log.empty() ? "logs/" + s.id + ".log" : s.log));
-    }
+    if (!run.workspace.empty()) sv.log_path = run.workspace + "/" + (s.log.empty() ? "logs/" + s.id + ".log" : s.log);
     v.steps.push_back(std::move(sv));
   }
   for (const state::RunNode& c : run.children) v.children.push_back(run_view(c, owner_alive));
@@ -52,12 +51,30 @@ std::string clean_line(std::string_view line) {
   return out;
 }
 
+// The last lines of running steps, and `interrupted` on running runs when the owner is gone.
+void finish_run(RunView& run, bool owner_alive) {
+  run.interrupted = run.status == state::RunStatus::Running && !owner_alive;
+  for (StepView& s : run.steps) {
+    if (s.status == state::StepStatus::Running && owner_alive && !s.log_path.empty()) s.last_line = last_log_line(s.log_path);
+  }
+  for (RunView& c : run.children) finish_run(c, owner_alive);
+}
+
+bool any_running(const RunView& run) {
+  if (run.status == state::RunStatus::Running) return true;
+  for (const RunView& c : run.children) {
+    if (any_running(c)) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 Snapshot snapshot_from_document(const state::StateDocument& doc, bool owner_alive) {
   Snapshot s;
   s.owner_alive = owner_alive;
   s.root = run_view(doc.root, owner_alive);
+  finish_run(s.root, owner_alive);
   return s;
 }
 
@@ -88,21 +105,30 @@ Result<SnapshotReader> SnapshotReader::open(const std::string& home, const std::
   if (!db) return db.error();
   if (!*db) return Error{"run '" + run_id + "' not found"};
   SnapshotReader reader(std::move(**db), home, run_id);
-  auto tree = store::load_tree(reader.db_, run_id);  // an unknown id fails here, once
+  auto tree = read_view(reader.db_, run_id);  // an unknown id fails here, once
   if (!tree) return tree.error();
   return reader;
 }
 
 Result<Snapshot> SnapshotReader::read(bool probe_owner) {
-  auto tree = store::load_tree(db_, run_id_);
+  auto tree = read_view(db_, run_id_);
   if (!tree) return tree.error();
   bool alive = true;
   if (probe_owner) {
-    const state::RunStatus st = tree->root.status;
-    bool open = st == state::RunStatus::Pending || st == state::RunStatus::Running || state::has_running_run(*tree);
-    alive = !open || state::owner_alive(*tree, home_);
+    const state::RunStatus st = tree->snapshot.root.status;
+    bool open = st == state::RunStatus::Pending || any_running(tree->snapshot.root);
+    if (open) {
+      state::StateDocument owner;  // what liveness looks at: the root's id and owner stamp
+      owner.root.run_id = run_id_;
+      owner.pid = tree->pid;
+      owner.hostname = tree->hostname;
+      alive = state::owner_alive(owner, home_);
+    }
   }
-  return snapshot_from_document(*tree, alive);
+  Snapshot s = std::move(tree->snapshot);
+  s.owner_alive = alive;
+  finish_run(s.root, alive);
+  return s;
 }
 
 Result<std::string> newest_running_root(const std::string& home) {

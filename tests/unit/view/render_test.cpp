@@ -20,15 +20,15 @@ Snapshot sample() {
   root.workflow = "release";
   root.status = state::RunStatus::Running;
   root.start_time = at(0);
-  StepView build{"build", state::StepStatus::Completed, at(0), at(12), ""};
-  StepView fan{"fan_out", state::StepStatus::Running, at(12), std::nullopt, ""};
+  StepView build{"build", state::StepStatus::Completed, at(0), at(12), "", ""};
+  StepView fan{"fan_out", state::StepStatus::Running, at(12), std::nullopt, "", ""};
   root.steps = {build, fan};
   RunView one;
   one.run_id = "exec-1";
   one.repository = "my-org/app-one";
   one.status = state::RunStatus::Running;
   one.start_time = at(100);
-  one.steps = {StepView{"run_tests", state::StepStatus::Running, at(100), std::nullopt, "ok  pkg/foo 0.2s"}};
+  one.steps = {StepView{"run_tests", state::StepStatus::Running, at(100), std::nullopt, "ok  pkg/foo 0.2s", ""}};
   RunView two;
   two.repository = "my-org/app-two";
   two.status = state::RunStatus::Pending;
@@ -43,7 +43,7 @@ Snapshot sample() {
   failed.start_time = at(20);
   failed.end_time = at(25);
   failed.error = "step 'test' failed: exit status 1\nmore";
-  failed.steps = {StepView{"test", state::StepStatus::Failed, at(20), at(25), ""}};
+  failed.steps = {StepView{"test", state::StepStatus::Failed, at(20), at(25), "", ""}};
   root.children = {one, two, three, failed};
   return s;
 }
