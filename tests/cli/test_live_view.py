@@ -8,6 +8,7 @@ import pty
 import re
 import select
 import shutil
+import signal
 import struct
 import subprocess
 import termios
@@ -266,3 +267,19 @@ def test_the_screen_under_tmux(env, ws, tmp_path):
         assert "[RUNNING]" not in final and "[PENDING]" not in final and "● work" not in final, final
     finally:
         tmux("kill-server")
+
+
+def test_status_watch_interrupted_erases_the_view(env, ws, tmp_path, terminals):
+    app, release = single(ws, tmp_path)
+    runner = spawn(env, "exec", "go", cwd=app, out=tmp_path / "exec.out", err=tmp_path / "exec.err")
+    try:
+        run_id = wait_for(lambda: newest_run_id(env), what="the run in the store")
+        t = terminals(env, "status", "--watch", run_id)
+        t.read_until(lambda d: b"[RUNNING]" in d, what="live tree")
+        t.proc.send_signal(signal.SIGINT)
+        assert t.finish() == 130
+        assert after_last_erase(t.data) == b"Error: interrupted\r\n", t.data
+        release.write_text("")
+        assert runner.wait(timeout=60) == 0  # watching never disturbs the run
+    finally:
+        kill_if_running(runner)

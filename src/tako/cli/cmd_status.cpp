@@ -10,6 +10,7 @@
 #include "tako/cli/commands.h"
 #include "tako/cli/context.h"
 #include "tako/cli/output.h"
+#include "tako/proc/interrupt.h"
 #include "tako/state/liveness.h"
 #include "tako/state/render.h"
 #include "tako/store/export.h"
@@ -116,8 +117,13 @@ int watch_tree(const Invocation& inv, const std::string& home) {
   const bool live = view::live_enabled(view::ProgressMode::Auto, STDOUT_FILENO);
   std::optional<view::LiveArea> area;
   if (live) area.emplace(STDOUT_FILENO, vo.interval);
-  auto last = view::follow(*reader, area ? &*area : nullptr, vo);
+  proc::InterruptGuard guard;  // Ctrl-C erases the view before exiting (130)
+  auto last = view::follow(*reader, area ? &*area : nullptr, vo, guard.fd());
   if (area) area->clear();
+  if (guard.interrupted()) {
+    report_error("interrupted");
+    return guard.exit_code();
+  }
   if (!last) return report_error(last.error().message);
   view::RenderOptions ro;
   ro.now = state::now();

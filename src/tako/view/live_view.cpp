@@ -1,5 +1,7 @@
 #include "tako/view/live_view.h"
 
+#include <poll.h>
+
 #include "tako/util/console.h"
 #include "tako/view/render.h"
 
@@ -55,13 +57,16 @@ void LiveView::loop() {
   }
 }
 
-Result<Snapshot> follow(SnapshotReader& reader, LiveArea* area, const ViewOptions& opts) {
+Result<Snapshot> follow(SnapshotReader& reader, LiveArea* area, const ViewOptions& opts, int wake_fd) {
   for (;;) {
     auto snap = reader.read(true);
     if (!snap) return snap.error();
     if (!tree_active(*snap)) return snap;
     if (area != nullptr) area->draw(render(*snap, frame_options(opts)), true);
-    std::this_thread::sleep_for(opts.interval);  // the poll period, not synchronisation
+    // The poll period (the store has no change notification across processes).
+    struct pollfd p {wake_fd, POLLIN, 0};
+    int n = ::poll(&p, wake_fd >= 0 ? 1 : 0, int(opts.interval.count()));
+    if (n > 0) return Error{"interrupted"};
   }
 }
 

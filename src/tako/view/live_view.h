@@ -58,6 +58,8 @@ class LiveView {
 
 // `tako status --watch`: reads the tree every interval and draws it on `area` (when given)
 // until the tree has ended (its root finished, or its owner gone); returns the last snapshot.
-Result<Snapshot> follow(SnapshotReader& reader, LiveArea* area, const ViewOptions& opts);
+// `wake_fd` (e.g. proc::InterruptGuard::fd()), when readable, ends the watch early with the
+// error `interrupted`.
+Result<Snapshot> follow(SnapshotReader& reader, LiveArea* area, const ViewOptions& opts, int wake_fd = -1);
 
 }  // namespace tako::view
