@@ -283,3 +283,28 @@ def test_status_watch_interrupted_erases_the_view(env, ws, tmp_path, terminals):
         assert runner.wait(timeout=60) == 0  # watching never disturbs the run
     finally:
         kill_if_running(runner)
+
+
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+def test_an_error_stays_on_the_screen_above_the_view(env, ws, tmp_path):
+    """A child fails while another still runs: its error output is on the screen above the live tree, not erased by it."""
+    release = tmp_path / "release"
+    src = ws.repo("src", emitter("src"))
+    ws.repo("bad", subscriber("bad", "o/src", "      - id: broken\n        run: echo boom-error >&2; exit 3\n"))
+    ws.repo("good", subscriber("good", "o/src", blocking_step(release)))
+    sock = str(tmp_path / "tmux.sock")
+    e = dict(env, TERM="xterm")
+    tmux = lambda *a: subprocess.run(["tmux", "-S", sock, *a], env=e, capture_output=True, text=True, timeout=30)
+    command = f"{TAKO_BIN} exec go --local; echo EXIT=$?; read x"
+    assert tmux("new-session", "-d", "-x", "150", "-y", "45", "-c", str(src), command).returncode == 0
+    try:
+        screen = lambda: tmux("capture-pane", "-p").stdout
+        # Both at once: the failed child's stderr line and, below it, the tree with the child still running.
+        shown = wait_for(lambda: (lambda s: s if "[o/bad/broken] boom-error" in s and "● work" in s
+                                  and "o/bad [FAILED]" in s else None)(screen()), timeout=60, what="error and tree")
+        assert shown.index("[o/bad/broken] boom-error") < shown.index("● work"), shown
+        release.write_text("")
+        wait_for(lambda: "EXIT=" in screen(), timeout=60, what="the end of tako exec")
+        assert "EXIT=1" in screen()
+    finally:
+        tmux("kill-server")
