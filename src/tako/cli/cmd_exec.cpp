@@ -1,4 +1,6 @@
 // `tako exec` (REFERENCE.md §1.6): flag validation, then the engine.
+#include <unistd.h>
+
 #include <cstdlib>
 
 #include "tako/cli/commands.h"
@@ -7,6 +9,7 @@
 #include "tako/container/runtime.h"
 #include "tako/engine/exec_command.h"
 #include "tako/store/journal.h"
+#include "tako/view/progress_mode.h"
 
 namespace tako::cli {
 
@@ -82,6 +85,9 @@ int cmd_exec(const Invocation& inv) {
       return report_error("invalid TAKO_STATE_SYNC value \"" + o.state_sync + "\": must be one of normal, full");
     }
   }
+  auto progress = progress_flag(inv);
+  if (!progress) return report_usage_error(progress.error().message, "exec");
+  o.live_view = !o.json && !o.dry_run && view::live_enabled(*progress, STDOUT_FILENO);
   auto lock_timeout = duration_flag(inv, "lock-timeout", "10m");
   if (!lock_timeout) return report_usage_error(lock_timeout.error().message, "exec");
   o.lock_timeout = *lock_timeout;

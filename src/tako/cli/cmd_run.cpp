@@ -14,6 +14,8 @@
 #include "tako/proc/group_keeper.h"
 #include "tako/proc/interrupt.h"
 #include "tako/util/strings.h"
+#include "tako/view/run_progress.h"
+#include "tako/view/terminal.h"
 
 namespace tako::cli {
 
@@ -47,6 +49,8 @@ int cmd_run(const Invocation& inv) {
   if (!jobs) return report_usage_error(jobs.error().message, "run");
   auto lock_timeout = duration_flag(inv, "lock-timeout", "10m");
   if (!lock_timeout) return report_usage_error(lock_timeout.error().message, "run");
+  auto progress = progress_flag(inv);
+  if (!progress) return report_usage_error(progress.error().message, "run");
   auto settings = settings_for(inv);
   if (!settings) return report_error(settings.error().message);
 
@@ -93,7 +97,22 @@ int cmd_run(const Invocation& inv) {
   opt.home = settings->home;
   opt.lock_timeout = *lock_timeout;
   opt.lock_timeout_text = inv.value("lock-timeout").value_or("10m");
+  // The progress line (docs/CLI.md "Live view"): only when the commands' output passes through
+  // tako (-j > 1); with -j 1 a command owns the terminal and may be interactive.
+  std::optional<view::LiveArea> area;
+  std::optional<view::ScopedConsole> console;
+  if (!json && opt.jobs > 1 && view::live_enabled(*progress, STDOUT_FILENO)) {
+    area.emplace(STDOUT_FILENO);
+    console.emplace(*area);
+    const bool color = color_enabled(inv.global.no_color);
+    opt.on_progress = [&area, color](const engine::CommandProgress& p) {
+      view::RunProgress rp{p.total, p.done, p.running, p.failed};
+      area->draw({view::render_run_progress(rp, view::terminal_width(STDOUT_FILENO) - 1, color)});
+    };
+  }
   engine::CommandRunResult result = engine::run_command(g, opt);
+  console.reset();
+  if (area) area->clear();  // the normal output follows
   if (result.interrupted != 0) {
     report_error("interrupted");
     return result.interrupted == SIGINT ? 130 : 143;

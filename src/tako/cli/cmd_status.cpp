@@ -1,5 +1,7 @@
-// `tako status [<run-id>] [--json] [--limit N] [--all] [--trace FILE]` (REFERENCE.md §1.7, §11.5, §11.6;
-// --trace: docs/REPORT.md).
+// `tako status [<run-id>] [--json] [--limit N] [--all] [--watch] [--trace FILE]` (REFERENCE.md §1.7, §11.5,
+// §11.6; --trace: docs/REPORT.md).
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -11,11 +13,14 @@
 #include "tako/cli/output.h"
 #include "tako/cli/report_output.h"
 #include "tako/report/trace_json.h"
+#include "tako/proc/interrupt.h"
 #include "tako/state/liveness.h"
 #include "tako/state/render.h"
 #include "tako/store/export.h"
 #include "tako/store/query.h"
 #include "tako/store/schema.h"
+#include "tako/view/live_view.h"
+#include "tako/view/render.h"
 
 namespace tako::cli {
 
@@ -106,6 +111,42 @@ int show_list(const Invocation& inv, const std::string& home, std::optional<size
   return 0;
 }
 
+// --watch (docs/CLI.md "Live view"): the live tree of a running root, read from the store, until
+// the tree ends; then its final tree once, exit 0. Not a terminal: only the final tree.
+int watch_tree(const Invocation& inv, const std::string& home) {
+  std::string id;
+  if (!inv.args.empty()) {
+    id = inv.args[0];
+  } else {
+    auto newest = view::newest_running_root(home);
+    if (!newest) return report_error(newest.error().message);
+    id = *newest;
+  }
+  auto reader = view::SnapshotReader::open(home, id);
+  if (!reader) return report_error(reader.error().message);
+  view::ViewOptions vo;
+  vo.color = color_enabled(inv.global.no_color);
+  const bool live = view::live_enabled(view::ProgressMode::Auto, STDOUT_FILENO);
+  std::optional<view::LiveArea> area;
+  if (live) area.emplace(STDOUT_FILENO, vo.interval);
+  proc::InterruptGuard guard;  // Ctrl-C erases the view before exiting (130)
+  auto last = view::follow(*reader, area ? &*area : nullptr, vo, guard.fd());
+  if (area) area->clear();
+  if (guard.interrupted()) {
+    report_error("interrupted");
+    return guard.exit_code();
+  }
+  if (!last) return report_error(last.error().message);
+  view::RenderOptions ro;
+  ro.now = state::now();
+  ro.color = vo.color;
+  ro.width = live ? view::terminal_width(STDOUT_FILENO) - 1 : 0;  // a file gets whole lines
+  std::string text;
+  for (const std::string& line : view::render(*last, ro)) text += line + "\n";
+  print(text);
+  return 0;
+}
+
 }  // namespace
 
 int cmd_status(const Invocation& inv) {
@@ -121,6 +162,10 @@ int cmd_status(const Invocation& inv) {
       return report_usage_error("invalid argument \"\" for \"--trace\" flag: must be a file name or -", "status");
     }
     return write_trace(settings->home, inv.args[0], *trace);
+  }
+  if (inv.flag("watch")) {
+    if (inv.global.json) return report_usage_error("--watch cannot be used with --json", "status");
+    return watch_tree(inv, settings->home);
   }
   if (!inv.args.empty()) return show_tree(inv, settings->home, inv.args[0]);
   return show_list(inv, settings->home, *limit);

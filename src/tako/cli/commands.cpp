@@ -46,7 +46,8 @@ std::vector<CommandSpec> build_table() {
                 boolf("serial", "run one repository at a time (same as -j 1)"),
                 boolf("continue-on-error", "keep running independent repositories after a failure"),
                 boolf("summarize-errors", "print a summary of failed and skipped repositories"),
-                valuef("lock-timeout", "DUR", "repository lock wait limit (default 10m)")},
+                valuef("lock-timeout", "DUR", "repository lock wait limit (default 10m)"),
+                valuef("progress", "auto|tty|plain", "progress line on a terminal (default auto)")},
                1, -1, true, false, cmd_run});
   t.push_back({"exec", "tako exec <workflow> [flags]", "Run a workflow in the entry repository",
                {boolf("dry-run", "plan only; run nothing"),
@@ -61,11 +62,13 @@ std::vector<CommandSpec> build_table() {
                 boolf("preserve-tmp", "keep the run workspace on success"),
                 valuef("container-runtime", "auto|docker|podman", "container runtime (default auto)"),
                 valuef("state-sync", "normal|full", "state store durability (default normal; TAKO_STATE_SYNC)"),
-                valuef("lock-timeout", "DUR", "repository lock wait limit (default 10m)")},
+                valuef("lock-timeout", "DUR", "repository lock wait limit (default 10m)"),
+                valuef("progress", "auto|tty|plain", "live view of the tree on a terminal (default auto)")},
                0, 1, true, false, cmd_exec});
   t.push_back({"status", "tako status [<run-id>] [flags]", "Show recent runs or the tree of one run",
                {valuef("limit", "N", "number of runs to list (default 20)"), boolf("all", "list every run"),
-                valuef("trace", "FILE", "write the run as Chrome Trace Event JSON to FILE (- for stdout)")},
+                valuef("trace", "FILE", "write the run as Chrome Trace Event JSON to FILE (- for stdout)"),
+                boolf("watch", "follow a running tree until it ends")},
                0, 1, true, false, cmd_status});
   t.push_back({"report", "tako report <run-id> [-o FILE]", "Write an HTML report of one run (timeline, tree, events)",
                {valuef("output", "FILE", "output file (default tako-report-<run-id>.html; - for stdout)", 'o')},

@@ -24,6 +24,16 @@ Result<util::Nanos> duration_flag(const Invocation& inv, const std::string& flag
   return d;
 }
 
+Result<view::ProgressMode> progress_flag(const Invocation& inv) {
+  std::string text = inv.value("progress").value_or("auto");
+  auto mode = view::parse_progress_mode(text);
+  if (!mode) {
+    return Error{"invalid argument \"" + text + "\" for \"--progress\" flag: must be one of " +
+                 view::progress_mode_choices()};
+  }
+  return *mode;
+}
+
 Result<int64_t> count_flag(const Invocation& inv, const std::string& flag, const std::string& shown,
                            int64_t fallback, int64_t max, const std::string& below) {
   auto text = inv.value(flag);

@@ -7,6 +7,7 @@
 #include "tako/repo/universe.h"
 #include "tako/util/go_duration.h"
 #include "tako/util/result.h"
+#include "tako/view/progress_mode.h"
 
 namespace tako::cli {
 
@@ -26,5 +27,9 @@ Result<util::Nanos> duration_flag(const Invocation& inv, const std::string& flag
 // or "-j, --jobs".
 Result<int64_t> count_flag(const Invocation& inv, const std::string& flag, const std::string& shown,
                            int64_t fallback, int64_t max, const std::string& below);
+
+// --progress auto|tty|plain (default auto); the error is the usage error text
+// `invalid argument "<v>" for "--progress" flag: must be one of auto, tty, plain`.
+Result<view::ProgressMode> progress_flag(const Invocation& inv);
 
 }  // namespace tako::cli

@@ -12,6 +12,7 @@
 #include "tako/proc/interrupt.h"
 #include "tako/proc/line_output.h"
 #include "tako/proc/supervisor.h"
+#include "tako/util/console.h"
 #include "tako/util/event_fd.h"
 #include "tako/util/strings.h"
 
@@ -22,7 +23,7 @@ namespace {
 // Writes a whole line with one write(2), so parallel output never interleaves mid-line.
 void emit(int fd, const std::string& text) {
   if (fd == STDOUT_FILENO) std::fflush(stdout);
-  proc::write_all(fd, text);
+  util::console_write(fd, text);  // above the progress line, when one is drawn
 }
 
 enum class State { Pending, Locking, Running, Succeeded, Failed, Skipped, NotStarted };
@@ -100,7 +101,10 @@ CommandRunResult run_command(const graph::Graph& g, const CommandRunOptions& opt
       spec.spawn.stderr_mode = proc::Stdio::Pipe;
       const std::string prefix = node.name + " | ";
       spec.on_line = [prefix, out_fd](proc::Stream stream, std::string_view line, bool) {
-        proc::write_line(stream == proc::Stream::Stdout ? out_fd : STDERR_FILENO, prefix, line);
+        std::string text;
+        text.reserve(prefix.size() + line.size() + 1);
+        text.append(prefix).append(line).push_back('\n');
+        util::console_write(stream == proc::Stream::Stdout ? out_fd : STDERR_FILENO, text);
       };
     } else if (opt.stdout_to_stderr) {
       spec.spawn.stdout_mode = proc::Stdio::Pipe;
@@ -192,7 +196,21 @@ CommandRunResult run_command(const graph::Graph& g, const CommandRunOptions& opt
     return true;
   };
 
+  auto progress = [&]() {
+    if (!opt.on_progress) return;
+    CommandProgress p;
+    p.total = int(order.size());
+    for (const NodeRun& r : runs) {
+      if (r.state == State::Running || r.state == State::Locking) ++p.running;
+      if (r.state == State::Succeeded || r.state == State::Failed || r.state == State::Skipped) ++p.done;
+      if (r.state == State::Failed) ++p.failed;
+    }
+    opt.on_progress(p);
+  };
+  const auto tick = opt.on_progress ? std::chrono::milliseconds(100) : std::chrono::milliseconds(500);
+
   schedule();
+  progress();
   while (!finished()) {
     if (sup.interrupted() != 0) break;
     if (running == 0) {
@@ -201,13 +219,14 @@ CommandRunResult run_command(const graph::Graph& g, const CommandRunOptions& opt
       if (running == 0 && finished()) break;
       if (running == 0) continue;
     }
-    sup.run_once(std::chrono::milliseconds(500));
+    sup.run_once(tick);
     if (sup.interrupted() != 0) {
       sup.wait_all();
       break;
     }
     if (stop) waiters.cancel_all();  // their repositories will not be started
     schedule();
+    progress();
   }
   if (auto* guard = proc::InterruptGuard::active(); guard != nullptr && guard->interrupted()) {
     result.interrupted = guard->signal();

@@ -2,6 +2,7 @@
 // dependency order, at most `jobs` at once.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -11,6 +12,14 @@
 #include "tako/util/result.h"
 
 namespace tako::engine {
+
+// Counts of `tako run`'s repositories, for its progress line on a terminal.
+struct CommandProgress {
+  int total = 0;
+  int done = 0;     // succeeded, failed or skipped
+  int running = 0;  // running or waiting for its repository lock
+  int failed = 0;
+};
 
 struct CommandRunOptions {
   std::string command;  // run as `bash -c '<command>'`
@@ -23,6 +32,9 @@ struct CommandRunOptions {
   std::string home;               // <home>, for repository locks
   std::string lock_timeout_text;  // as written, for messages
   util::Nanos lock_timeout{0};
+  // When set: called on the runner's thread after every change and at least every 100 ms
+  // (docs/CLI.md "Live view"). Output lines go through util::console_write meanwhile.
+  std::function<void(const CommandProgress&)> on_progress;
 };
 
 // What happened in one repository (for `tako run --json` and the failure recap).

@@ -35,6 +35,7 @@
 #include "tako/util/go_duration.h"
 #include "tako/util/strings.h"
 #include "tako/util/version.h"
+#include "tako/view/live_view.h"
 
 namespace tako::engine {
 
@@ -181,8 +182,9 @@ int dry_run(const ExecOptions& o, Tree& tree, const Entry& entry, const config::
 }
 
 int finish_failed_only(const ExecOptions& o, Tree& tree, proc::InterruptGuard& guard,
-                       std::chrono::steady_clock::time_point started) {
+                       std::chrono::steady_clock::time_point started, view::LiveView* live) {
   FailedOnlyResult r = resume_failed_only(tree);
+  if (live != nullptr) live->stop();  // the summary replaces the live view
   auto elapsed = std::chrono::steady_clock::now() - started;
   state::RunNode snapshot;
   {
@@ -403,11 +405,20 @@ int run_exec(const ExecOptions& o) {
   spec.workspace = workspace;
   spec.depth = 0;
 
+  // The live view reads the committed tree from the store, like `tako status --watch`. A view
+  // that cannot read the store is only a missing view: the run goes on with the plain lines.
+  std::unique_ptr<view::LiveView> live;
+  if (o.live_view && !o.json) {
+    view::ViewOptions vo;
+    vo.color = o.color;
+    if (auto v = view::LiveView::start(home, run_id, vo)) live = std::move(*v);
+  }
   const auto started = std::chrono::steady_clock::now();
-  if (o.failed_only) return finish_failed_only(o, tree, guard, started);
+  if (o.failed_only) return finish_failed_only(o, tree, guard, started, live.get());
   RunExecutor root(tree, run_id, std::move(spec), nullptr);
   root.set_locked_path(entry->path);
   bool ok = root.execute();
+  if (live) live->stop();  // the summary replaces the live view
   if (guard.interrupted()) tree.interrupted = true;
   auto elapsed = std::chrono::steady_clock::now() - started;
 

@@ -23,6 +23,7 @@ struct ExecOptions {
   bool verbose = false;
   bool json = false;
   bool color = false;
+  bool live_view = false;  // --progress: draw the live tree on stdout (docs/CLI.md "Live view")
   int max_concurrent_repos = 4;
   int max_depth = 10;
   std::string isolation = "shared";  // shared | worktree

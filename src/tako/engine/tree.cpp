@@ -4,7 +4,7 @@
 
 #include <cstdio>
 
-#include "tako/proc/line_output.h"
+#include "tako/util/console.h"
 #include "tako/util/fs.h"
 
 namespace tako::engine {
@@ -81,14 +81,14 @@ void Tree::out_line(const std::string& line) {
   std::string masked = mask(line);
   std::lock_guard<std::mutex> lock(out_mu_);
   std::fflush(stdout);
-  proc::write_line(STDOUT_FILENO, "", masked);
+  util::console_write(STDOUT_FILENO, masked + "\n");  // above a live view, when one is drawn
 }
 
 void Tree::err_line(const std::string& line) {
   std::string masked = mask(line);
   std::lock_guard<std::mutex> lock(out_mu_);
   std::fflush(stdout);
-  proc::write_line(STDERR_FILENO, "", masked);
+  util::console_write(STDERR_FILENO, masked + "\n");
 }
 
 void Tree::debug(const std::string& line) {

@@ -12,6 +12,7 @@
 
 #include "tako/repo/git.h"
 #include "tako/util/file_lock.h"
+#include "tako/util/console.h"
 #include "tako/util/fs.h"
 #include "tako/util/go_duration.h"
 #include "tako/util/strings.h"
@@ -142,8 +143,8 @@ Status Resolver::update(const RepoSpec& spec, const std::string& path) {
     GitResult ff = run_git({"-C", path, "merge", "--quiet", "--ff-only", "origin/" + spec.ref});
     if (!ff.ok() && settings_.warnings) {
       std::fflush(stdout);
-      std::fprintf(stderr, "warning: %s has diverged from origin; using the cached checkout\n",
-                   spec.display().c_str());
+      util::console_write(STDERR_FILENO,
+                          "warning: " + spec.display() + " has diverged from origin; using the cached checkout\n");
     }
   }
   return {};

@@ -13,6 +13,7 @@
 
 #include "tako/config/loader.h"
 #include "tako/repo/identity.h"
+#include "tako/util/console.h"
 #include "tako/util/fs.h"
 #include "tako/util/strings.h"
 
@@ -288,7 +289,7 @@ Result<Universe> Universe::build(Resolver& resolver, const EntryOptions& entry_o
   if (auto closed = close_dependents(first_cached, false); !closed) return closed.error();
   if (!warnings.empty()) {
     std::fflush(stdout);
-    std::fputs(warnings.c_str(), stderr);
+    util::console_write(STDERR_FILENO, warnings);  // above a live view, when one is drawn
   }
   return u;
 }
