@@ -5,7 +5,7 @@
 namespace tako::slurm {
 
 // Placement and scheduling knobs only: none of them changes what runs, where its output goes
-// or which environment it sees (tako owns those: REFERENCE.md §7.15).
+// or which environment it sees (tako owns those: REFERENCE.md §7.14).
 const std::vector<std::string_view> kAllowedArgs = {
     "--time",     "--gres",     "--gpus",     "--nodelist",  "--exclude", "--reservation",
     "--tmp",      "--licenses", "--exclusive", "--nice",     "--comment", "--mem-per-cpu",

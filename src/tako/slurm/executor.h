@@ -1,4 +1,4 @@
-// Which executor runs a step's command (docs/SCALE-OUT.md, REFERENCE.md §7.15): `local` (a
+// Which executor runs a step's command (docs/SCALE-OUT.md, REFERENCE.md §7.14): `local` (a
 // process on this machine) or `slurm` (a batch job). Also the `slurm:` options of tako.yml
 // and their checks, shared by the loader and the runner so `tako validate` accepts exactly
 // what `tako exec` runs.
