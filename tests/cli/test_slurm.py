@@ -1,13 +1,13 @@
 """The Slurm executor (docs/SCALE-OUT.md, REFERENCE.md §7.14) against a real single-node cluster
 (slurm_util.py: started once per session). Every test checks that no tako job is left in squeue."""
+import hashlib
 import os
 import signal
-import subprocess
 
 import pytest
 
 from slurm_util import slurm_cluster  # noqa: F401  (the session fixture)
-from test_exec_util import kill_if_running, load_state, run_id_of, spawn, steps_of, wait_for, yml
+from test_exec_util import home, kill_if_running, load_state, run_id_of, spawn, steps_of, wait_for, yml
 
 SECRET = "s3cr3t-Slurm-77"
 
@@ -50,7 +50,7 @@ def test_step_output_exit_code_and_outputs(tako, ws, senv, slurm_cluster):  # no
         run: 'echo "got {{ .steps.gen.outputs.v }} slurm=${SLURM_JOB_ID-none}"'
         produces: {outputs: {v: from_stdout}}
 """))
-    r = tako("exec", "w", "--executor", "slurm", cwd=app, timeout=120)
+    r = tako("exec", "w", "--executor", "slurm", "--preserve-tmp", cwd=app, timeout=120)
     assert r.code == 0, r
     run_id = run_id_of(r.out)
     st = steps_of(load_state(senv, run_id))
@@ -60,22 +60,12 @@ def test_step_output_exit_code_and_outputs(tako, ws, senv, slurm_cluster):  # no
     assert "none" not in st["gen"]["outputs"]["so"]
     # `executor: local` on a step wins over the flag.
     assert st["use"]["outputs"]["v"] == "got 42 slurm=none"
-    log = (senv_home(senv) / "runs" / run_id / "logs" / "gen.log")
-    text = log.read_text() if log.exists() else find_log(senv, run_id, "gen")
-    assert "hello from job" in text and "to stderr" in text, text
-
-
-def senv_home(env):
-    import pathlib
-    return pathlib.Path(env["TAKO_HOME"])
-
-
-def find_log(env, run_id, step_id) -> str:
-    for root, _dirs, files in os.walk(senv_home(env)):
-        if root.endswith("/logs") and f"{step_id}.log" in files and run_id in root:
-            return open(os.path.join(root, f"{step_id}.log")).read()
-    r = subprocess.run(["find", str(senv_home(env)), "-name", f"{step_id}.log"], capture_output=True, text=True)
-    raise AssertionError(f"no log for {step_id}: {r.stdout}")
+    # The job's stdout and stderr reached the step log; its files are in the workspace.
+    wsdir = home(senv) / "workspaces" / run_id
+    text = (wsdir / "logs" / "gen.log").read_text()
+    assert "hello from job" in text and "to stderr\n" in text, text
+    assert (wsdir / "slurm" / "gen" / "status").read_text() == "0\n"
+    assert not (wsdir / "slurm" / "use").exists()
 
 
 def test_failing_step_exit_code(tako, ws, senv):
@@ -102,13 +92,14 @@ def test_secret_not_in_job_record_or_arguments(tako, ws, senv, slurm_cluster, tm
       - id: s
         env: {{T: TOKEN}}
         run: |
-          test "$T" = "{SECRET}" && touch {ctl}/seen
+          printf %s "$T" | sha256sum > {ctl}/seen.tmp && mv {ctl}/seen.tmp {ctl}/seen
           while [ ! -f {ctl}/release ]; do sleep 0.1; done
           echo "value $T"
 """))
     p = spawn(senv, "exec", "w", cwd=app, extra_env={"TOKEN": SECRET})
     try:
-        wait_for(lambda: (ctl / "seen").exists(), timeout=60, what="the job saw the secret")
+        wait_for(lambda: (ctl / "seen").exists(), timeout=60, what="the job to start")
+        assert (ctl / "seen").read_text().split()[0] == hashlib.sha256(SECRET.encode()).hexdigest()
         jobs = slurm_cluster.jobs()
         assert len(jobs) == 1, jobs
         job_id = jobs[0][0]

@@ -66,10 +66,10 @@ container::CommandResult slurm_command(std::vector<std::string> argv, const std:
   return container::run_runtime_command(c);
 }
 
-// Cancels the job named `name` (if any) and waits until no job of that name is pending,
-// running or completing: nothing of the step is left in `squeue`.
-void cancel_and_drain(const std::string& name, const std::vector<std::string>& env) {
-  (void)slurm_command({"scancel", "--name=" + name}, env, kCancelLimit);
+// Cancels the job named `name` (if any, and if `cancel`) and waits until no job of that name
+// is pending, running or completing: nothing of the step is left in `squeue`.
+void cancel_and_drain(const std::string& name, const std::vector<std::string>& env, bool cancel = true) {
+  if (cancel) (void)slurm_command({"scancel", "--name=" + name}, env, kCancelLimit);
   auto deadline = std::chrono::steady_clock::now() + kDrainLimit;
   while (std::chrono::steady_clock::now() < deadline) {
     auto q = slurm_command({"squeue", "-h", "-n", name, "-o", "%i"}, env, kCancelLimit);
@@ -232,13 +232,15 @@ StepOutcome RunExecutor::run_slurm(const config::Step& step, const nlohmann::jso
     cancel.timeout = kCancelLimit;
     (void)sup->spawn(std::move(cancel));  // if it cannot start, after_exit cancels again
   };
-  // A job that has not recorded its end (the watcher was stopped or died) is cancelled, and
-  // the step ends only once nothing of it is left in the queue.
+  // A job whose script has not recorded its status (the watcher was stopped or died) is
+  // cancelled, and in every case the step ends only once nothing of its job is left in the
+  // queue (a finished job lingers a moment as COMPLETING; a cancelled one until KillWait).
   cmd.after_exit = [dir, name, client_env](const proc::ExitInfo&) {
     std::error_code ec;
     fs::remove(dir.secrets(), ec);
+    if (exists(dir.failed())) return;  // sbatch refused it: there is no job
     // By name: the watcher may have been stopped between sbatch and writing the job id.
-    if (!exists(dir.status()) && !exists(dir.state()) && !exists(dir.failed())) cancel_and_drain(name, client_env);
+    cancel_and_drain(name, client_env, !exists(dir.status()));
   };
   return run_command(step, data, std::move(cmd), cache_key);
 }
