@@ -229,3 +229,22 @@ def test_bad_executor_values(tako, ws, env):
     # local is the default and needs no cluster
     r = tako("exec", "w", "--executor", "local", cwd=app)
     assert r.code == 0, r
+
+
+def test_fan_out_fail_fast_cancels_a_running_job(tako, ws, senv, slurm_cluster, tmp_path):  # noqa: F811
+    from test_fanout_util import emitter, subscriber
+    ctl = tmp_path / "ctl"
+    ctl.mkdir()
+    src = ws.repo("src", emitter("src", extra_with="          fail_fast: true\n"))
+    # a fails once b's job runs, so the cancellation has a job to stop.
+    ws.repo("a", subscriber("a", "o/src", f'      - id: boom\n        executor: local\n'
+                                          f'        run: "i=0; while [ ! -f {ctl}/started ]; do '
+                                          f'[ $i -gt 1200 ] && break; sleep 0.05; i=$((i+1)); done; exit 1"\n'))
+    ws.repo("b", subscriber("b", "o/src", f"      - id: hold\n        run: touch {ctl}/started; sleep 600\n"))
+    r = tako("exec", "go", "--local", "--executor", "slurm", cwd=src, timeout=180)
+    assert r.code == 1, r
+    assert r.err.splitlines()[-1] == (
+        "Error: workflow execution failed: step 'fan' failed: fan-out failed: 2 of 2 child workflows failed: "
+        "o/a:react: step 'boom' failed: exit status 1; o/b:react: cancelled"), r.err
+    assert (ctl / "started").exists()
+    assert slurm_cluster.jobs() == []
