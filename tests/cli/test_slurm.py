@@ -248,3 +248,38 @@ def test_fan_out_fail_fast_cancels_a_running_job(tako, ws, senv, slurm_cluster, 
         "o/a:react: step 'boom' failed: exit status 1; o/b:react: cancelled"), r.err
     assert (ctl / "started").exists()
     assert slurm_cluster.jobs() == []
+
+
+def test_kill_9_then_resume_cancels_the_leftover_job(tako, ws, senv, slurm_cluster, tmp_path):  # noqa: F811
+    ctl = tmp_path / "ctl"
+    ctl.mkdir()
+    app = ws.repo("app", yml(f"""\
+  w:
+    executor: slurm
+    steps:
+      - id: hold
+        run: 'if [ -f {ctl}/second ]; then echo resumed; else touch {ctl}/started; sleep 600; fi'
+        produces: {{outputs: {{v: from_stdout}}}}
+"""))
+    p = spawn(senv, "exec", "w", cwd=app)
+    try:
+        wait_for(lambda: (ctl / "started").exists(), timeout=60, what="the job to start")
+        p.send_signal(signal.SIGKILL)
+        p.wait(timeout=30)
+    finally:
+        kill_if_running(p)
+    # tako could not cancel it: the job outlives its tako (the watcher is not the job).
+    jobs = slurm_cluster.jobs()
+    assert len(jobs) == 1 and jobs[0][2] == "RUNNING", jobs
+    old_id, name = jobs[0][0], jobs[0][1]
+    run_id = name[len("tako-"):-len("-hold")]
+    (ctl / "second").write_text("")
+    r = tako("exec", "--resume", run_id, cwd=app, timeout=120)
+    assert r.code == 0, r
+    assert steps_of(load_state(senv, run_id))["hold"]["outputs"]["v"] == "resumed"
+    # The old job was ended before the step ran again, not left to run beside it. On this single node the
+    # resume's sweep of leftover step processes (they carry TAKO_RUN_ID) may kill the job's script before
+    # tako's scancel does: the job then reads FAILED by SIGTERM instead of CANCELLED.
+    shown = slurm_cluster.run("scontrol", "-o", "show", "job", old_id).stdout
+    assert "JobState=CANCELLED" in shown or ("JobState=FAILED" in shown and "ExitCode=0:15" in shown), shown
+    assert slurm_cluster.jobs() == []
