@@ -12,6 +12,8 @@
 # Needs the Debian packages slurmctld slurmd slurm-client munge (scripts/install-deps.sh) and
 # root (SlurmUser=root). The recipe and its measurements: /work/shared/slurm-feasibility.md.
 set -euo pipefail
+# The daemons live in /usr/sbin, which a non-login PATH may lack.
+export PATH="$PATH:/usr/sbin:/sbin"
 
 usage() { echo "usage: $0 start|stop|env <dir>" >&2; exit 2; }
 (($# == 2)) || usage
