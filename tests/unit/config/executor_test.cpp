@@ -37,7 +37,7 @@ TEST(Executor, PositionedErrors) {
   EXPECT_EQ(errors_of(wf("    steps:\n      - run: x\n        executor: remote\n")),
             V{"6:19: invalid workflow 'w': invalid step 0: invalid executor 'remote': must be one of local, slurm"});
   EXPECT_EQ(errors_of(wf("    slurm: {extra_args: [--wrap=id]}\n    steps: [x]\n")),
-            V{"4:27: invalid workflow 'w': sbatch argument '--wrap=id' is not allowed (allowed: --time, --gres, "
+            V{"4:26: invalid workflow 'w': sbatch argument '--wrap=id' is not allowed (allowed: --time, --gres, "
               "--gpus, --nodelist, --exclude, --reservation, --tmp, --licenses, --exclusive, --nice, --comment, "
               "--mem-per-cpu, --hint, --priority, --wckey)"});
   EXPECT_EQ(errors_of(wf("    steps:\n      - uses: tako/checkout@v1\n        with: {ref: main}\n"
