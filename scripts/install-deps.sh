@@ -21,6 +21,12 @@ PACKAGES=(
 if [[ "${TAKO_WITH_CONTAINERS:-1}" == "1" ]]; then
   PACKAGES+=(podman runc busybox-static)
 fi
+# The Slurm executor (docs/SCALE-OUT.md) is tested against a real single-node cluster that
+# scripts/slurm-cluster.sh starts under a temp dir. TAKO_WITH_SLURM=0 leaves the packages out
+# (tests/cli/test_slurm.py then fails with a message, it never skips).
+if [[ "${TAKO_WITH_SLURM:-1}" == "1" ]]; then
+  PACKAGES+=(slurmctld slurmd slurm-client munge)
+fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do

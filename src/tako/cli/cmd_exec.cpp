@@ -8,6 +8,9 @@
 #include "tako/cli/output.h"
 #include "tako/container/runtime.h"
 #include "tako/engine/exec_command.h"
+#include "tako/engine/slurm_step.h"
+#include "tako/proc/spawn.h"
+#include "tako/slurm/executor.h"
 #include "tako/store/journal.h"
 #include "tako/view/progress_mode.h"
 
@@ -70,6 +73,18 @@ int cmd_exec(const Invocation& inv) {
     if (!container::valid_runtime_choice(o.container_runtime)) {
       return report_usage_error(container::invalid_runtime_message(o.container_runtime, false), "exec");
     }
+  }
+  // --executor wins over TAKO_EXECUTOR (docs/SCALE-OUT.md); an empty variable counts as unset.
+  if (auto flag = inv.value("executor")) {
+    o.executor = *flag;
+    if (!slurm::valid_executor(o.executor)) return report_usage_error(slurm::invalid_executor_usage(*flag, true), "exec");
+  } else if (const char* env = std::getenv("TAKO_EXECUTOR"); env != nullptr && *env != '\0') {
+    o.executor = env;
+    if (!slurm::valid_executor(o.executor)) return report_usage_error(slurm::invalid_executor_usage(env, false), "exec");
+  }
+  // Asked for the cluster: it must answer before anything runs (a dry run submits nothing).
+  if (o.executor == slurm::kSlurm && !o.dry_run) {
+    if (auto ok = engine::check_slurm_cluster(proc::current_environment()); !ok) return report_error(ok.error().message);
   }
   // --state-sync wins over TAKO_STATE_SYNC (§11.3).
   if (auto v = inv.value("state-sync")) {

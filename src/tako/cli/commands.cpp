@@ -61,6 +61,7 @@ std::vector<CommandSpec> build_table() {
                 boolf("no-cache", "ignore step-result cache hits"),
                 boolf("preserve-tmp", "keep the run workspace on success"),
                 valuef("container-runtime", "auto|docker|podman", "container runtime (default auto)"),
+                valuef("executor", "local|slurm", "where run steps execute (default local; TAKO_EXECUTOR)"),
                 valuef("state-sync", "normal|full", "state store durability (default normal; TAKO_STATE_SYNC)"),
                 valuef("lock-timeout", "DUR", "repository lock wait limit (default 10m)"),
                 valuef("progress", "auto|tty|plain", "live view of the tree on a terminal (default auto)")},

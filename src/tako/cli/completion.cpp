@@ -485,6 +485,7 @@ std::optional<ValueSource> flag_values(const std::string& flag) {
   if (flag == "format") return ValueSource{Kind::Words, "tree dot json mermaid", false};
   if (flag == "isolation") return ValueSource{Kind::Words, "shared worktree", false};
   if (flag == "container-runtime") return ValueSource{Kind::Words, "auto docker podman", false};
+  if (flag == "executor") return ValueSource{Kind::Words, "local slurm", false};
   if (flag == "missingkey") return ValueSource{Kind::Words, "empty default zero error", false};
   return std::nullopt;
 }

@@ -2,6 +2,8 @@
 
 #include <vector>
 
+#include "tako/slurm/executor.h"
+
 namespace tako::cli {
 
 namespace {
@@ -159,6 +161,22 @@ J resources() {
                 "container resource limits");
 }
 
+// `executor:` and `slurm:` of a workflow or step (REFERENCE.md §7.14); the allow-list of
+// extra sbatch arguments is tako/slurm's, the one the loader checks.
+J executor() { return enumeration({"local", "slurm"}, "where run steps execute: local or slurm (default --executor)"); }
+J slurm_options() {
+  std::string allowed;
+  for (auto a : slurm::kAllowedArgs) allowed += (allowed.empty() ? "" : "|") + std::string(a);
+  const std::string arg = "^(" + allowed + ")(=.*)?$";
+  return object({{"partition", pattern("^[^\\s]+$", "Slurm partition (--partition)")},
+                 {"account", pattern("^[^\\s]+$", "Slurm account (--account)")},
+                 {"qos", pattern("^[^\\s]+$", "quality of service (--qos)")},
+                 {"constraint", pattern("^[^\\s]+$", "node features (--constraint)")},
+                 {"extra_args", described({{"type", {"array", "null"}}, {"items", {{"type", "string"}, {"pattern", arg}}}},
+                                          "more sbatch arguments, from an allow-list")}},
+                "Slurm placement of the job (executor slurm)");
+}
+
 J env() {
   return described({{"oneOf", {map_of(kEnv, scalar("value (a template)"), "variables: NAME -> value"),
                                {{"type", "array"}, {"items", {{"type", "string"}, {"pattern", "^[A-Za-z_][A-Za-z0-9_]*="}}}},
@@ -228,6 +246,8 @@ J step() {
       {"security_profile", enumeration({"strict", "moderate", "minimal"}, "container security profile (default strict)")},
       {"volumes", described({{"type", {"array", "null"}}, {"items", volume}}, "extra container mounts")},
       {"resources", resources()},
+      {"executor", executor()},
+      {"slurm", slurm_options()},
       {"cache_key_files", described({{"anyOf", {{{"type", "string"}}, {{"type", "array"}, {"items", {{"type", "string"}}}},
                                                 {{"type", "null"}}}}},
                                     "glob(s) whose content keys the step-result cache")},
@@ -239,6 +259,8 @@ J step() {
   // Exactly one of run / uses; image and long_running only with run.
   all.push_back({{"oneOf", {{{"required", {"run"}}}, {{"required", {"uses"}}}}}});
   all.push_back({{"not", {{"required", {"image", "uses"}}}}});
+  all.push_back({{"not", {{"required", {"executor", "uses"}}}}});
+  all.push_back({{"not", {{"required", {"slurm", "uses"}}}}});
   for (const auto& b : builtins()) {
     J with = {{"type", b.required.empty() ? J{"object", "null"} : J("object")},
               {"properties", b.params},
@@ -278,6 +300,8 @@ J workflow() {
                  {"env", env()},
                  {"secrets", pattern_list(kEnv, "environment variables passed as secrets (masked)")},
                  {"resources", resources()},
+                 {"executor", executor()},
+                 {"slurm", slurm_options()},
                  {"inputs", map_of(kId, ref("input"), "workflow inputs")},
                  {"steps", described({{"type", "array"}, {"minItems", 1}, {"items", ref("step")}}, "the steps, in order")}},
                 "a workflow", {"steps"}, false);

@@ -65,6 +65,7 @@ std::string man_page(const std::string& date) {
       {"TAKO_HOME", "state, workspaces and cache (default $HOME/.tako)"},
       {"TAKO_REMOTE_URL_TEMPLATE", "clone URL with {owner} and {repo} (default https://github.com/{owner}/{repo}.git)"},
       {"TAKO_CONTAINER_RUNTIME", "auto, docker or podman"},
+      {"TAKO_EXECUTOR", "local or slurm: where run steps execute (exec)"},
       {"NO_COLOR", "disables colour when set and not empty"},
   };
   for (const auto& [name, text] : env) s += ".TP\n\\fB" + roff_escape(name) + "\\fR\n" + roff_escape(text) + "\n";

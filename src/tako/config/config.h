@@ -9,6 +9,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tako/slurm/executor.h"
+
 namespace tako::config {
 
 struct Pos {
@@ -124,6 +126,10 @@ struct Step {  // a workflow step (REFERENCE.md §4.5); a plain scalar step is {
   std::optional<std::string> security_profile;
   std::vector<Volume> volumes;
   Resources resources;
+  // `executor: local|slurm` and `slurm:` options (REFERENCE.md §7.14); unset: the workflow's.
+  std::optional<std::string> executor;
+  Pos executor_pos;
+  slurm::Options slurm;
   std::vector<std::string> cache_key_files;
   std::optional<std::string> produces_artifact;
   std::vector<OutputSpec> outputs;  // sorted by name
@@ -144,6 +150,10 @@ struct Workflow {
   std::vector<std::pair<std::string, std::string>> env;  // KEY -> template, file order
   std::vector<std::string> secrets;
   Resources resources;
+  // `executor: local|slurm` and `slurm:` options (REFERENCE.md §7.14); unset: --executor.
+  std::optional<std::string> executor;
+  Pos executor_pos;
+  slurm::Options slurm;
   std::vector<Input> inputs;  // sorted by name
   std::vector<Step> steps;
   Pos pos;

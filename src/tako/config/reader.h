@@ -61,6 +61,9 @@ class Reader {
   // Env as a mapping or a list of KEY=VALUE.
   std::vector<std::pair<std::string, std::string>> env(const Entry& e, std::vector<Pos>* positions);
   Resources resources(const Entry& e);
+  // `executor` and `slurm` of a workflow or step (reader_executor.cpp).
+  void executor_fields(const std::vector<Entry>& es, std::optional<std::string>& executor, Pos& executor_pos,
+                       slurm::Options& options);
 
   // Template / CEL checks with the current error context.
   void check_template(const TemplateSite& site);

@@ -78,7 +78,7 @@ Step Reader::read_step(const Entry& e, int index, const std::string& default_id,
   if (e.value.is_mapping()) {
     es = entries(e.value, {"id", "name", "if", "run", "uses", "with", "image", "env", "timeout", "long_running",
                            "network", "capabilities", "security_profile", "volumes", "resources",
-                           "cache_key_files", "produces", "on_failure"});
+                           "cache_key_files", "produces", "on_failure", "executor", "slurm"});
   }
   if (const Entry* f = find(es, "id")) {
     if (auto v = scalar(*f); v && !v->empty()) {
@@ -198,6 +198,20 @@ Step Reader::read_step(const Entry& e, int index, const std::string& default_id,
   }
   if (const Entry* f = find(es, "volumes")) read_volumes(*f, s);
   if (const Entry* f = find(es, "resources")) s.resources = resources(*f);
+  executor_fields(es, s.executor, s.executor_pos, s.slurm);
+  if (s.uses) {
+    for (const char* key : {"executor", "slurm"}) {
+      if (const Entry* f = find(es, key)) d_.error(f->key_pos, std::string(key) + " is only supported for 'run' steps");
+    }
+  }
+  // Container steps stay local (docs/SCALE-OUT.md): a tako.yml cannot ask for both.
+  // (A workflow with both has its one error at the workflow's executor.)
+  const std::string slurm_name(slurm::kSlurm);
+  if (s.run && s.executor == slurm_name && (s.image || wc.workflow->image)) {
+    d_.error(s.executor_pos, "container steps cannot use executor 'slurm' yet");
+  } else if (s.run && s.image && !s.executor && wc.workflow->executor == slurm_name && !wc.workflow->image) {
+    d_.error(s.image_pos, "container steps cannot use executor 'slurm' yet");
+  }
   if (const Entry* f = find(es, "cache_key_files")) s.cache_key_files = scalar_list(*f, true);
   if (const Entry* f = find(es, "produces")) read_produces(*f, s, wc, earlier);
   if (s.uses) check_builtin(s, with_pos, wc, earlier);

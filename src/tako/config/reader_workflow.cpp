@@ -65,7 +65,7 @@ Workflow Reader::read_workflow(const Entry& e) {
   if (!is_name(e.key)) d_.error(e.key_pos, "invalid workflow name '" + e.key + "': " + name_rule_text());
   std::vector<Entry> es;
   if (e.value.is_mapping()) {
-    es = entries(e.value, {"on", "description", "image", "env", "secrets", "resources", "inputs", "steps"});
+    es = entries(e.value, {"on", "description", "image", "env", "secrets", "resources", "inputs", "steps", "executor", "slurm"});
   } else if (!e.value.is_null()) {
     d_.error(e.value_pos, e.key + ": expected a mapping");
   }
@@ -89,6 +89,10 @@ Workflow Reader::read_workflow(const Entry& e) {
     }
   }
   if (const Entry* f = find(es, "resources")) wf.resources = resources(*f);
+  executor_fields(es, wf.executor, wf.executor_pos, wf.slurm);
+  if (wf.executor == std::string(slurm::kSlurm) && wf.image) {
+    d_.error(wf.executor_pos, "container steps cannot use executor 'slurm' yet");
+  }
   if (const Entry* f = find(es, "inputs")) wf.inputs = read_inputs(*f);
 
   WorkflowContext wc;

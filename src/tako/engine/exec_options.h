@@ -31,6 +31,7 @@ struct ExecOptions {
   bool no_cache = false;
   bool preserve_tmp = false;
   std::string container_runtime = "auto";
+  std::string executor = "local";  // local | slurm (--executor, TAKO_EXECUTOR; docs/SCALE-OUT.md)
   util::Nanos lock_timeout = std::chrono::minutes(10);
   std::string lock_timeout_text = "10m";
   repo::Settings settings;

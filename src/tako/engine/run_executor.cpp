@@ -454,6 +454,7 @@ StepOutcome RunExecutor::dispatch(const config::Step& step, const nlohmann::json
     return out;
   }
   if (step.image || spec_.workflow->image) return run_container(step, data, on_failure_of);
+  if (step_executor(step) == "slurm") return run_slurm(step, data, on_failure_of);
   return run_shell(step, data, on_failure_of);
 }
 

@@ -113,6 +113,11 @@ class RunExecutor {
   // A step with an image (container_step.cpp, §12).
   StepOutcome run_container(const config::Step& step, const nlohmann::json& data,
                             const std::optional<std::string>& on_failure_of);
+  // A shell step on a Slurm cluster (slurm_step.cpp, docs/SCALE-OUT.md).
+  StepOutcome run_slurm(const config::Step& step, const nlohmann::json& data,
+                        const std::optional<std::string>& on_failure_of);
+  // local|slurm: the step's `executor`, else the workflow's, else --executor / TAKO_EXECUTOR.
+  std::string step_executor(const config::Step& step) const;
   // The process of a step that runs a command — `sh -c` (run_shell) or a container runtime
   // (run_container): what differs between them, as data. run_command() does the rest the same
   // way for both: log, streaming, masking, timeout, long_running, outputs, events, cache.

@@ -48,5 +48,6 @@ TEST(Completion, ValueSources) {
   // Every flag with a fixed set of values offers exactly the values the command accepts.
   EXPECT_EQ(flag_values("isolation")->words, "shared worktree");
   EXPECT_EQ(flag_values("container-runtime")->words, "auto docker podman");
+  EXPECT_EQ(flag_values("executor")->words, "local slurm");
   EXPECT_EQ(flag_values("missingkey")->words, "empty default zero error");
 }
