@@ -10,6 +10,7 @@
 #include "tako/cli/commands.h"
 #include "tako/cli/context.h"
 #include "tako/cli/output.h"
+#include "tako/cli/root_run.h"
 #include "tako/proc/interrupt.h"
 #include "tako/state/liveness.h"
 #include "tako/store/query.h"
@@ -35,19 +36,13 @@ int cmd_cancel(const Invocation& inv) {
   const std::string home = settings->home;
   const std::string id = inv.args[0];
 
-  auto db = store::open_existing_store(store::store_path(home));
-  if (!db) return report_error(db.error().message);
-  if (!*db) return report_error("run '" + id + "' not found");
-  auto root = store::root_run_id_of(**db, id);
-  if (!root) return report_error(root.error().message);
-  if (!*root) return report_error("run '" + id + "' not found");
   // A child run is part of its tree: one process executes the whole tree, and stopping one
   // child alone is not what SIGINT does. The user names the tree.
-  if (**root != id) {
-    return report_error("run '" + id + "' is a child run of " + **root + "; cancel the tree with 'tako cancel " +
-                        **root + "'");
-  }
-  auto doc = store::load_tree(**db, id);
+  auto db = open_root_run(home, id, [](const std::string& root) {
+    return "cancel the tree with 'tako cancel " + root + "'";
+  });
+  if (!db) return report_error(db.error().message);
+  auto doc = store::load_tree(*db, id);
   if (!doc) return report_error(doc.error().message);
   if (finished(doc->root.status)) {
     return report_error("run '" + id + "' is not running (" + std::string(state::to_string(doc->root.status)) + ")");
@@ -80,7 +75,7 @@ int cmd_cancel(const Invocation& inv) {
       return guard.exit_code();
     }
   }
-  auto end = store::load_tree(**db, id);
+  auto end = store::load_tree(*db, id);
   if (!end) return report_error(end.error().message);
   const bool alive = false;
   std::printf("Run %s %s\n", id.c_str(),

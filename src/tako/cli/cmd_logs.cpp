@@ -14,6 +14,7 @@
 #include "tako/cli/context.h"
 #include "tako/cli/log_selection.h"
 #include "tako/cli/output.h"
+#include "tako/cli/root_run.h"
 #include "tako/engine/log_archive.h"
 #include "tako/proc/interrupt.h"
 #include "tako/state/liveness.h"
@@ -122,17 +123,11 @@ int cmd_logs(const Invocation& inv) {
     return report_usage_error("invalid argument \"" + inv.args[1] + "\" for \"tako logs\"", "logs");
   }
 
-  auto db = store::open_existing_store(store::store_path(home));
+  auto db = open_root_run(home, id, [](const std::string& root) {
+    return "its logs are in 'tako logs " + root + " <repository>'";
+  });
   if (!db) return report_error(db.error().message);
-  if (!*db) return report_error("run '" + id + "' not found");
-  auto root = store::root_run_id_of(**db, id);
-  if (!root) return report_error(root.error().message);
-  if (!*root) return report_error("run '" + id + "' not found");
-  if (**root != id) {
-    return report_error("run '" + id + "' is a child run of " + **root + "; its logs are in 'tako logs " + **root +
-                        " <repository>'");
-  }
-  auto doc = store::load_tree(**db, id);
+  auto doc = store::load_tree(*db, id);
   if (!doc) return report_error(doc.error().message);
 
   const std::string archive = engine::log_archive_dir(home, id);
@@ -165,7 +160,7 @@ int cmd_logs(const Invocation& inv) {
       std::fprintf(stderr, "Error: interrupted\n");
       return guard->exit_code();
     }
-    doc = store::load_tree(**db, id);
+    doc = store::load_tree(*db, id);
     if (!doc) return report_error(doc.error().message);
   }
 }

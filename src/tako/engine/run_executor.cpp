@@ -550,15 +550,16 @@ std::optional<StepOutcome> RunExecutor::cached_outcome(const config::Step& step,
   return out;
 }
 
-StepOutcome RunExecutor::run_shell(const config::Step& step, const nlohmann::json& data,
-                                   const std::optional<std::string>& on_failure_of) {
+std::variant<RunExecutor::PreparedShell, StepOutcome> RunExecutor::prepare_shell(
+    const config::Step& step, const nlohmann::json& data, const std::optional<std::string>& on_failure_of,
+    const std::string& where) {
   StepOutcome out;
   auto rendered = render_template(step.run.value_or(""), label(step, "run"), data);
   if (!rendered) {
     out.error = "failed to execute template: " + rendered.error().message;
     return out;
   }
-  tree_.debug("run " + step.id + ": " + *rendered);
+  tree_.debug("run " + step.id + where + ": " + *rendered);
 
   // Step cache (§7.13).
   std::optional<std::string> cache_key = step_cache_key(step, data);
@@ -582,11 +583,19 @@ StepOutcome RunExecutor::run_shell(const config::Step& step, const nlohmann::jso
     out.error = settled.error().message;
     return out;
   }
+  return PreparedShell{std::move(*rendered), std::move(cache_key), output_file, std::move(env)};
+}
+
+StepOutcome RunExecutor::run_shell(const config::Step& step, const nlohmann::json& data,
+                                   const std::optional<std::string>& on_failure_of) {
+  auto prepared = prepare_shell(step, data, on_failure_of, "");
+  if (auto* done = std::get_if<StepOutcome>(&prepared)) return std::move(*done);
+  PreparedShell& p = std::get<PreparedShell>(prepared);
   StepCommand cmd;
-  cmd.argv = proc::sh_command(*rendered);
+  cmd.argv = proc::sh_command(p.command);
   cmd.cwd = spec_.checkout;
-  cmd.env = std::move(env);
-  return run_command(step, data, std::move(cmd), cache_key);
+  cmd.env = std::move(p.env);
+  return run_command(step, data, std::move(cmd), p.cache_key);
 }
 
 StepOutcome RunExecutor::run_command(const config::Step& step, const nlohmann::json& data, StepCommand cmd,

@@ -11,6 +11,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -110,6 +111,19 @@ class RunExecutor {
   Status wait_for_detached_children();
   StepOutcome run_shell(const config::Step& step, const nlohmann::json& data,
                         const std::optional<std::string>& on_failure_of);
+  // What a `run:` step (local or Slurm) has ready before its process starts: the rendered
+  // command, the cache key, $TAKO_OUTPUT and the step's environment, the document settled.
+  struct PreparedShell {
+    std::string command;
+    std::optional<std::string> cache_key;
+    std::string output_file;
+    std::vector<std::string> env;
+  };
+  // The prepared step, or the outcome to return at once (an error or a cache hit). `where`
+  // follows the step id in the --debug line ("" locally, " (slurm)").
+  std::variant<PreparedShell, StepOutcome> prepare_shell(const config::Step& step, const nlohmann::json& data,
+                                                         const std::optional<std::string>& on_failure_of,
+                                                         const std::string& where);
   // A step with an image (container_step.cpp, §12).
   StepOutcome run_container(const config::Step& step, const nlohmann::json& data,
                             const std::optional<std::string>& on_failure_of);

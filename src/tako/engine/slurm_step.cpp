@@ -110,32 +110,10 @@ StepOutcome RunExecutor::run_slurm(const config::Step& step, const nlohmann::jso
                                    const std::optional<std::string>& on_failure_of) {
   StepOutcome out;
   const config::Workflow& wf = *spec_.workflow;
-  auto rendered = render_template(step.run.value_or(""), label(step, "run"), data);
-  if (!rendered) {
-    out.error = "failed to execute template: " + rendered.error().message;
-    return out;
-  }
-  tree_.debug("run " + step.id + " (slurm): " + *rendered);
-
-  std::optional<std::string> cache_key = step_cache_key(step, data);
-  if (auto hit = cached_outcome(step, cache_key)) return std::move(*hit);
-
-  const std::string tmp_dir = spec_.workspace + "/tmp/" + step.id;
-  const std::string output_file = tmp_dir + "/output";
-  if (auto s = tree_.scratch_dirs().make_scratch(tmp_dir, 0777); !s) {
-    out.error = s.error().message;
-    return out;
-  }
-  Status env_error;
-  std::vector<std::string> env = step_environment(step, data, on_failure_of, output_file, &env_error);
-  if (!env_error) {
-    out.error = env_error.error().message;
-    return out;
-  }
-  if (auto settled = settle_state(); !settled) {
-    out.error = settled.error().message;
-    return out;
-  }
+  auto prepared = prepare_shell(step, data, on_failure_of, " (slurm)");
+  if (auto* done = std::get_if<StepOutcome>(&prepared)) return std::move(*done);
+  PreparedShell& p = std::get<PreparedShell>(prepared);
+  const std::vector<std::string>& env = p.env;
   // tako's own environment reaches the Slurm clients (SLURM_CONF); secrets do not.
   std::vector<std::string> client_env = proc::current_environment();
   for (const auto& secret : tree_.secret_names()) proc::env_unset(client_env, secret);
@@ -187,7 +165,7 @@ StepOutcome RunExecutor::run_slurm(const config::Step& step, const nlohmann::jso
   std::vector<std::string> argv = slurm::sbatch_args(req);
   tree_.debug("slurm command: " + util::join(argv, " "));
 
-  slurm::JobScript job{dir, spec_.checkout, *rendered, !secret_vars.empty()};
+  slurm::JobScript job{dir, spec_.checkout, p.command, !secret_vars.empty()};
   constexpr auto kPrivate = fs::perms::owner_read | fs::perms::owner_write;
   constexpr auto kScript = kPrivate | fs::perms::owner_exec;
   for (auto [path, text, perms] : {std::tuple{dir.script(), slurm::job_script_text(job), kScript},
@@ -242,7 +220,7 @@ StepOutcome RunExecutor::run_slurm(const config::Step& step, const nlohmann::jso
     // By name: the watcher may have been stopped between sbatch and writing the job id.
     cancel_and_drain(name, client_env, !exists(dir.status()));
   };
-  return run_command(step, data, std::move(cmd), cache_key);
+  return run_command(step, data, std::move(cmd), p.cache_key);
 }
 
 }  // namespace tako::engine
