@@ -82,6 +82,9 @@ run_id=$("$tako" status --json --limit 1 | sed -n 's/.*"run_id": "\(exec-[^"]*\)
 step "tako status $run_id"
 "$tako" status "$run_id"
 
+step "tako report $run_id -o report.html   # the timeline, tree and events as one offline HTML page"
+"$tako" report "$run_id" -o "$ws/report.html"
+
 step "git -C remotes/my-org/app-one.git log --oneline main tako/go-lib-1.4.0   # the pushed branch"
 git --git-dir "$ws/remotes/my-org/app-one.git" log --oneline main tako/go-lib-1.4.0
 step "git -C remotes/my-org/app-one.git diff main tako/go-lib-1.4.0"

@@ -14,6 +14,8 @@ PACKAGES=(
   # tests of `tako schema` (jsonschema 4.10: draft 2020-12), of the completion scripts in each shell,
   # and of the man page and the .deb (dpkg-dev: dpkg-shlibdeps for cpack)
   python3-jsonschema bash-completion zsh fish groff-base dpkg-dev
+  # `tako report` is rendered by headless Chromium in tests/cli/test_report_browser.py
+  chromium
 )
 # Container steps (REFERENCE.md §12) are tested with real podman; runc is the OCI runtime the
 # tests configure (tests/cli/container_util.py), busybox-static the content of the offline test
