@@ -10,7 +10,7 @@
 #                                          directory stays: its logs help when a test failed)
 #
 # Needs the Debian packages slurmctld slurmd slurm-client munge (scripts/install-deps.sh) and
-# root (SlurmUser=root). The recipe and its measurements: /work/shared/slurm-feasibility.md.
+# root (SlurmUser=root). Why each setting is there: docs/SCALE-OUT.md and the comments below.
 set -euo pipefail
 # The daemons live in /usr/sbin, which a non-login PATH may lack.
 export PATH="$PATH:/usr/sbin:/sbin"

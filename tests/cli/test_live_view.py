@@ -237,6 +237,25 @@ def test_run_shows_done_total_on_a_terminal(env, ws, tmp_path, terminals):
         assert repo + b" | in " + repo + b"\r\n" in t.data
 
 
+def test_run_shows_the_resolution_of_remote_repositories(env, ws, tmp_path, terminals):
+    """Dependents that are cloned from their remotes: a `[done/total] resolving repositories` line while they are,
+    erased before the commands run (with -j 1 too: no command owns the terminal yet)."""
+    ws.repo("r", "version: '1'\nmetadata:\n  name: o/r\ndependents:\n  - repo: o/a\n  - repo: o/b\n")
+    ws.repo("a", "version: '1'\nmetadata:\n  name: o/a\ndependents:\n  - repo: o/c\n")
+    ws.repo("b", "version: '1'\nmetadata:\n  name: o/b\n")
+    ws.repo("c", "version: '1'\nmetadata:\n  name: o/c\n")
+    t = terminals(env, "run", "-j", "1", "true", cwd=ws.src / "r")
+    assert t.finish() == 0, t.data
+    # The first frame is drawn at once (o/a and o/b known, nothing resolved yet); o/c joins the total later.
+    assert b"[0/2] resolving repositories: o/a" in t.data, t.data
+    assert b"--- Running in o/c ---" in t.data
+    assert b"resolving" not in after_last_erase(t.data)
+    # Without the view: not a byte of it.
+    t = terminals(env, "run", "-j", "1", "--progress", "plain", "true", cwd=ws.src / "r")
+    assert t.finish() == 0, t.data
+    assert b"resolving" not in t.data and b"\x1b[" not in t.data
+
+
 def test_run_with_one_job_draws_no_progress_line(env, ws, tmp_path, terminals):
     ws.repo("r", "version: '1'\nmetadata:\n  name: o/r\n")
     t = terminals(env, "run", "--local", "-j", "1", "echo hi", cwd=ws.src / "r")

@@ -54,8 +54,21 @@ int cmd_run(const Invocation& inv) {
   auto settings = settings_for(inv);
   if (!settings) return report_error(settings.error().message);
 
+  const bool json = inv.global.json;
+  const bool live = !json && view::live_enabled(*progress, STDOUT_FILENO);
+  const bool color = color_enabled(inv.global.no_color);
+
   repo::Resolver resolver(*settings);
-  auto universe = universe_for(inv, resolver, /*strict=*/true);
+  Result<repo::Universe> universe = [&] {
+    if (!live) return universe_for(inv, resolver, /*strict=*/true);
+    // Cloning or updating many repositories takes a while: a line says how far it is.
+    view::LiveArea area(STDOUT_FILENO);
+    view::ScopedConsole console(area);
+    return universe_for(inv, resolver, /*strict=*/true, [&](const repo::ResolveProgress& p) {
+      view::ResolveLine line{p.total, p.done, p.failed, p.current};
+      area.draw({view::render_resolve_progress(line, view::terminal_width(STDOUT_FILENO) - 1, color)});
+    });
+  }();
   if (!universe) return report_error(universe.error().message);
   graph::Graph full = graph::reachable_from(graph::from_universe(*universe), 0);
   if (auto cycles = graph::check_cycles(full, 0); !cycles) return report_error(cycles.error().message);
@@ -64,7 +77,6 @@ int cmd_run(const Invocation& inv) {
   const graph::Graph& g = *filtered;
 
   std::string command = util::join(inv.args, " ");
-  const bool json = inv.global.json;
   if (g.size() == 0) {
     // With --json stdout holds only the document; the fixed warning moves to stderr.
     std::fputs("Warning: No repositories matched the filter criteria.\n", json ? stderr : stdout);
@@ -101,10 +113,9 @@ int cmd_run(const Invocation& inv) {
   // tako (-j > 1); with -j 1 a command owns the terminal and may be interactive.
   std::optional<view::LiveArea> area;
   std::optional<view::ScopedConsole> console;
-  if (!json && opt.jobs > 1 && view::live_enabled(*progress, STDOUT_FILENO)) {
+  if (live && opt.jobs > 1) {
     area.emplace(STDOUT_FILENO);
     console.emplace(*area);
-    const bool color = color_enabled(inv.global.no_color);
     opt.on_progress = [&area, color](const engine::CommandProgress& p) {
       view::RunProgress rp{p.total, p.done, p.running, p.failed};
       area->draw({view::render_run_progress(rp, view::terminal_width(STDOUT_FILENO) - 1, color)});

@@ -9,11 +9,12 @@ Result<repo::Settings> settings_for(const Invocation& inv) {
   return s;
 }
 
-Result<repo::Universe> universe_for(const Invocation& inv, repo::Resolver& resolver, bool strict) {
+Result<repo::Universe> universe_for(const Invocation& inv, repo::Resolver& resolver, bool strict,
+                                    const repo::ResolveProgressFn& progress) {
   repo::EntryOptions entry;
   entry.root = inv.global.root;
   entry.repo = inv.global.repo;
-  return repo::Universe::build(resolver, entry, strict);
+  return repo::Universe::build(resolver, entry, strict, progress);
 }
 
 Result<util::Nanos> duration_flag(const Invocation& inv, const std::string& flag, const std::string& fallback) {

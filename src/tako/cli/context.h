@@ -14,7 +14,8 @@ namespace tako::cli {
 Result<repo::Settings> settings_for(const Invocation& inv);
 
 // Builds the universe for `inv` (§3.5); `strict` for graph/run semantics.
-Result<repo::Universe> universe_for(const Invocation& inv, repo::Resolver& resolver, bool strict);
+Result<repo::Universe> universe_for(const Invocation& inv, repo::Resolver& resolver, bool strict,
+                                    const repo::ResolveProgressFn& progress = {});
 
 // Parses a Go-duration flag value; the error is a usage error text
 // `invalid argument "<v>" for "--<flag>" flag: <go error>` or `...: must not be negative`

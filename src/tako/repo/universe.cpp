@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <deque>
 #include <map>
+#include <set>
 #include <thread>
 
 #include "tako/config/loader.h"
@@ -112,8 +113,33 @@ void Universe::append(Member m) {
   members_.push_back(std::move(m));
 }
 
-Result<Universe> Universe::build(Resolver& resolver, const EntryOptions& entry_opts, bool strict) {
+Result<Universe> Universe::build(Resolver& resolver, const EntryOptions& entry_opts, bool strict,
+                                 const ResolveProgressFn& progress) {
   Universe u;
+  ResolveProgress counts;
+  std::set<std::string> expected;  // lowercased slugs counted in counts.total
+  std::set<std::string> finished;  // ... and those of them counted in counts.done
+  auto expect = [&](const std::string& slug) {
+    if (expected.insert(util::to_lower(slug)).second) ++counts.total;
+  };
+  // A counted repository that needs no resolution after all (known by then) is done.
+  auto settle = [&](const std::string& slug) {
+    const std::string key = util::to_lower(slug);
+    if (expected.count(key) && finished.insert(key).second) ++counts.done;
+  };
+  // Resolves `spec` through the resolver, telling `progress` before and after.
+  auto resolve = [&](const RepoSpec& spec, bool from_dependents, const std::string& entry_path) {
+    expect(spec.slug());
+    counts.current = spec.slug();
+    if (progress) progress(counts);
+    const bool fresh = finished.count(util::to_lower(spec.slug())) == 0;
+    auto resolved = resolver.resolve(spec, from_dependents, entry_path);
+    settle(spec.slug());
+    if (!resolved && fresh) ++counts.failed;
+    counts.current.clear();
+    if (progress) progress(counts);
+    return resolved;
+  };
   // Warnings are printed once the universe is complete: a strict build that
   // fails on an invalid dependents target reports only that error.
   std::string warnings;
@@ -130,7 +156,7 @@ Result<Universe> Universe::build(Resolver& resolver, const EntryOptions& entry_o
   if (entry_opts.repo) {
     auto spec = parse_spec(*entry_opts.repo);
     if (!spec) return spec.error();
-    auto resolved = resolver.resolve(*spec, /*from_dependents=*/false, "");
+    auto resolved = resolve(*spec, /*from_dependents=*/false, "");
     if (!resolved) return resolved.error();
     entry.path = resolved->path;
     entry.ref = spec->ref;
@@ -190,6 +216,11 @@ Result<Universe> Universe::build(Resolver& resolver, const EntryOptions& entry_o
   auto close_dependents = [&](size_t first, bool fatal) -> Status {
     for (size_t i = first; i < u.members_.size(); ++i) {
       auto cfg = u.members_[i].config;
+      // The whole list counts towards the total before the first of them is resolved.
+      for (const auto& dep : cfg->dependents) {
+        auto spec = parse_spec(dep.repo);
+        if (spec && u.find(spec->slug()) < 0) expect(spec->slug());
+      }
       std::vector<int> targets;
       for (const auto& dep : cfg->dependents) {
         auto spec = parse_spec(dep.repo);
@@ -202,10 +233,11 @@ Result<Universe> Universe::build(Resolver& resolver, const EntryOptions& entry_o
         // second clone of the entry, and cycles terminate).
         int known = u.find(spec->slug());
         if (known >= 0) {
+          settle(spec->slug());
           targets.push_back(known);
           continue;
         }
-        auto resolved = resolver.resolve(*spec, /*from_dependents=*/true, entry_path);
+        auto resolved = resolve(*spec, /*from_dependents=*/true, entry_path);
         if (!resolved) {
           if (fatal) return resolved.error();
           warn_ignored(spec->slug(), resolver.cache_path(*spec), resolved.error().message);

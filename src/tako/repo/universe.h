@@ -2,6 +2,7 @@
 // one invocation, each with its configuration loaded once.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -24,6 +25,16 @@ struct Member {
   std::vector<int> dependents;
 };
 
+// Progress of the resolution of remote repositories (clones and updates), for a progress line:
+// `total` grows as `dependents` lists reveal repositories not yet known.
+struct ResolveProgress {
+  int done = 0;         // resolved (or failed)
+  int total = 0;        // known so far to need resolving
+  int failed = 0;
+  std::string current;  // the repository being resolved now ("" between two)
+};
+using ResolveProgressFn = std::function<void(const ResolveProgress&)>;
+
 struct EntryOptions {
   std::optional<std::string> root;  // --root
   std::optional<std::string> repo;  // --repo owner/repo[:ref]
@@ -33,7 +44,9 @@ class Universe {
  public:
   // `strict`: graph/run semantics — an invalid entry or dependents target is an
   // error. Otherwise such members are excluded with a warning (fan-out).
-  static Result<Universe> build(Resolver& resolver, const EntryOptions& entry, bool strict);
+  // `progress`, when set, is told before and after each repository the resolver resolves.
+  static Result<Universe> build(Resolver& resolver, const EntryOptions& entry, bool strict,
+                                const ResolveProgressFn& progress = {});
 
   const std::vector<Member>& members() const { return members_; }
   const Member& entry() const { return members_[0]; }

@@ -167,5 +167,13 @@ TEST(ViewRunProgress, CountsAndColour) {
   EXPECT_EQ(render_run_progress(p, 10, true), "[3/10] 2 …");
 }
 
+TEST(ViewResolveProgress, CurrentRepositoryCountsAndColour) {
+  EXPECT_EQ(render_resolve_progress(ResolveLine{5, 2, 0, "o/lib"}, 80, false), "[2/5] resolving repositories: o/lib");
+  EXPECT_EQ(render_resolve_progress(ResolveLine{5, 3, 1, ""}, 80, false), "[3/5] resolving repositories, 1 failed");
+  EXPECT_EQ(render_resolve_progress(ResolveLine{5, 3, 1, "o/x"}, 80, true),
+            "[3/5] resolving repositories: o/x\x1b[31m, 1 failed\x1b[0m");
+  EXPECT_EQ(render_resolve_progress(ResolveLine{5, 2, 0, "o/lib"}, 12, true), "[2/5] resol…");
+}
+
 }  // namespace
 }  // namespace tako::view
