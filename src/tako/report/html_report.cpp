@@ -4,6 +4,7 @@
 #include <map>
 #include <utility>
 
+#include "tako/report/axis.h"
 #include "tako/report/html_escape.h"
 #include "tako/util/go_duration.h"
 #include "tako/util/version.h"
@@ -137,10 +138,9 @@ void gantt(std::string& out, const Timeline& t) {
          "<span style=\"--c:var(--queue)\">queued (concurrency slot)</span><span style=\"--c:var(--lock)\">lock wait"
          "</span><span style=\"--c:var(--parent)\">other wait</span></div>\n";
   out += "<div class=\"gantt\">\n<div class=\"row axis\"><div class=\"label\">run / step</div><div class=\"track\">";
-  constexpr int kTicks = 5;
-  for (int i = 0; i < kTicks; ++i) {
-    const int64_t at = span * i / kTicks;
-    out += "<span class=\"tick\" style=\"left:" + pct(at, span) + "\">" + dur(at) + "</span>";
+  const int64_t step = tick_step(span);
+  for (int64_t at = 0; at < span || at == 0; at += step) {
+    out += "<span class=\"tick\" style=\"left:" + pct(at, span) + "\">" + tick_label(at, step) + "</span>";
   }
   out += "</div></div>\n";
   for (const RunSpan& r : t.runs) {
