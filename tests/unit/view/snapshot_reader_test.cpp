@@ -64,6 +64,9 @@ TEST(ViewSnapshotReader, ReadsRunsStepsWaitsAndTheLastLogLine) {
   ASSERT_TRUE(util::make_dirs(h.workspace(id) + "/logs").ok());
   ASSERT_TRUE(util::write_file_atomic(h.workspace(id) + "/logs/fan.log", "first\nsecond \x1b[31mred\n\n").ok());
 
+  auto of_child = SnapshotReader::open(h.home, child.run_id);  // a tree is watched from its root
+  ASSERT_FALSE(of_child.ok());
+  EXPECT_EQ(of_child.error().message, "run 'exec-20250715-120000-00000002' not found");
   auto reader = SnapshotReader::open(h.home, id);
   ASSERT_TRUE(reader.ok()) << reader.error().message;
   auto snap = reader->read(false);
