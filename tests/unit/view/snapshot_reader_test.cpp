@@ -142,5 +142,32 @@ TEST(ViewSnapshotReader, LastLogLine) {
   EXPECT_EQ(last_log_line(p), std::string(4095, 'x'));  // the tail that was read
 }
 
+
+// Steps come in start order, not in the order of their ids (the store's key): read_view sorts
+// them itself, the query has no ORDER BY.
+TEST(ViewSnapshotReader, StepsInStartOrder) {
+  Home h;
+  auto j = h.journal();
+  ASSERT_TRUE(j);
+  const std::string id = "exec-20250715-120000-00000001";
+  ASSERT_TRUE(j->run_created(run(id, h.workspace(id))).ok());
+  ASSERT_TRUE(j->run_started(id, at(0)).ok());
+  int t = 1;
+  for (const char* name : {"zeta", "alpha", "mid"}) {
+    state::StepNode s;
+    s.id = name;
+    s.status = state::StepStatus::Running;
+    s.start_time = at(t++);
+    ASSERT_TRUE(j->step_started(id, s).ok());
+  }
+  auto reader = SnapshotReader::open(h.home, id);
+  ASSERT_TRUE(reader.ok()) << reader.error().message;
+  auto snap = reader->read(false);
+  ASSERT_TRUE(snap.ok()) << snap.error().message;
+  std::vector<std::string> ids;
+  for (const StepView& s : snap->root.steps) ids.push_back(s.id);
+  EXPECT_EQ(ids, (std::vector<std::string>{"zeta", "alpha", "mid"}));
+}
+
 }  // namespace
 }  // namespace tako::view
