@@ -12,7 +12,7 @@ times, interleaved, medians of --reps runs:
 On a finished tree --watch does exactly one read_view + render + write, so its time less the floor is the
 cost of one redraw of the tree.
 
-usage: bench_watch.py --tako BUILD/tako [--n 1000] [--reps 21]
+usage: bench_watch.py --tako BUILD/tako [--n 1000] [--reps 21] [--baseline OTHER/tako]
 """
 import argparse
 import json
@@ -57,11 +57,17 @@ workflows:
 
 
 def timed(cmd, env):
+    """Wall seconds and output; timed.cpu is the process's user+sys seconds (less noisy on a shared VM)."""
     t = time.perf_counter()
-    p = subprocess.run(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    p = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    out = p.stdout.read()
+    _, status, usage = os.wait4(p.pid, 0)
     dt = time.perf_counter() - t
-    assert p.returncode == 0, p.stderr
-    return dt, p.stdout
+    p.stdout.close()
+    p.returncode = os.waitstatus_to_exitcode(status)
+    assert p.returncode == 0, cmd
+    timed.cpu = usage.ru_utime + usage.ru_stime
+    return dt, out
 
 
 def main():
@@ -69,6 +75,7 @@ def main():
     ap.add_argument("--tako", required=True)
     ap.add_argument("--n", type=int, default=1000)
     ap.add_argument("--reps", type=int, default=21)
+    ap.add_argument("--baseline", help="another tako binary whose --watch (pipe) is timed interleaved")
     a = ap.parse_args()
     tako = os.path.abspath(a.tako)
     with tempfile.TemporaryDirectory(prefix="tako-bench-watch-") as tmp:
@@ -96,22 +103,32 @@ def main():
         assert len(lines) >= a.n, f"--watch printed {len(lines)} lines for {a.n} runs"
 
         cmds = {
-            "tako version (process floor)": lambda: timed([tako, "version"], env)[0],
-            "tako status <id>": lambda: timed([tako, "status", rid], env)[0],
-            "tako status --watch <id> (pipe)": lambda: timed([tako, "status", "--watch", rid], env)[0],
-            "tako status --watch <id> (pty)": lambda: on_pty([tako, "status", "--watch", rid], tmp, env)[0],
+            "tako version (process floor)": lambda: (timed([tako, "version"], env)[0], timed.cpu),
+            "tako status <id>": lambda: (timed([tako, "status", rid], env)[0], timed.cpu),
+            "tako status --watch <id> (pipe)": lambda: (timed([tako, "status", "--watch", rid], env)[0], timed.cpu),
+            "tako status --watch <id> (pty)": lambda: (on_pty([tako, "status", "--watch", rid], tmp, env)[0],
+                                                       on_pty.cpu),
         }
+        if a.baseline:
+            base = os.path.abspath(a.baseline)
+            cmds["baseline: status --watch <id> (pipe)"] = lambda: (
+                timed([base, "status", "--watch", rid], env)[0], timed.cpu)
         times = {k: [] for k in cmds}
+        cpus = {k: [] for k in cmds}
         for _ in range(a.reps):
             for k, f in cmds.items():
-                times[k].append(f())
+                wall, cpu = f()
+                times[k].append(wall)
+                cpus[k].append(cpu)
         print(f"a finished tree of {count} runs, {len(lines)} lines printed by --watch; medians of {a.reps}")
         floor = statistics.median(times["tako version (process floor)"])
+        cpu_floor = statistics.median(cpus["tako version (process floor)"])
         for k, v in times.items():
             m = statistics.median(v)
             q = statistics.quantiles(v, n=4)
             print(f"{k:36s} {m * 1000:8.2f} ms  (IQR {q[0] * 1000:.2f}-{q[2] * 1000:.2f})"
-                  f"  less floor {(m - floor) * 1000:6.2f} ms")
+                  f"  less floor {(m - floor) * 1000:6.2f} ms;  CPU {statistics.median(cpus[k]) * 1000:6.2f} ms,"
+                  f" less floor {(statistics.median(cpus[k]) - cpu_floor) * 1000:6.2f} ms")
 
 
 if __name__ == "__main__":
