@@ -14,3 +14,5 @@ echo "== whole-process benchmarks"
 "$python" "$root/bench/workspace/bench_exec.py" --tako "$build/tako"
 "$python" "$root/bench/workspace/bench_fanout.py" --tako "$build/tako"
 "$python" "$root/bench/workspace/bench_status.py" --tako "$build/tako"
+"$python" "$root/bench/workspace/bench_watch.py" --tako "$build/tako"
+"$python" "$root/bench/workspace/bench_live_view.py" --tako "$build/tako" --reps 21

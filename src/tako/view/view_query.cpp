@@ -1,5 +1,6 @@
 #include "tako/view/view_query.h"
 
+#include <algorithm>
 #include <unordered_map>
 #include <vector>
 
@@ -14,6 +15,7 @@ struct Row {
   RunView run;
   std::string workspace;
   std::vector<size_t> children;
+  std::vector<int64_t> step_ordinals;  // parallel to run.steps, kept ascending
 };
 
 RunView assemble(std::vector<Row>& rows, size_t i) {
@@ -77,8 +79,10 @@ Result<ViewRead> read_view(store::Db& db, const std::string& run_id) {
   if (rows.empty() || rows[0].run.run_id != run_id) return Error{"run '" + run_id + "' not found"};
 
   auto steps = db.prepare(
-      "SELECT s.run_id, s.step_id, s.status, s.start_time, s.end_time, s.log FROM runs r "
-      "JOIN steps s ON s.run_id = r.run_id WHERE r.root_run_id = ?1 ORDER BY s.run_id, s.ordinal");
+      // No ORDER BY: sorting every step of the tree cost SQLite a temporary B-tree (a tenth of a
+      // 1,000-run redraw); each run's few steps are put in start order as they come.
+      "SELECT s.run_id, s.step_id, s.status, s.start_time, s.end_time, s.log, s.ordinal FROM runs r "
+      "JOIN steps s ON s.run_id = r.run_id WHERE r.root_run_id = ?1");
   if (!steps) return steps.error();
   steps->bind(1, run_id);
   for (;;) {
@@ -99,7 +103,10 @@ Result<ViewRead> read_view(store::Db& db, const std::string& run_id) {
       std::string log = steps->text(5);
       s.log_path = row.workspace + "/" + (log.empty() ? "logs/" + s.id + ".log" : log);
     }
-    row.run.steps.push_back(std::move(s));
+    const int64_t ordinal = steps->int64(6);
+    auto at = std::upper_bound(row.step_ordinals.begin(), row.step_ordinals.end(), ordinal);
+    row.run.steps.insert(row.run.steps.begin() + (at - row.step_ordinals.begin()), std::move(s));
+    row.step_ordinals.insert(at, ordinal);
   }
   out.snapshot.root = assemble(rows, 0);
   return out;

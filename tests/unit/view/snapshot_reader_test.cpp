@@ -64,6 +64,9 @@ TEST(ViewSnapshotReader, ReadsRunsStepsWaitsAndTheLastLogLine) {
   ASSERT_TRUE(util::make_dirs(h.workspace(id) + "/logs").ok());
   ASSERT_TRUE(util::write_file_atomic(h.workspace(id) + "/logs/fan.log", "first\nsecond \x1b[31mred\n\n").ok());
 
+  auto of_child = SnapshotReader::open(h.home, child.run_id);  // a tree is watched from its root
+  ASSERT_FALSE(of_child.ok());
+  EXPECT_EQ(of_child.error().message, "run 'exec-20250715-120000-00000002' not found");
   auto reader = SnapshotReader::open(h.home, id);
   ASSERT_TRUE(reader.ok()) << reader.error().message;
   auto snap = reader->read(false);
@@ -137,6 +140,33 @@ TEST(ViewSnapshotReader, LastLogLine) {
   EXPECT_EQ(last_log_line(p), "end");
   ASSERT_TRUE(util::write_file_atomic(p, "start\n" + big + "\n").ok());
   EXPECT_EQ(last_log_line(p), std::string(4095, 'x'));  // the tail that was read
+}
+
+
+// Steps come in start order, not in the order of their ids (the store's key): read_view sorts
+// them itself, the query has no ORDER BY.
+TEST(ViewSnapshotReader, StepsInStartOrder) {
+  Home h;
+  auto j = h.journal();
+  ASSERT_TRUE(j);
+  const std::string id = "exec-20250715-120000-00000001";
+  ASSERT_TRUE(j->run_created(run(id, h.workspace(id))).ok());
+  ASSERT_TRUE(j->run_started(id, at(0)).ok());
+  int t = 1;
+  for (const char* name : {"zeta", "alpha", "mid"}) {
+    state::StepNode s;
+    s.id = name;
+    s.status = state::StepStatus::Running;
+    s.start_time = at(t++);
+    ASSERT_TRUE(j->step_started(id, s).ok());
+  }
+  auto reader = SnapshotReader::open(h.home, id);
+  ASSERT_TRUE(reader.ok()) << reader.error().message;
+  auto snap = reader->read(false);
+  ASSERT_TRUE(snap.ok()) << snap.error().message;
+  std::vector<std::string> ids;
+  for (const StepView& s : snap->root.steps) ids.push_back(s.id);
+  EXPECT_EQ(ids, (std::vector<std::string>{"zeta", "alpha", "mid"}));
 }
 
 }  // namespace
