@@ -53,7 +53,8 @@ def write(path, text):
         f.write(text)
 
 
-def fan_out_workspace(ws, n):
+def subscribers(ws, n, steps='      - run: "true"\n', workflow="noop"):
+    """bench/src, whose `release` fans out `released`, and n subscribers bench/sNNNN running `steps`."""
     write(os.path.join(ws, "src", "tako.yml"), """version: "1"
 metadata: {name: bench/src}
 workflows:
@@ -64,17 +65,20 @@ workflows:
         with: {event_type: released, wait_for_children: true}
 """)
     for i in range(n):
-        write(os.path.join(ws, f"s{i:03d}", "tako.yml"), f"""version: "1"
-metadata: {{name: bench/s{i:03d}}}
+        write(os.path.join(ws, f"s{i:04d}", "tako.yml"), f"""version: "1"
+metadata: {{name: bench/s{i:04d}}}
 subscriptions:
   - artifact: bench/src:*
     events: [released]
-    workflow: noop
+    workflow: {workflow}
 workflows:
-  noop:
+  {workflow}:
     steps:
-      - run: "true"
-""")
+""" + steps)
+
+
+def fan_out_workspace(ws, n):
+    subscribers(ws, n)
     targets = " ".join(f"t{i}" for i in range(n))
     rules = "".join(f"t{i}:\n\t@sh -c true\n" for i in range(n))
     write(os.path.join(ws, "Makefile"), f".PHONY: all {targets}\nall: {targets}\n{rules}")

@@ -25,35 +25,13 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bench_fanout import write  # noqa: E402
+from bench_fanout import subscribers  # noqa: E402
 from bench_live_view import on_pty  # noqa: E402
 
 
 def tree_workspace(ws, children):
-    write(os.path.join(ws, "src", "tako.yml"), """version: "1"
-metadata: {name: bench/src}
-workflows:
-  release:
-    steps:
-      - id: fan
-        uses: tako/fan-out@v1
-        with: {event_type: released, wait_for_children: true}
-""")
-    for i in range(children):
-        write(os.path.join(ws, f"s{i:04d}", "tako.yml"), f"""version: "1"
-metadata: {{name: bench/s{i:04d}}}
-subscriptions:
-  - artifact: bench/src:*
-    events: [released]
-    workflow: two
-workflows:
-  two:
-    steps:
-      - id: build
-        run: "true"
-      - id: test
-        run: "true"
-""")
+    subscribers(ws, children, steps='      - id: build\n        run: "true"\n      - id: test\n        run: "true"\n',
+                workflow="two")
 
 
 def timed(cmd, env):
