@@ -40,7 +40,8 @@ TEST(Trace, ObjectFormWithMetadata) {
 }
 
 TEST(Trace, EverySliceIsComplete) {
-  for (const json& e : trace()["traceEvents"]) {
+  const json t = trace();  // a range over trace()["traceEvents"] would outlive the temporary
+  for (const json& e : t["traceEvents"]) {
     if (e["ph"] != "X") continue;
     for (const char* k : {"name", "cat", "ts", "dur", "pid", "tid", "args"}) EXPECT_TRUE(e.contains(k)) << k << e;
     EXPECT_TRUE(e["ts"].is_number_integer());
